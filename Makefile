@@ -1,0 +1,78 @@
+# Chhmam — the two commands are `make demo` and `make test`; both start with `make setup`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export DVC_NO_ANALYTICS := 1
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+step = @printf '\n\033[1;34m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help setup system-deps model demo pipeline serve test check lint typecheck layers pytest test-slow bench clean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
+
+$(STAMP): pyproject.toml constraints.txt
+	$(call step,Python environment in $(VENV) (pinned by constraints.txt))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --progress-bar on -q --disable-pip-version-check -c constraints.txt -e '.[dev]' 2> >(grep -v '^WARNING: Location' >&2)
+	touch $@
+
+system-deps:  ## Debian packages for browser tests and PDF checks (skipped when present or not root)
+	@need=""; for p in chromium chromium-driver poppler-utils libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0; do \
+	  dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    printf '\n\033[1;34m==> Debian packages:%s\033[0m\n' "$$need"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	  else echo "missing Debian packages:$$need (browser/PDF tests will be skipped)"; fi; fi
+
+setup: $(STAMP) system-deps model  ## venv + packages + default model (idempotent)
+
+model: $(STAMP)  ## train and publish the default model with `dvc repro` (skips what is up to date)
+	$(call step,Model: dvc repro (offline; up-to-date stages are skipped))
+	$(BIN)/dvc repro --quiet
+	@$(BIN)/python -c "import json;m=json.load(open('artifacts/model/manifest.json'));print('published model', m['version'])"
+
+pipeline: setup  ## ingest the sample partner feeds, score, fill the review queue
+	$(call step,Prefect pipeline over data/sample/partners.yaml)
+	$(BIN)/chhmam pipeline
+
+demo: pipeline  ## the whole system: set-up, pipeline, then the web app on 127.0.0.1:8000
+	$(call step,Moderator web app on http://127.0.0.1:8000 (Ctrl-C to stop))
+	$(BIN)/chhmam serve
+
+serve: setup  ## serve the web app only
+	$(BIN)/chhmam serve
+
+check: lint typecheck layers  ## ruff, mypy, import layering
+
+lint: $(STAMP)
+	$(call step,ruff)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(call step,mypy (strict))
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(call step,import layering: feeds → features → models → review → reports; store below, flows above)
+	$(BIN)/lint-imports
+
+pytest: setup
+	$(call step,pytest (default suite))
+	$(BIN)/pytest -m "not slow" -q
+
+test: setup check pytest  ## set up if needed, then quality gates and the default test suite
+
+test-slow: setup  ## heavy checks: full training, benchmarks
+	$(BIN)/pytest -m slow -q
+
+clean:  ## remove local state (database, Prefect home, exports); keeps the venv and DVC cache
+	rm -rf var exports test-artifacts

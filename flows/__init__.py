@@ -1,0 +1,20 @@
+"""Prefect flows that wire the stages together, and the ``chhmam`` command line.
+
+``flows`` is the top layer: it may import every stage, and no stage imports it. Prefect's own
+settings are fixed here, before Prefect is imported anywhere: telemetry off, a per-project
+``PREFECT_HOME``, and a start-up timeout long enough for the ephemeral server on 2 cores.
+"""
+
+from __future__ import annotations
+
+import os
+
+from store.settings import PROJECT_ROOT
+
+os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / "var" / "prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -1,0 +1,124 @@
+"""DVC stage ``data``: build train/validation/test splits.
+
+Synthetic families (``models.synthetic``), real benign text (``data/real``: khPOS Khmer sentences,
+UCI SMS ham, EMSCAD legitimate job ads) and moderators' decisions (``data/labels/*.jsonl``) are
+merged. Synthetic posts are split by *family* hash, never by post, so the test split measures
+phrasings the model has not seen; moderator labels go to training.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from models.jsonl import read_jsonl, write_jsonl
+from models.params import PROJECT_ROOT, load_params
+from models.synthetic import FAMILIES, generate
+
+REAL = PROJECT_ROOT / "data" / "real"
+LABELS_DIR = PROJECT_ROOT / "data" / "labels"
+OUT = PROJECT_ROOT / "data" / "generated"
+_KHPOS_MARKS = re.compile(r"[_~^]")
+
+
+def khpos_sentences(path: Path) -> Iterator[str]:
+    """Gold-segmented khPOS lines turned back into running text (spaces and marks removed)."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            text = _KHPOS_MARKS.sub("", line.strip().replace(" ", ""))
+            if len(text) >= 15:
+                yield text
+
+
+def sms_ham(path: Path) -> Iterator[str]:
+    """English SMS labelled ham (spam is generic scam text, not a risk label: left out)."""
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["Label"] == "ham" and len(row["SMS"]) >= 10:
+                yield row["SMS"]
+
+
+def job_ads(path: Path) -> Iterator[str]:
+    """Legitimate EMSCAD job ads (title + start of description) as hard negatives."""
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["fraudulent"] == "0":
+                yield f"{row['title']} - {row['location']}. {row['description'][:400]}"
+
+
+def _split_of(key: str, val_share: float, test_share: float) -> str:
+    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    if bucket < test_share:
+        return "test"
+    return "val" if bucket < test_share + val_share else "train"
+
+
+def family_splits(seed: int) -> dict[str, str]:
+    """Assign whole families to splits, cycling within each kind so every split sees every kind.
+
+    Families of a kind are ordered by a seeded hash, then dealt train, train, train, val, test, ...
+    """
+    by_kind: dict[str, list[str]] = {}
+    for fam in FAMILIES:
+        by_kind.setdefault(fam.kind, []).append(fam.name)
+    cycle = ("train", "train", "train", "val", "test")
+    out = {}
+    for names in by_kind.values():
+        names.sort(key=lambda n: hashlib.sha256(f"{seed}:{n}".encode()).hexdigest())
+        for i, name in enumerate(names):
+            out[name] = cycle[i % len(cycle)]
+    return out
+
+
+def real_rows(params: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """Sampled real benign rows: (text, no labels, kind, lang)."""
+    d = params["data"]
+    sources = [
+        ("khpos", "km", list(khpos_sentences(REAL / "khpos" / "train6.word")), d["real_khmer_sentences"]),
+        ("sms", "en", list(sms_ham(REAL / "sms" / "SMSSpamCollection.filtered.tsv")), d["real_sms"]),
+        ("legit_job_real", "en", list(job_ads(REAL / "emscad" / "fj_small.csv")), d["real_job_ads"]),
+    ]
+    rows = []
+    for kind, lang, texts, n in sources:
+        for text in rng.sample(texts, min(n, len(texts))):
+            rows.append({"text": text, "labels": [], "family": f"real_{kind}", "kind": kind, "lang": lang})
+    return rows
+
+
+def moderator_rows() -> list[dict[str, Any]]:
+    """Decisions exported by the review app (``data/labels/*.jsonl``: text, labels)."""
+    rows = []
+    for path in sorted(LABELS_DIR.glob("*.jsonl")):
+        for r in read_jsonl(path):
+            rows.append({"text": r["text"], "labels": list(r.get("labels", [])), "family": "moderator",
+                         "kind": "moderator", "lang": r.get("lang", "")})
+    return rows
+
+
+def build(params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """All rows, split: synthetic by family, real text by row, moderator labels to train."""
+    rng = random.Random(params["seed"])
+    d = params["data"]
+    splits: dict[str, list[dict[str, Any]]] = {"train": [], "val": [], "test": []}
+    fam_split = family_splits(params["seed"])
+    for row in generate(d["synthetic_per_family"], params["seed"]):
+        splits[fam_split[str(row["family"])]].append(dict(row))
+    for real in real_rows(params, rng):
+        splits[_split_of(real["text"], d["val_share"], d["test_share"])].append(real)
+    splits["train"].extend(moderator_rows())
+    for rows in splits.values():
+        rng.shuffle(rows)
+    return splits
+
+
+def main() -> None:
+    """Write ``data/generated/{train,val,test}.jsonl``."""
+    for name, rows in build(load_params()).items():
+        n = write_jsonl(OUT / f"{name}.jsonl", rows)
+        print(f"{name}: {n} rows")
+

@@ -1,0 +1,67 @@
+"""Scoring posts with a published model bundle: the engine behind ``chhmam score`` and the flows.
+
+Texts are featurised (normalised, language identified) here, then scored in batches; the result
+carries the model version so that every stored score names the model that produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from features.featurise import FeaturedPost, featurise
+from models.bundle import Bundle, load_bundle
+
+
+@dataclass(frozen=True)
+class ScoredPost:
+    """One post's language, calibrated probability per label, and the labels over threshold."""
+
+    lang: str
+    scores: dict[str, float]
+    flagged: list[str] = field(default_factory=list)
+
+
+class ScoringEngine:
+    """Loads a bundle once and scores lists of texts."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+
+    @classmethod
+    def from_dir(cls, model_dir: Path) -> ScoringEngine:
+        """Load the bundle published in ``model_dir``."""
+        if not (model_dir / "manifest.json").exists():
+            raise FileNotFoundError(
+                f"no model in {model_dir}: run `make model` (or `dvc repro`) to train and publish one")
+        return cls(load_bundle(model_dir))
+
+    @property
+    def version(self) -> str:
+        """The model version every score from this engine carries."""
+        return self.bundle.version
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels scored, in order."""
+        return self.bundle.labels
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Per-label operating thresholds chosen on validation data."""
+        return self.bundle.thresholds
+
+    def score_featured(self, posts: Sequence[FeaturedPost]) -> list[ScoredPost]:
+        """Score already featurised posts."""
+        probs = self.bundle.model.predict_proba([p.normalised for p in posts])
+        out = []
+        for post, row in zip(posts, probs, strict=True):
+            scores = {lb: round(float(min(max(p, 0.0), 1.0)), 6) for lb, p in zip(self.labels, row, strict=True)}
+            flagged = [lb for lb in self.labels if scores[lb] >= self.thresholds[lb]]
+            out.append(ScoredPost(lang=post.lang, scores=scores, flagged=flagged))
+        return out
+
+    def score_texts(self, texts: Sequence[str]) -> list[ScoredPost]:
+        """Featurise and score raw texts."""
+        return self.score_featured([featurise(t) for t in texts])

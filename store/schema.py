@@ -1,0 +1,169 @@
+"""Tables of the Chhmam database (SQLAlchemy 2 declarative, typed).
+
+One schema for every stage, so that a post can be followed from its feed to the ministry's export:
+posts and quarantined records (feeds), scores with the model version (models), clusters, queue
+items, decisions, users and the audit log (review), source cursors (feeds/flows).
+Changes go through an Alembic migration in ``store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """Time-zone aware now, so that SQLite and PostgreSQL store the same instant."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with JSON mapped for dict/list annotations."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+class Source(Base):
+    """A partner feed and how far it has been read (the cursor advances with its batch)."""
+
+    __tablename__ = "sources"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    cursor: Mapped[str | None] = mapped_column(Text, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Post(Base):
+    """A public post as ingested. ``author_hash`` is a keyed HMAC: raw handles are never stored."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_posts_source_external_id"),
+        Index("ix_posts_content_hash", "content_hash"),
+        Index("ix_posts_ingested_at", "ingested_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    author_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    url: Mapped[str | None] = mapped_column(Text, default=None)
+    platform: Mapped[str | None] = mapped_column(String(50), default=None)
+    location_hint: Mapped[str | None] = mapped_column(String(100), default=None)
+    lang_hint: Mapped[str | None] = mapped_column(String(20), default=None)
+    lang: Mapped[str | None] = mapped_column(String(10), default=None)
+    province: Mapped[str | None] = mapped_column(String(100), default=None)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), default=None, index=True)
+    extras: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Quarantine(Base):
+    """A record that failed parsing or validation: kept with the reason, never silently dropped."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Cluster(Base):
+    """Near-duplicate posts (templated ads reposted by many accounts), decided once."""
+
+    __tablename__ = "clusters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    representative_post_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    size: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Score(Base):
+    """One label's calibrated probability for one post from one model version."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("post_id", "label", "model_version", name="uq_scores_post_label_model"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(80), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    indicators: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QueueItem(Base):
+    """A flagged post waiting for (or under) human review."""
+
+    __tablename__ = "queue_items"
+    __table_args__ = (Index("ix_queue_status_priority", "status", "priority"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), unique=True)
+    labels: Mapped[list[str]] = mapped_column(default=list)
+    max_probability: Mapped[float] = mapped_column(Float)
+    priority: Mapped[float] = mapped_column(Float, index=True)
+    model_version: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    enqueued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class User(Base):
+    """A person who uses the review app; ``role`` is moderator, lead, analyst or admin."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Decision(Base):
+    """What a moderator decided on a queue item (confirm, dismiss, escalate, refer, approve)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    queue_item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id"), index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    action: Mapped[str] = mapped_column(String(20))
+    labels: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AuditLog(Base):
+    """Append-only record of who saw and did what; rows are only ever inserted."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

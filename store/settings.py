@@ -1,0 +1,49 @@
+"""Service configuration, read once from ``CHHMAM_*`` environment variables.
+
+ML settings live in ``params.yaml`` (DVC reads them); this holds what a running service needs.
+The defaults need no set-up: an SQLite file and a local folder under ``var/``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All ``CHHMAM_`` variables; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CHHMAM_", extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Local state: database, caches.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    model_dir: Path = Field(
+        default=PROJECT_ROOT / "artifacts" / "model",
+        description="The promoted model bundle that `chhmam score` and the flows load.",
+    )
+    author_hmac_key: str = Field(
+        default="chhmam-dev-key-change-me",
+        description="Key for hashing author handles; raw handles never reach the database.",
+    )
+    secret_key: str = Field(default="chhmam-dev-session-secret", description="Signs web sessions.")
+    dask_address: str = Field(default="", description="tcp://host:port of an existing Dask scheduler.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def resolved_database_url(self) -> str:
+        """The URL to connect to: the explicit one, else an SQLite file in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'chhmam.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached: the environment is read once)."""
+    return Settings()

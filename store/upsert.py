@@ -1,0 +1,32 @@
+"""Dialect-aware ``INSERT … ON CONFLICT DO NOTHING``.
+
+Idempotent ingestion rests on this: re-running a batch inserts only what is new, on SQLite and on
+PostgreSQL alike, without a read-then-write race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                  conflict_cols: Sequence[str], returning: str | None = None) -> list[Any]:
+    """Insert ``rows``, skipping those that clash on ``conflict_cols``.
+
+    Returns the ``returning`` column of the rows actually inserted (empty list when not asked).
+    """
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    mod: Any = postgresql if dialect == "postgresql" else sqlite
+    stmt = mod.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(conflict_cols))
+    if returning is None:
+        session.execute(stmt)
+        return []
+    result = session.execute(stmt.returning(table.c[returning]))
+    return [r[0] for r in result]
