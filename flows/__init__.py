@@ -8,6 +8,7 @@ settings are fixed here, before Prefect is imported anywhere: telemetry off, a p
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from store.settings import PROJECT_ROOT
 
@@ -17,4 +18,6 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Prefect creates its home without parents; a fresh clone has no var/ yet.
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
