@@ -20,6 +20,12 @@ queue_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 app.add_typer(db_app, name="db")
+app.add_typer(__import__("flows.cli_feeds", fromlist=["feeds_app"]).feeds_app, name="feeds")  # issue 6
+from flows.cli_reports import export_cmd, model_app, retrain_cmd  # noqa: E402  (reports/retrain: issue 8)
+
+app.command("export")(export_cmd)
+app.command("retrain")(retrain_cmd)
+app.add_typer(model_app, name="model")
 err = Console(stderr=True)
 SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
 

@@ -1,42 +1,69 @@
-"""The Prefect flows: ingest partner feeds, score new posts, route flagged ones to the queue.
+"""The Prefect flows: ingest partner feeds, cluster near-duplicates, score, route to the queue.
 
 Tasks take whole batches (thousands of records), passed with ``quote`` and no cache policy:
 Prefect walks every element of a task's arguments, which costs more than the work itself when
-tasks are small (see docs/orchestration notes in the README).
+tasks are small (see /work/shared/notes/orchestration.md, summarised in docs/feeds.md).
+
+Ingest is sequential within a partner on purpose: batch *n+1*'s cursor must never be committed
+before batch *n*'s records. Scoring is cut into id ranges that run in parallel on the task runner,
+which is a thread pool, or prefect-dask's ``DaskTaskRunner`` when ``CHHMAM_DASK_ADDRESS`` is set.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from features.normalise import content_hash
-from feeds.base import Batch
-from feeds.dropfolder import read_dropfolder
+from feeds.base import Batch, FeedError
 from feeds.records import to_row
+from flows.clustering import Banding, cluster_batch
 from flows.partners import Partner, load_partners
 from models.inference import ScoringEngine
 from review.routing import Flag, route
+from store import posts as store_posts
+from store.clusters import unclustered_posts
 from store.db import migrate, session_scope
-from store.posts import get_cursor, insert_posts, posts_to_score, quarantine, set_cursor, set_post_language
 from store.scores import save_scores
 from store.settings import get_settings
+
+SCORE_CHUNK = 5000
+CLUSTER_CHUNK = 5000
+log = logging.getLogger("chhmam.flows")
+
+
+def make_task_runner() -> Any:
+    """prefect-dask's runner on the cluster at ``CHHMAM_DASK_ADDRESS``, else a small thread pool."""
+    address = os.environ.get("CHHMAM_DASK_ADDRESS") or get_settings().dask_address
+    if address:
+        from prefect_dask.task_runners import DaskTaskRunner
+
+        return DaskTaskRunner(address=address)
+    return ThreadPoolTaskRunner(max_workers=max(2, min(4, os.cpu_count() or 2)))
 
 
 @dataclass
 class IngestResult:
-    """Counts from one partner's ingest run."""
+    """Counts from one partner's ingest run (``error`` set when the feed stopped early)."""
 
     source: str
     read: int = 0
     stored: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    batches: int = 0
+    cursor: str | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -46,22 +73,25 @@ class PipelineSummary:
     ingested: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    clustered: int = 0
     scored: int = 0
     queued: int = 0
     flagged: dict[str, int] = field(default_factory=dict)
     model_version: str = ""
+    errors: list[str] = field(default_factory=list)
 
 
 def store_batch(source: str, kind: str, batch: Batch) -> tuple[int, int]:
-    """Store a batch's records, rejects and cursor in one transaction; returns (new, quarantined)."""
+    """Store a batch's records, rejects and cursor in one transaction; returns (new, quarantined).
+
+    Duplicates are dropped by the unique (source, external_id) key, also within the batch; the
+    content hash (of the normalised text) is stored so identical reposts can be found at once.
+    """
     hmac_key = get_settings().author_hmac_key
     now = datetime.now(UTC)
+    rows = [to_row(r, hmac_key, now, content_hash(r.text)) for r in batch.records]
     with session_scope() as session:
-        new = insert_posts(session, [to_row(r, hmac_key, now, content_hash(r.text)) for r in batch.records])
-        bad = quarantine(session, source, batch.rejects)
-        if batch.cursor is not None:
-            set_cursor(session, source, kind, batch.cursor)
-    return new, bad
+        return store_posts.store_batch(session, source, kind, rows, batch.rejects, batch.cursor)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -70,67 +100,159 @@ def store_batch_task(source: str, kind: str, batch: Batch) -> tuple[int, int]:
     return store_batch(source, kind, batch)
 
 
-@flow(name="ingest")
-def ingest_flow(partner: Partner) -> IngestResult:
-    """Read one partner's feed from its stored cursor and store every batch with its cursor."""
+def _resolve(partner: Partner | str, partners_file: str | None) -> Partner:
+    if isinstance(partner, Partner):
+        return partner
+    if not partners_file:
+        raise ValueError("a partner given by name needs partners_file")
+    for p in load_partners(Path(partners_file)):
+        if p.name == partner:
+            return p
+    raise ValueError(f"no partner {partner!r} in {partners_file}")
+
+
+@flow(name="ingest", task_runner=make_task_runner())
+def ingest_flow(partner: Partner | str, partners_file: str | None = None) -> IngestResult:
+    """Read one partner's feed from its stored cursor and store every batch with its cursor.
+
+    A feed that fails for good (after the connector's retries) ends this partner's run with
+    ``error`` set and one error log line; what was stored before stays stored, and the next run
+    resumes from the last committed cursor.
+    """
+    p = _resolve(partner, partners_file)
+    logger = get_run_logger()
     with session_scope() as session:
-        cursor = get_cursor(session, partner.name)
-    result = IngestResult(source=partner.name)
-    for batch in read_dropfolder(partner.name, partner.path, cursor, mapping=partner.mapping):
-        new, bad = store_batch_task(partner.name, partner.kind, quote(batch))  # type: ignore[call-overload]
-        result.read += len(batch.records)
-        result.stored += new
-        result.duplicates += len(batch.records) - new
-        result.quarantined += bad
+        cursor = store_posts.get_cursor(session, p.name)
+    result = IngestResult(source=p.name, cursor=cursor)
+    try:
+        for batch in p.connector().read(cursor):
+            if not len(batch) and batch.cursor in (None, result.cursor):
+                continue
+            new, bad = store_batch_task(p.name, p.kind, quote(batch))  # type: ignore[call-overload]
+            result.batches += 1
+            result.read += len(batch.records)
+            result.stored += new
+            result.duplicates += len(batch.records) - new
+            result.quarantined += bad
+            if batch.cursor is not None:
+                result.cursor = batch.cursor
+    except FeedError as exc:
+        result.error = str(exc)
+        logger.error("ingest of %s stopped: %s (cursor stays at %r)", p.name, exc, result.cursor)
+    logger.info("ingest %s: read %d, stored %d, duplicates %d, quarantined %d", p.name, result.read,
+                result.stored, result.duplicates, result.quarantined)
     return result
 
 
-def score_pending(engine: ScoringEngine, batch_size: int = 5000) -> tuple[int, int, dict[str, int]]:
-    """Score every post the engine's model has not scored yet; returns (scored, queued, flagged per label)."""
-    scored = queued = 0
-    flagged: dict[str, int] = {}
-    after = 0
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def cluster_batch_task(posts: list[tuple[int, str]]) -> int:
+    """Cluster one batch of unclustered posts (one transaction)."""
+    return cluster_batch(posts, Banding.for_threshold())
+
+
+@flow(name="cluster", task_runner=make_task_runner())
+def cluster_flow(batch_size: int = CLUSTER_CHUNK) -> int:
+    """Put every unclustered post in a near-duplicate cluster (batches run one after the other)."""
+    done = 0
     while True:
         with session_scope() as session:
-            posts = posts_to_score(session, engine.version, limit=batch_size, after_id=after)
+            posts = unclustered_posts(session, limit=batch_size)
+        if not posts:
+            return done
+        done += cluster_batch_task(quote(posts))  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=2)
+def _engine(model_dir: str) -> ScoringEngine:
+    return ScoringEngine.from_dir(Path(model_dir))
+
+
+def score_range(engine: ScoringEngine, after_id: int, max_id: int | None,
+                batch_size: int = SCORE_CHUNK) -> tuple[int, dict[str, int]]:
+    """Score the unscored posts with ``after_id`` < id ≤ ``max_id``; returns (scored, flagged per label)."""
+    scored = 0
+    flagged: dict[str, int] = {}
+    while True:
+        with session_scope() as session:
+            posts = store_posts.posts_to_score(session, engine.version, limit=batch_size, after_id=after_id,
+                                               max_id=max_id)
             if not posts:
-                break
-            after = posts[-1].id
+                return scored, flagged
+            after_id = posts[-1].id
             results = engine.score_texts([p.text for p in posts])
-            rows, flags = [], []
+            rows = []
             for post, res in zip(posts, results, strict=True):
                 for lb in engine.labels:
                     rows.append({"post_id": post.id, "label": lb, "model_version": engine.version,
                                  "probability": res.scores[lb], "threshold": engine.thresholds[lb],
                                  "flagged": lb in res.flagged, "indicators": {}})
-                if res.flagged:
-                    flags.append(Flag(post.id, res.scores, res.flagged, engine.version))
-                    for lb in res.flagged:
-                        flagged[lb] = flagged.get(lb, 0) + 1
+                for lb in res.flagged:
+                    flagged[lb] = flagged.get(lb, 0) + 1
             save_scores(session, rows)
-            set_post_language(session, {p.id: r.lang for p, r in zip(posts, results, strict=True)})
-            queued += route(session, flags)
+            store_posts.set_post_language(session, {p.id: r.lang for p, r in zip(posts, results, strict=True)})
             scored += len(posts)
-    return scored, queued, flagged
+
+
+def route_pending(model_version: str, batch_size: int = 5000) -> int:
+    """Queue every flagged post of ``model_version`` that is not queued yet; returns how many."""
+    queued = 0
+    while True:
+        with session_scope() as session:
+            rows = store_posts.flagged_unqueued(session, model_version, limit=batch_size)
+            if not rows:
+                return queued
+            queued += route(session, [Flag(pid, scores, labels, model_version) for pid, scores, labels in rows])
+
+
+def score_pending(engine: ScoringEngine, batch_size: int = SCORE_CHUNK) -> tuple[int, int, dict[str, int]]:
+    """Score everything pending and route the flagged posts, without Prefect: (scored, queued, flagged)."""
+    scored, flagged = score_range(engine, 0, None, batch_size)
+    return scored, route_pending(engine.version), flagged
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def score_range_task(model_dir: str, after_id: int, max_id: int) -> tuple[int, dict[str, int]]:
+    """Score one id range (thousands of posts) with the published model."""
+    return score_range(_engine(model_dir), after_id, max_id)
 
 
 @task(cache_policy=NO_CACHE)
-def score_task(model_dir: str) -> tuple[int, int, dict[str, int], str]:
-    """Load the published model and score everything pending."""
-    engine = ScoringEngine.from_dir(Path(model_dir))
-    scored, queued, flagged = score_pending(engine)
-    return scored, queued, flagged, engine.version
+def route_task(model_version: str) -> int:
+    """Route flagged, not yet queued posts into the review queue."""
+    return route_pending(model_version)
 
 
-@flow(name="score-and-route")
-def score_flow(model_dir: str | None = None) -> tuple[int, int, dict[str, int], str]:
-    """Score new posts with the published model and queue the flagged ones."""
-    return score_task(model_dir or str(get_settings().model_dir))
+def _ranges(ids: list[int], chunk: int) -> list[tuple[int, int]]:
+    """(after_id, max_id) bounds covering ``ids`` in chunks of ``chunk`` posts."""
+    out = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        out.append((part[0] - 1, part[-1]))
+    return out
 
 
-@flow(name="pipeline")
+@flow(name="score-and-route", task_runner=make_task_runner())
+def score_flow(model_dir: str | None = None, chunk: int = SCORE_CHUNK) -> tuple[int, int, dict[str, int], str]:
+    """Score new posts with the published model (id ranges in parallel), then queue the flagged ones."""
+    mdir = model_dir or str(get_settings().model_dir)
+    version = _engine(mdir).version
+    with session_scope() as session:
+        ids = store_posts.ids_to_score(session, version)
+    futures = [score_range_task.submit(mdir, lo, hi) for lo, hi in _ranges(ids, chunk)]
+    scored = 0
+    flagged: dict[str, int] = {}
+    for fut in futures:
+        n, fl = fut.result()
+        scored += n
+        for lb, c in fl.items():
+            flagged[lb] = flagged.get(lb, 0) + c
+    queued = route_task(version)
+    return scored, queued, flagged, version
+
+
+@flow(name="pipeline", task_runner=make_task_runner())
 def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str, object]:
-    """Ingest every partner in ``partners_file``, then score and route: the whole chain."""
+    """Ingest every partner in ``partners_file``, cluster, then score and route: the whole chain."""
     migrate()
     summary = PipelineSummary()
     for partner in load_partners(Path(partners_file)):
@@ -138,5 +260,8 @@ def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str,
         summary.ingested += res.stored
         summary.duplicates += res.duplicates
         summary.quarantined += res.quarantined
+        if res.error:
+            summary.errors.append(res.error)
+    summary.clustered = cluster_flow()
     summary.scored, summary.queued, summary.flagged, summary.model_version = score_flow(model_dir)
     return asdict(summary)

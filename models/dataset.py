@@ -2,8 +2,12 @@
 
 Synthetic families (``models.synthetic``), real benign text (``data/real``: khPOS Khmer sentences,
 UCI SMS ham, EMSCAD legitimate job ads) and moderators' decisions (``data/labels/*.jsonl``) are
-merged. Synthetic posts are split by *family* hash, never by post, so the test split measures
-phrasings the model has not seen; moderator labels go to training.
+merged. Synthetic posts are split by *family*, never by post, so the test split measures phrasings
+the model has not seen; families are dealt to splits within each (kind, language) so that every
+split has every kind in every language. Multi-label posts are composed *inside* a split from one
+grooming and one trafficking post of that split, so they leak no family. Real text that contains a
+blocklisted term (e.g. "sex" in an equal-opportunity clause) is dropped: the content rule holds for
+every row. Moderator labels go to training.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from models.jsonl import read_jsonl, write_jsonl
 from models.params import PROJECT_ROOT, load_params
-from models.synthetic import FAMILIES, generate
+from models.synthetic import FAMILIES, generate, unsafe_terms
 
 REAL = PROJECT_ROOT / "data" / "real"
 LABELS_DIR = PROJECT_ROOT / "data" / "labels"
@@ -44,11 +48,16 @@ def sms_ham(path: Path) -> Iterator[str]:
 
 
 def job_ads(path: Path) -> Iterator[str]:
-    """Legitimate EMSCAD job ads (title + start of description) as hard negatives."""
+    """Legitimate EMSCAD job ads (title + the first 10-60 words of the description) as hard negatives.
+
+    Cut to social-media length so that length alone does not separate real ads from synthetic posts.
+    """
     with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        for i, row in enumerate(csv.DictReader(fh)):
             if row["fraudulent"] == "0":
-                yield f"{row['title']} - {row['location']}. {row['description'][:400]}"
+                words = row["description"].split()
+                n = 10 + int(hashlib.sha256(str(i).encode()).hexdigest()[:4], 16) % 51
+                yield f"{row['title']} - {row['location']}. {' '.join(words[:n])}"
 
 
 def _split_of(key: str, val_share: float, test_share: float) -> str:
@@ -59,14 +68,17 @@ def _split_of(key: str, val_share: float, test_share: float) -> str:
 
 
 def family_splits(seed: int) -> dict[str, str]:
-    """Assign whole families to splits, cycling within each kind so every split sees every kind.
+    """Assign whole families to splits, dealt within groups so every split sees every group.
 
-    Families of a kind are ordered by a seeded hash, then dealt train, train, train, val, test, ...
+    Groups are (label, language) for the positive labels (12 families each) and the kind for
+    hard negatives and two-label posts (6 families each, across languages). Families of a group are
+    ordered by a seeded hash, then dealt test, val, train, train, train, test, train, val, ...
     """
-    by_kind: dict[str, list[str]] = {}
+    by_kind: dict[tuple[str, str], list[str]] = {}
     for fam in FAMILIES:
-        by_kind.setdefault(fam.kind, []).append(fam.name)
-    cycle = ("train", "train", "train", "val", "test")
+        key = (fam.kind, fam.lang if fam.kind in ("grooming", "trafficking_ad") else "")
+        by_kind.setdefault(key, []).append(fam.name)
+    cycle = ("test", "val", "train", "train", "train", "test", "train", "val", "train", "train", "train", "train")
     out = {}
     for names in by_kind.values():
         names.sort(key=lambda n: hashlib.sha256(f"{seed}:{n}".encode()).hexdigest())
@@ -85,7 +97,8 @@ def real_rows(params: dict[str, Any], rng: random.Random) -> list[dict[str, Any]
     ]
     rows = []
     for kind, lang, texts, n in sources:
-        for text in rng.sample(texts, min(n, len(texts))):
+        safe = [t for t in texts if not unsafe_terms(t)]
+        for text in rng.sample(safe, min(n, len(safe))):
             rows.append({"text": text, "labels": [], "family": f"real_{kind}", "kind": kind, "lang": lang})
     return rows
 
@@ -100,14 +113,38 @@ def moderator_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def multi_label_rows(rows: list[dict[str, Any]], n: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``n`` posts that are both: a grooming and a trafficking post of the same split, joined.
+
+    A groomer who moves on to a job offer abroad is the case both labels exist for; joining two
+    posts of one split keeps the family split intact.
+    """
+    groom = [r for r in rows if r["kind"] == "grooming"]
+    traff = [r for r in rows if r["kind"] == "trafficking_ad"]
+    out: list[dict[str, Any]] = []
+    if not groom or not traff:
+        return out
+    for _ in range(n):
+        g, t = rng.choice(groom), rng.choice(traff)
+        first, second = (g, t) if rng.random() < 0.5 else (t, g)
+        lang = g["lang"] if g["lang"] == t["lang"] else "mixed"
+        out.append({"text": f"{first['text']}{rng.choice((' ', chr(10), ' ... '))}{second['text']}",
+                    "labels": ["grooming", "trafficking_ad"], "family": f"multi:{g['family']}+{t['family']}",
+                    "kind": "both", "lang": lang, "augment": ["multi_label"]})
+    return out
+
+
 def build(params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """All rows, split: synthetic by family, real text by row, moderator labels to train."""
     rng = random.Random(params["seed"])
     d = params["data"]
     splits: dict[str, list[dict[str, Any]]] = {"train": [], "val": [], "test": []}
     fam_split = family_splits(params["seed"])
-    for row in generate(d["synthetic_per_family"], params["seed"]):
+    for row in generate(d["synthetic_per_family"], params["seed"], obfuscation_rate=d.get("obfuscation_rate", 0.25),
+                        code_switch_rate=d.get("code_switch_rate", 0.15)):
         splits[fam_split[str(row["family"])]].append(dict(row))
+    for rows in splits.values():
+        rows.extend(multi_label_rows(rows, int(len(rows) * d.get("multi_label_share", 0.03)), rng))
     for real in real_rows(params, rng):
         splits[_split_of(real["text"], d["val_share"], d["test_share"])].append(real)
     splits["train"].extend(moderator_rows())

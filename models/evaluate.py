@@ -1,8 +1,30 @@
-"""DVC stage ``evaluate``: score the test split and write ``metrics/<model>.json``."""
+"""DVC stage ``evaluate``: score the test split and the probe set with any model bundle.
+
+``python -m models.stage evaluate NAME`` loads ``artifacts/NAME`` through ``models.bundle.load_bundle``
+and calls ``bundle.model.predict_proba(normalised_texts)``: any model kind that keeps that interface
+(the baseline, the transformer) is scored the same way, so the model card can put them side by side.
+
+Why two sets: the test split holds families the model never saw, but they were still written by the
+same hands as the training families; ``data/probe/probe.jsonl`` was written separately, by hand, in
+another style, and is never trained on. It is the closest proxy we have for the hidden set.
+
+Writes ``metrics/NAME.json`` (DVC metrics: per label x language, false-flag rates per hard-negative
+kind, for test and probe), ``metrics/NAME_families.json`` (per-family results on the test split)
+and ``metrics/plots/pr_NAME_<label>.csv`` (precision-recall curves, DVC plots).
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from features.featurise import featurise
 from models.bundle import load_bundle
@@ -11,21 +33,103 @@ from models.metrics import breakdown
 from models.params import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data" / "generated"
+PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
 METRICS = PROJECT_ROOT / "metrics"
+PLOT_POINTS = 200
 
 
-def evaluate(model_name: str) -> dict[str, object]:
-    """Metrics of ``artifacts/<model_name>`` on the test split."""
-    bundle = load_bundle(PROJECT_ROOT / "artifacts" / model_name)
-    rows = list(read_jsonl(DATA / "test.jsonl"))
-    probs = bundle.model.predict_proba([featurise(r["text"]).normalised for r in rows])
-    return {"model_version": bundle.version, **breakdown(rows, probs, bundle.labels, bundle.thresholds)}
+def label_matrix(rows: list[dict[str, Any]], labels: tuple[str, ...]) -> NDArray[np.int_]:
+    """0/1 matrix (rows x labels) from each row's ``labels`` list."""
+    return np.array([[int(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.int_).reshape(-1, len(labels))
 
 
-def main() -> None:
-    """Evaluate the baseline and write its metrics file."""
-    METRICS.mkdir(exist_ok=True)
-    metrics = evaluate("baseline")
-    (METRICS / "baseline.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
-    print(json.dumps({lb: metrics[lb]["overall"] for lb in ("grooming", "trafficking_ad")}, indent=1))  # type: ignore[index]
+def per_family(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...],
+               thresholds: dict[str, float]) -> dict[str, Any]:
+    """For each family: size, mean score and flag rate per label; for positive families also the
+    PR-AUC of that family's posts against every negative of the set (can the model find *this* voice?)."""
+    y = label_matrix(rows, labels)
+    negatives = y.sum(axis=1) == 0
+    fams = np.array([str(r.get("family", "")) for r in rows])
+    out: dict[str, Any] = {}
+    for fam in sorted(set(fams.tolist())):
+        mask = fams == fam
+        first = rows[int(np.argmax(mask))]
+        langs = Counter(str(rows[i].get("lang", "")) for i in np.nonzero(mask)[0])
+        entry: dict[str, Any] = {"n": int(mask.sum()), "kind": first.get("kind", ""),
+                                 "lang": langs.most_common(1)[0][0], "labels": list(first["labels"])}
+        for j, lb in enumerate(labels):
+            entry[f"{lb}_mean"] = round(float(probs[mask, j].mean()), 4)
+            entry[f"{lb}_flag_rate"] = round(float((probs[mask, j] >= thresholds[lb]).mean()), 4)
+            if lb in first["labels"] and negatives.any():
+                both = mask | negatives
+                entry[f"{lb}_pr_auc_vs_negatives"] = round(
+                    float(average_precision_score(y[both, j], probs[both, j])), 4)
+        out[fam] = entry
+    return out
 
+
+def pr_curve_rows(y: NDArray[np.int_], p: NDArray[np.float64]) -> list[dict[str, float]]:
+    """At most ``PLOT_POINTS`` (recall, precision, threshold) points of the PR curve."""
+    if y.sum() == 0:
+        return []
+    precision, recall, thr = precision_recall_curve(y, p)
+    idx = np.unique(np.linspace(0, len(thr) - 1, min(PLOT_POINTS, len(thr))).astype(int))
+    return [{"recall": round(float(recall[i]), 4), "precision": round(float(precision[i]), 4),
+             "threshold": round(float(thr[i]), 4)} for i in idx]
+
+
+def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float64]:
+    """Calibrated probabilities of ``rows`` from the bundle in ``model_dir``."""
+    bundle = load_bundle(model_dir)
+    return np.asarray(bundle.model.predict_proba([featurise(r["text"]).normalised for r in rows]), dtype=np.float64)
+
+
+def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | None = None,
+             probe: Path | None = None) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
+    """(metrics, per-family results, PR curves) of ``artifacts/<model_name>``."""
+    model_dir = (artifacts or PROJECT_ROOT / "artifacts") / model_name
+    bundle = load_bundle(model_dir)
+    test_rows = list(read_jsonl((data or DATA) / "test.jsonl"))
+    texts = [featurise(r["text"]).normalised for r in test_rows]
+    probs = np.asarray(bundle.model.predict_proba(texts), dtype=np.float64)
+    metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
+                               "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
+                               **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
+    probe_path = probe or PROBE
+    if probe_path.exists():
+        probe_rows = list(read_jsonl(probe_path))
+        probe_probs = np.asarray(bundle.model.predict_proba([featurise(r["text"]).normalised for r in probe_rows]),
+                                 dtype=np.float64)
+        metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
+    families = per_family(test_rows, probs, bundle.labels, bundle.thresholds)
+    y = label_matrix(test_rows, bundle.labels)
+    curves = {lb: pr_curve_rows(y[:, j], probs[:, j]) for j, lb in enumerate(bundle.labels)}
+    return metrics, families, curves
+
+
+def write_outputs(model_name: str, metrics: dict[str, Any], families: dict[str, Any],
+                  curves: dict[str, list[dict[str, float]]], out: Path | None = None) -> None:
+    """``metrics/NAME.json``, ``metrics/NAME_families.json``, ``metrics/plots/pr_NAME_<label>.csv``."""
+    out = out or METRICS
+    (out / "plots").mkdir(parents=True, exist_ok=True)
+    (out / f"{model_name}.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    (out / f"{model_name}_families.json").write_text(json.dumps(families, indent=2), encoding="utf-8")
+    for lb, points in curves.items():
+        with open(out / "plots" / f"pr_{model_name}_{lb}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["recall", "precision", "threshold"])
+            writer.writeheader()
+            writer.writerows(points)
+
+
+def main(model_name: str = "baseline") -> None:
+    """Evaluate ``artifacts/<model_name>`` and write its metrics, per-family results and PR curves."""
+    metrics, families, curves = evaluate(model_name)
+    write_outputs(model_name, metrics, families, curves)
+    summary = {split: {lb: {k: v.get("overall", {}).get(k) for k in ("pr_auc", "recall_at_p90")}
+                       for lb, v in src.items() if isinstance(v, dict) and "overall" in v}
+               for split, src in (("test", metrics), ("probe", metrics.get("probe", {})))}
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def _project_root() -> Path:
+    """The ML project the stages read and write.
+
+    ``CHHMAM_ML_ROOT`` when set; else the current directory when it holds ``dvc.yaml`` and
+    ``params.yaml`` (DVC runs every stage from the project root, so a copy of the project, such as
+    the CI's tiny pipeline or a retraining workspace, reads and writes its own files); else the
+    source checkout this package lives in.
+    """
+    env = os.environ.get("CHHMAM_ML_ROOT")
+    if env:
+        return Path(env).resolve()
+    cwd = Path.cwd()
+    if (cwd / "dvc.yaml").exists() and (cwd / "params.yaml").exists():
+        return cwd.resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+PROJECT_ROOT = _project_root()
 
 
 def load_params(path: Path | None = None) -> dict[str, Any]:

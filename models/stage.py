@@ -13,15 +13,17 @@ STAGES = {
     "data": "models.dataset",
     "train_baseline": "models.baseline",
     "evaluate": "models.evaluate",
+    "model_card": "models.model_card",
     "publish": "models.publish",
 }
 
 
 def main(argv: list[str]) -> None:
-    """Run the ``main()`` of the named stage."""
-    if len(argv) != 1 or argv[0] not in STAGES:
-        raise SystemExit(f"usage: python -m models.stage {{{','.join(STAGES)}}}")
-    importlib.import_module(STAGES[argv[0]]).main()
+    """Run the ``main()`` of the named stage; further arguments are passed to it as strings
+    (``python -m models.stage evaluate transformer`` evaluates ``artifacts/transformer``)."""
+    if not argv or argv[0] not in STAGES:
+        raise SystemExit(f"usage: python -m models.stage {{{','.join(STAGES)}}} [ARG ...]")
+    importlib.import_module(STAGES[argv[0]]).main(*argv[1:])
 
 
 if __name__ == "__main__":

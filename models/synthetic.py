@@ -1,203 +1,1248 @@
 """Synthetic, non-explicit labelled posts in Khmer, English and mixed/romanised Khmer.
 
 Why synthetic: no public labelled Khmer data exists for these risks. The danger is a model that
-learns our templates, so every label and hard-negative kind has several *families* of phrasing
-(independent ways of saying the same thing), and the split keeps each family on one side.
+learns our templates instead of the risk, so the generator is built against that:
+
+* many independent *families* per label, language and hard-negative kind: a family is one voice
+  (a persona, a register, a way of putting things) with its own clauses, and the split keeps each
+  family on one side, so the test split measures phrasings the model has never seen;
+* posts are *composed*: one to four clauses of a family, in any order, with optional neutral
+  openers/closers, slot values (apps, phones, places, money, ages) shared by positives and hard
+  negatives, code-switching, typos and obfuscation (spaced or dotted words, leetspeak, homoglyphs,
+  Khmer digits, emoji stand-ins) applied to positives and negatives alike, so none of these is a cue;
+* hard negatives reuse the positives' vocabulary (news quoting a recruiter's number, NGO warnings
+  listing grooming tactics, legal migration ads with salaries, teachers asking a grade, top-up
+  shops selling credit, adult dating), so the model has to learn the *pattern*, not the words.
 
 Content rule (docs/codebook.md): grooming examples show only manipulation patterns (age/school
 questions, flattery, gifts or phone credit, secrecy, moving to a private app, asking to meet or for
-photos); nothing sexual. Trafficking examples show recruitment patterns only.
+ordinary photos); nothing sexual. Trafficking examples show recruitment patterns only.
+``UNSAFE_TERMS`` is the blocklist the content-safety test and the data stage enforce.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 LABELS = ("grooming", "trafficking_ad")
+POSITIVE_KINDS = {"grooming": ("grooming",), "trafficking_ad": ("trafficking_ad",),
+                  "both": ("grooming", "trafficking_ad")}
 
 
 @dataclass(frozen=True)
 class Family:
-    """A family of phrasings: all its templates say the same kind of thing the same way."""
+    """One voice: clauses that say the family's kind of thing in one way; a post uses 1-4 of them."""
 
     name: str
-    kind: str  # "grooming", "trafficking_ad", or a hard-negative kind such as "news"
+    kind: str  # "grooming", "trafficking_ad", "both", or a hard-negative kind such as "news"
     lang: str  # km, en, mixed
-    labels: tuple[str, ...]
-    templates: tuple[str, ...]
+    parts: tuple[str, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels every post of this family carries."""
+        return POSITIVE_KINDS.get(self.kind, ())
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """The family's clauses (the name kept for older callers)."""
+        return self.parts
 
 
+def _fam(name: str, kind: str, lang: str, text: str) -> Family:
+    """A family from one clause per line (blank lines ignored)."""
+    parts = tuple(line.strip() for line in text.strip().splitlines() if line.strip())
+    return Family(name, kind, lang, parts)
+
+
+# ---------------------------------------------------------------- content-safety blocklist
+# Whole-word (Latin) or substring (Khmer) terms that must never appear in any generated, bundled
+# or probe text. Real text that contains one (e.g. "sex" in an equal-opportunity clause) is dropped.
+UNSAFE_TERMS_LATIN = (
+    "sex", "sexy", "sexual", "sexually", "nude", "nudes", "naked", "porn", "porno", "pornography", "xxx",
+    "boobs", "breast", "breasts", "penis", "vagina", "orgasm", "erotic", "intercourse", "condom", "condoms",
+    "lingerie", "underwear", "bikini", "undress", "horny", "fuck", "fucking", "blowjob", "masturbate",
+    "stripper", "striptease", "escort", "onlyfans", "nsfw", "hooker", "prostitute", "prostitution",
+    "brothel", "rape", "raped", "molest", "molested", "sech", "sich", "akrat", "sr'at", "ruom phet",
+)
+UNSAFE_TERMS_KHMER = (
+    "រួមភេទ", "ផ្លូវភេទ", "អាសអាភាស", "អាក្រាត", "ស្រាតកាយ", "សិចស៊ី", "ខោទ្រនាប់", "អាវទ្រនាប់", "រំលោភ", "ពេស្យា",
+    "ស្រីពេស្យា", "កាមរោគ", "កាមារម្មណ៍", "ស្រោមអនាម័យ",
+)
+_UNSAFE_LATIN_RE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(t) for t in UNSAFE_TERMS_LATIN) + r")(?![a-z])")
+
+
+def unsafe_terms(text: str) -> list[str]:
+    """Blocklisted terms found in ``text`` (case-insensitive); empty when the text is safe."""
+    low = text.casefold()
+    hits = [m.group(1) for m in _UNSAFE_LATIN_RE.finditer(low)]
+    hits += [t for t in UNSAFE_TERMS_KHMER if t in text]
+    return hits
+
+
+# ---------------------------------------------------------------- slots
 SLOTS: dict[str, tuple[str, ...]] = {
-    "app": ("Telegram", "WhatsApp", "Line", "WeChat", "Messenger", "telegram", "TG", "Signal"),
-    "handle": ("@jobs_asia88", "@bong_kind", "@work_thai_now", "@sweet_friend21", "@hr_global7", "@kh_easyjob"),
-    "phone": ("097 555 1234", "+855 12 345 678", "០៩៦ ៧៧៧ ៨៨៨៨", "010 223 344", "+66 81 234 5678", "088-999-1122"),
-    "money": ("$1500", "1,200 USD", "2000$", "៤០០០០០០ ៛", "30,000 baht", "$900", "៣០០ ដុល្លារ"),
-    "place": ("Thailand", "Malaysia", "Bavet", "Poipet", "O'Smach", "Sihanoukville", "Myanmar", "Laos"),
-    "place_km": ("ថៃ", "ម៉ាឡេស៊ី", "បាវិត", "ប៉ោយប៉ែត", "អូរស្មាច់", "ក្រុងព្រះសីហនុ", "មីយ៉ាន់ម៉ា"),
-    "age": ("13", "14", "15", "16", "17", "១៤", "១៥"),
-    "grade": ("7", "8", "9", "10", "១០", "៩"),
-    "gift": ("phone credit", "a new phone", "top up card", "$20", "a nice bag", "data package"),
-    "city": ("Phnom Penh", "Siem Reap", "Battambang", "Kampong Cham", "Takeo", "Kampot"),
-    "city_km": ("ភ្នំពេញ", "សៀមរាប", "បាត់ដំបង", "កំពង់ចាម", "តាកែវ", "កំពត"),
+    "app": ("Telegram", "WhatsApp", "Line", "WeChat", "Messenger", "telegram", "TG", "Signal", "IMO", "Viber",
+            "tele", "WA", "Zalo", "Snapchat", "Instagram DM"),
+    "handle": ("@jobs_asia88", "@bong_kind", "@work_thai_now", "@sweet_friend21", "@hr_global7", "@kh_easyjob",
+               "@sokha_hr", "@dara.team", "@goldenwork_kh", "@lucky_star_99", "@vannak_official", "@asia_recruit",
+               "@mr_chen_hr", "@hello_oun", "@rithy.888"),
+    "phone": ("097 555 1234", "+855 12 345 678", "០៩៦ ៧៧៧ ៨៨៨៨", "010 223 344", "+66 81 234 5678", "088-999-1122",
+              "012 88 77 66", "0967 123 456", "+60 12-345 6789", "081 456 789", "០១២ ៣៤៥ ៦៧៨", "070 90 80 70",
+              "+95 9 123 4567", "015 246 357"),
+    "money": ("$1500", "1,200 USD", "2000$", "៤០០០០០០ ៛", "30,000 baht", "$900", "៣០០ ដុល្លារ", "$2,500",
+              "1800 dollars", "៥០០ ដុល្លារ", "$3000", "1000$ up", "៨០០$", "$700-1200", "4 million riel"),
+    "low_money": ("$250", "$300", "280 USD", "៣០០ ដុល្លារ", "$320-400", "1,200,000 riel", "$350 negotiable",
+                  "២៥០ ដុល្លារ", "$400", "$270 + OT"),
+    "place": ("Thailand", "Malaysia", "Bavet", "Poipet", "O'Smach", "Sihanoukville", "Myanmar", "Laos", "Dubai",
+              "Kampong Som", "Koh Kong", "the border", "Shwe Kokko", "Golden Triangle", "Bangkok", "KL"),
+    "place_km": ("ថៃ", "ម៉ាឡេស៊ី", "បាវិត", "ប៉ោយប៉ែត", "អូរស្មាច់", "ក្រុងព្រះសីហនុ", "មីយ៉ាន់ម៉ា", "ឡាវ", "កោះកុង",
+                 "ព្រំដែន", "ដូបៃ", "បាងកក", "កំពង់សោម"),
+    "place_rom": ("Thai", "srok Thai", "Malay", "Bavet", "Poipet", "O'Smach", "Kampong Som", "Sihanouk", "Myanmar",
+                  "Lao", "Koh Kong", "Dubai", "prum den"),
+    "age": ("13", "14", "15", "16", "17", "១៤", "១៥", "12", "១៣", "១៦"),
+    "grade": ("7", "8", "9", "10", "១០", "៩", "11", "៧", "៨", "6"),
+    "gift": ("phone credit", "a new phone", "top up card", "$20", "a nice bag", "data package", "Free Fire diamonds",
+             "ML diamonds", "new shoes", "a bike", "$10 credit", "an iPhone", "new clothes", "$50"),
+    "gift_km": ("កាតទូរស័ព្ទ", "ទូរស័ព្ទថ្មី", "លុយ ២០ ដុល្លារ", "កាបូបស្អាត", "ពេជ្រ Free Fire", "ស្បែកជើងថ្មី",
+                "កង់ថ្មី", "អាវថ្មី", "លុយចាយ", "កាតលុយ ៥ ដុល្លារ"),
+    "gift_rom": ("kat phone", "luy 20$", "phone thmey", "diamond FF", "kabob saat", "sbek jeung thmey", "luy jay",
+                 "kang thmey", "ao thmey", "kat luy 5$"),
+    "city": ("Phnom Penh", "Siem Reap", "Battambang", "Kampong Cham", "Takeo", "Kampot", "Kandal", "Prey Veng",
+             "Svay Rieng", "Pursat", "Kep", "Banteay Meanchey"),
+    "city_km": ("ភ្នំពេញ", "សៀមរាប", "បាត់ដំបង", "កំពង់ចាម", "តាកែវ", "កំពត", "កណ្ដាល", "ព្រៃវែង", "ស្វាយរៀង",
+                "ពោធិ៍សាត់", "កែប", "បន្ទាយមានជ័យ"),
+    "name": ("Dara", "Sokha", "Srey Pov", "Vanna", "Rithy", "Chenda", "Bopha", "Sophea", "Nita", "Kimly", "Mony",
+             "Sreyneang", "Piseth", "Lina"),
+    "name_km": ("ដារា", "សុខា", "ស្រីពៅ", "វណ្ណា", "រិទ្ធី", "ចិន្តា", "បុប្ផា", "សុភា", "នីតា", "គីមលី", "មុន្នី"),
+    "company": ("Golden Star Co.", "Asia Sky Group", "KH Smart Trading", "Lucky Dragon Ltd", "Mekong Bridge Co.",
+                "Angkor Prime", "Sunrise Holdings", "ABC Company", "New World Group"),
+    "n": ("5", "10", "20", "30", "50", "100", "១០", "២០", "៣០", "៥០"),
+    "date": ("Monday", "15 March", "next Friday", "this weekend", "1 April", "Tuesday morning", "the 20th"),
+    "emoji": ("🙂", "😊", "🥰", "🔥", "💯", "✅", "👉", "🙏", "❤️", "😘", "🤗", "⭐", "📌", "‼️", "💰", "📱", "✈️"),
 }
 
-G, T = ("grooming",), ("trafficking_ad",)
-FAMILIES: tuple[Family, ...] = (
-    # ---- grooming, English
-    Family("g_en_age_school", "grooming", "en", G, (
-        "hey cutie how old are you? what grade are you in at school?",
-        "you look young, are you {age}? which class are you in?",
-        "what school do you go to? grade {grade} right? do your parents check your phone?",
-    )),
-    Family("g_en_flattery_gift", "grooming", "en", G, (
-        "you are so mature for your age, not like other girls. i can send you {gift} if you want",
-        "you're the prettiest girl i ever saw online. let me buy you {gift}, just between us",
-        "such a smart and beautiful girl. want {gift}? i help you because you are special",
-    )),
-    Family("g_en_secrecy_app", "grooming", "en", G, (
-        "don't tell your mom about our chats ok? add me on {app} it's safer there",
-        "delete our messages after reading. let's move to {app}, nobody can see there",
-        "this is our little secret. talk to me on {app} {handle} not here",
-    )),
-    Family("g_en_meet_photo", "grooming", "en", G, (
-        "can we meet after school? come alone, i will pick you up near the gate",
-        "send me a photo of you in your school uniform, only for me",
-        "i want to see you, tell your parents you go to a friend's house and meet me in {city}",
-    )),
-    # ---- grooming, Khmer
-    Family("g_km_age_school", "grooming", "km", G, (
-        "អូនអាយុប៉ុន្មានហើយ? រៀនថ្នាក់ទីប៉ុន្មាន?",
-        "អូនរៀននៅសាលាណា? ថ្នាក់ទី{grade}មែនទេ? ប៉ាម៉ាក់មើលទូរស័ព្ទអូនទេ?",
-        "មើលទៅអូននៅក្មេងណាស់ អាយុ{age}ឆ្នាំមែនទេ?",
-    )),
-    Family("g_km_flattery_gift", "grooming", "km", G, (
-        "អូនស្អាតណាស់ ចាស់ទុំជាងអាយុ បងចង់ទិញកាតទូរស័ព្ទឱ្យអូន",
-        "បងអាចបញ្ចូលលុយទូរស័ព្ទឱ្យអូនរាល់ថ្ងៃ ព្រោះអូនពិសេសសម្រាប់បង",
-        "អូនឆ្លាតហើយស្អាតជាងគេ បងនឹងទិញទូរស័ព្ទថ្មីឱ្យ តែកុំប្រាប់អ្នកណា",
-    )),
-    Family("g_km_secrecy_app", "grooming", "km", G, (
-        "កុំប្រាប់ប៉ាម៉ាក់ពីរឿងយើងណា ទុកជាការសម្ងាត់របស់យើងពីរនាក់",
-        "តោះនិយាយគ្នាតាម {app} វិញ នៅទីនេះមានគេមើល",
-        "លុបសារយើងចោលផង ហើយថែម {app} បង {handle}",
-    )),
-    Family("g_km_meet_photo", "grooming", "km", G, (
-        "ចេញពីសាលាមកជួបបងម្នាក់ឯងបានទេ? បងរង់ចាំនៅមុខសាលា",
-        "ផ្ញើរូបអូនពាក់ឯកសណ្ឋានសាលាមកបងមើលបន្តិច",
-        "ប្រាប់ម៉ាក់ថាទៅផ្ទះមិត្តភក្តិ ហើយមកជួបបងនៅ{city_km}",
-    )),
-    # ---- grooming, romanised / mixed
-    Family("g_mx_age_gift", "grooming", "mixed", G, (
-        "oun rean thnak ti pon man? bong tinh luy phone oy oun",
-        "oun ayu pon man hz? oun saat nas, bong oy {gift} oun",
-        "oun nov sala na? bong ach dak luy kat phone oy oun rollthngai",
-    )),
-    Family("g_mx_secret_meet", "grooming", "mixed", G, (
-        "kom prab mak pa ot na, add bong tam {app} mok",
-        "chenh pi sala mok jub bong mneak eng ban te? kom prab ke",
-        "oun send rup pak uniform sala mok bong merl tam {app} na",
-    )),
-    # ---- trafficking ads, English
-    Family("t_en_high_pay", "trafficking_ad", "en", T, (
-        "URGENT HIRING!! Work in {place}, salary {money}/month, no experience needed. contact {app} {handle}",
-        "Easy job high salary in {place}! {money} per month, free food and room, contact only by {app}",
-        "Need 20 workers now for company in {place}. salary {money}, no skills no problem. call {phone}",
-    )),
-    Family("t_en_travel_paid", "trafficking_ad", "en", T, (
-        "We pay your passport, visa and travel to {place}. start work next week. message {handle}",
-        "Free ticket and visa! Go to {place} for typing job, {money} monthly. leave today, inbox me",
-        "no passport? we arrange everything. border crossing at {place} easy, salary {money}",
-    )),
-    Family("t_en_youth_looks", "trafficking_ad", "en", T, (
-        "Looking for girls age 16-22, good looking, for hostess work in {place}. {money}/month. {app} {phone}",
-        "young ladies wanted for KTV and restaurant in {place}, beautiful only, advance salary available",
-        "hiring pretty girls 17+ for 'reception' job in {place}, we lend money first, pay back from salary",
-    )),
-    # ---- trafficking ads, Khmer
-    Family("t_km_high_pay", "trafficking_ad", "km", T, (
-        "ត្រូវការបុគ្គលិកបន្ទាន់ ធ្វើការនៅ{place_km} ប្រាក់ខែ {money} មិនត្រូវការបទពិសោធន៍ ទាក់ទង {app} {handle}",
-        "ការងារស្រួល ប្រាក់ខែខ្ពស់ នៅ{place_km} ស្នាក់នៅនិងអាហារឥតគិតថ្លៃ ទាក់ទងតាម {app} តែប៉ុណ្ណោះ",
-        "រកបុគ្គលិក ២០ នាក់ ទៅធ្វើការក្រុមហ៊ុននៅ{place_km} ប្រាក់ខែ {money} ទូរស័ព្ទ {phone}",
-    )),
-    Family("t_km_travel_youth", "trafficking_ad", "km", T, (
-        "ក្រុមហ៊ុនចេញថ្លៃលិខិតឆ្លងដែន ទិដ្ឋាការ និងការធ្វើដំណើរទៅ{place_km} ចេញដំណើរថ្ងៃស្អែក",
-        "ត្រូវការនារីអាយុ ១៦-២២ ឆ្នាំ រូបរាងស្អាត ធ្វើការនៅ{place_km} អាចខ្ចីលុយមុនបាន",
-        "មិនចាំបាច់មានលិខិតឆ្លងដែន យើងរៀបចំឱ្យទាំងអស់ ឆ្លងព្រំដែន{place_km} ងាយស្រួល ប្រាក់ខែ {money}",
-    )),
-    # ---- trafficking ads, romanised / mixed
-    Family("t_mx_job", "trafficking_ad", "mixed", T, (
-        "ka ngea srol luy khe {money} nov {place}, min trov kar bot pisoth, tak tong {app} {handle}",
-        "rok neak tver ka nov {place} chenh luy passport oy, luy khe {money}, jenh dom neur thngai sa ek",
-        "trov kar srey ayu 18-25 saat, tver ka nov {place}, ach khchei luy mun ban. {app} {phone}",
-    )),
-    # ---- hard negatives
-    Family("n_en_news", "news", "en", (), (
-        "Police rescued 23 Cambodians from a scam compound in {place}, the Ministry of Interior said on Monday.",
-        "NGO warns parents: predators use fake job offers on {app} to lure young people to {place}.",
-        "Court sentences two men for human trafficking after victims were promised {money} jobs abroad.",
-    )),
-    Family("n_km_news", "news", "km", (), (
-        "សមត្ថកិច្ចបានជួយសង្គ្រោះពលករខ្មែរ ២៣ នាក់ ពីមជ្ឈមណ្ឌលឆបោកអនឡាញនៅ{place_km}",
-        "អង្គការក្រៅរដ្ឋាភិបាលអំពាវនាវឱ្យមាតាបិតាប្រុងប្រយ័ត្នការផ្សព្វផ្សាយការងារក្លែងក្លាយលើបណ្តាញសង្គម",
-        "តុលាការបានកាត់ទោសជនសង្ស័យពីរនាក់ពីបទជួញដូរមនុស្សទៅ{place_km}",
-    )),
-    Family("n_en_parent_teacher", "parent_teacher", "en", (), (
-        "Grade {grade} students: homework is due Monday. Parents please sign the report card.",
-        "Mom here, what time does your class finish today? I will pick you up at the school gate.",
-        "Reminder to all parents: talk with your children about online safety and never share passwords.",
-    )),
-    Family("n_km_parent_teacher", "parent_teacher", "km", (), (
-        "សិស្សថ្នាក់ទី{grade} ត្រូវយកកិច្ចការផ្ទះមកថ្ងៃច័ន្ទ សូមមាតាបិតាចុះហត្ថលេខា",
-        "ម៉ាក់មកយកកូននៅមុខសាលាម៉ោង ៥ ល្ងាច កុំទៅណាឆ្ងាយ",
-        "គ្រូសូមជម្រាបមាតាបិតា ថ្ងៃស្អែកមានប្រជុំថ្នាក់ទី{grade}",
-    )),
-    Family("n_en_legit_job", "legit_job", "en", (), (
-        "Hiring accountant in {city}. Bachelor degree, 2 years experience. Send CV to our HR office.",
-        "Legal work in Korea through the EPS program: register at the Ministry of Labour, no agent fees.",
-        "Restaurant in {city} needs a cook. Salary $300-400 negotiable, apply in person with ID card.",
-    )),
-    Family("n_km_legit_job", "legit_job", "km", (), (
-        "ក្រុមហ៊ុនត្រូវការគណនេយ្យករ ១ នាក់ នៅ{city_km} មានបរិញ្ញាបត្រ បទពិសោធន៍ ២ ឆ្នាំ",
-        "ចុះឈ្មោះធ្វើការនៅកូរ៉េតាមកម្មវិធី EPS ដោយផ្ទាល់នៅក្រសួងការងារ មិនបង់ថ្លៃឈ្មួញកណ្តាល",
-        "ភោជនីយដ្ឋាននៅ{city_km} ត្រូវការចុងភៅ ប្រាក់ខែចរចា សូមយកអត្តសញ្ញាណប័ណ្ណមកដាក់ពាក្យ",
-    )),
-    Family("n_topup_shop", "top_up_shop", "mixed", (), (
-        "មានលក់កាតទូរស័ព្ទ Smart Cellcard Metfone គ្រប់តម្លៃ បញ្ចុះតម្លៃ ៥%",
-        "Top up cards and data packages, all networks, open 7am-9pm near {city} market",
-        "hang luk kat phone Smart Metfone, ban luy tam ABA, call {phone}",
-    )),
-    Family("n_adult_dating", "adult_dating", "en", (), (
-        "Single man 35 from {city}, looking for a serious relationship with a woman 30-40.",
-        "Divorced mother of two, 42, hoping to meet a kind man for friendship first.",
-        "ប្រុសលីវអាយុ ៣៨ ឆ្នាំ ចង់ស្គាល់នារីដែលចង់រៀបការ",
-    )),
-    Family("n_everyday", "everyday", "mixed", (), (
-        "bong jol chet merl film nis nas! see you at the cafe tomorrow",
-        "ថ្ងៃនេះភ្លៀងខ្លាំងណាស់នៅ{city_km} ប្រយ័ត្នផ្លូវរអិល",
-        "Happy birthday my dear sister, wish you good health and success!",
-    )),
-)
+# Neutral openers and closers: shared by every kind (positives and negatives alike), so they carry
+# no label signal; they make posts vary in length and shape like real ones.
+OPENERS: dict[str, tuple[str, ...]] = {
+    "en": ("hi", "hello", "hey", "Hi there,", "good morning", "Dear all,", "ok so", "Update:", "FYI", "hmm",
+           "Hello everyone!", "yo", "Good evening.", "Sorry to bother,", "📢", "Hi friend"),
+    "km": ("សួស្តី", "ជម្រាបសួរ", "សួស្តីបង", "អូ", "ចា៎", "បាទ", "ជម្រាបសួរ​ប្រិយមិត្ត", "អរុណសួស្តី", "📢", "ហាយ",
+           "ហេឡូ", "សូមជម្រាប"),
+    "mixed": ("hi oun", "suasdey", "hello bong", "jum reap suor", "hey", "chea", "bat", "ot ey te", "ei", "hello all",
+              "sous dey", "📢"),
+}
+CLOSERS: dict[str, tuple[str, ...]] = {
+    "en": ("thanks", "thank you", "ok?", "😊", "🙏", "bye", "see you", "God bless", "pls share", "reply soon",
+           "!!!", "...", "#Cambodia", "have a nice day", "👍", "cheers"),
+    "km": ("អរគុណ", "អរគុណច្រើន", "ណា", "ចា៎", "😊", "🙏", "សូមចែករំលែក", "ឆាប់ឆ្លើយមក", "!!!", "...", "ជូនពរ",
+           "#កម្ពុជា", "👍", "បាយបាយ"),
+    "mixed": ("arkun", "arkun bong", "ok na", "ok jea", "😊", "🙏", "bye bye", "chhob sen", "pls share", "tv sen hz",
+              "!!!", "...", "👍", "ok te"),
+}
+
+# Code-switching: the same clause with a few words in the other language, as people really type.
+_SWITCH_EN = {"you": ("oun", "u"), "brother": ("bong",), "money": ("luy",), "work": ("tver ka", "ka ngea"),
+              "girl": ("srey",), "tomorrow": ("sa ek",), "today": ("thngai nis",), "school": ("sala",),
+              "phone": ("tel", "phone dai"), "good": ("lar",), "beautiful": ("saat",), "come": ("mok",),
+              "really": ("men", "pit jea"), "please": ("som", "pls"), "salary": ("luy khe",)}
+_SWITCH_KM = {"ការងារ": ("job", "work", "ka ngea"), "ប្រាក់ខែ": ("salary", "luy khe"), "ទូរស័ព្ទ": ("phone", "tel"),
+              "ទាក់ទង": ("contact", "inbox"), "សាលា": ("school",),
+              "ក្រុមហ៊ុន": ("company",), "បន្ទាន់": ("urgent",), "ស្អាត": ("saat", "pretty"), "ថ្ងៃស្អែក": ("tomorrow",),
+              "លុយ": ("luy", "money")}
+
+_LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"})
+_HOMOGLYPH = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"})
+_TO_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+_FROM_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+_EMOJI_FOR = {"salary": "💰", "money": "💰", "luy": "💵", "phone": "📱", "travel": "✈️", "ticket": "🎫",
+              "secret": "🤫", "meet": "📍", "girl": "👧", "gift": "🎁", "job": "💼", "work": "💼", "photo": "📷",
+              "ប្រាក់ខែ": "💰", "ទូរស័ព្ទ": "📱", "ការងារ": "💼", "រូប": "📷", "លុយ": "💵"}
+_LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def fill(template: str, rng: random.Random) -> str:
     """Fill ``{slot}`` placeholders with random values of that slot."""
-    out = template
-    for slot, values in SLOTS.items():
-        while "{" + slot + "}" in out:
-            out = out.replace("{" + slot + "}", rng.choice(values), 1)
-    return out
+    def repl(m: re.Match[str]) -> str:
+        values = SLOTS.get(m.group(1))
+        return rng.choice(values) if values else m.group(0)
+    return re.sub(r"\{(\w+)\}", repl, template)
 
 
-def generate(n_per_family: int, seed: int) -> Iterator[dict[str, object]]:
-    """Yield ``n_per_family`` posts per family: {text, labels, family, kind, lang}."""
+def _one_word(text: str, rng: random.Random, f: Callable[[str], str]) -> str:
+    """``text`` with ``f`` applied to one random Latin word of 4+ letters."""
+    words = list(_LATIN_WORD.finditer(text))
+    if not words:
+        return text
+    m = rng.choice(words)
+    return text[:m.start()] + f(m.group(0)) + text[m.end():]
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.randrange(3)
+    if op == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if op == 1:
+        return word[:i] + word[i + 1:]
+    return word[:i] + word[i] + word[i:]
+
+
+def obfuscate(text: str, rng: random.Random) -> str:
+    """One or two evasions seen on social media, applied to positives and negatives alike."""
+    for _ in range(rng.choice((1, 1, 2))):
+        op = rng.randrange(9)
+        if op == 0:
+            text = _one_word(text, rng, lambda w: " ".join(w))
+        elif op == 1:
+            text = _one_word(text, rng, lambda w: rng.choice((".", "-", "_", "*")).join(w))
+        elif op == 2:
+            text = _one_word(text, rng, lambda w: w.lower().translate(_LEET))
+        elif op == 3:
+            text = _one_word(text, rng, lambda w: w.translate(_HOMOGLYPH))
+        elif op == 4:
+            text = text.translate(_TO_KHMER_DIGITS if rng.random() < 0.6 else _FROM_KHMER_DIGITS)
+        elif op == 5:
+            keys = [k for k in _EMOJI_FOR if k in text]
+            if keys:
+                k = rng.choice(keys)
+                text = text.replace(k, _EMOJI_FOR[k] if rng.random() < 0.5 else f"{k}{_EMOJI_FOR[k]}", 1)
+            else:
+                text += " " + rng.choice(SLOTS["emoji"])
+        elif op == 6:
+            text = _one_word(text, rng, lambda w: _typo(w, rng))
+        elif op == 7:  # zero-width spaces inside Khmer runs, or stretched letters in Latin ones
+            if re.search("[\u1780-\u17ff]", text):
+                chars = list(text)
+                for _ in range(3):
+                    chars.insert(rng.randrange(len(chars) + 1), "\u200b")
+                text = "".join(chars)
+            else:
+                text = _one_word(text, rng, lambda w: w + w[-1] * rng.randrange(2, 5))
+        else:
+            text = text.upper() if rng.random() < 0.3 else text.lower()
+    return text
+
+
+def code_switch(text: str, lang: str, rng: random.Random) -> str:
+    """Swap a few words into the other language (English -> romanised Khmer, Khmer -> English)."""
+    table = _SWITCH_KM if lang == "km" else _SWITCH_EN
+    out = text
+    for src, targets in table.items():
+        if rng.random() < 0.5:
+            continue
+        if lang == "km":
+            out = out.replace(src, f" {rng.choice(targets)} ", 1)
+        else:
+            out = re.sub(rf"\b{re.escape(src)}\b", rng.choice(targets), out, count=1, flags=re.IGNORECASE)
+    return re.sub(r" {2,}", " ", out).strip()
+
+
+def compose(fam: Family, rng: random.Random, max_parts: int = 4) -> str:
+    """A post: 1-``max_parts`` of the family's clauses in random order, with optional opener/closer."""
+    k = min(len(fam.parts), rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0], max_parts)
+    parts = [fill(p, rng) for p in rng.sample(fam.parts, k)]
+    sep_en = (" ", ". ", "! ", ", ", " - ", "\n", " ... ")
+    sep_km = (" ", "។ ", " ", "\n", "! ", " ")
+    seps = sep_km if fam.lang == "km" else sep_en
+    text = parts[0]
+    for p in parts[1:]:
+        sep = rng.choice(seps)
+        if text[-1] in ".!?។" and sep.strip() in ".!។,":
+            sep = rng.choice((" ", "\n"))
+        text += sep + p
+    base = "mixed" if fam.lang == "mixed" else fam.lang
+    if rng.random() < 0.3:
+        text = f"{rng.choice(OPENERS[base])} {text}"
+    if rng.random() < 0.3:
+        text = f"{text} {rng.choice(CLOSERS[base])}"
+    return text
+
+
+def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, code_switch_rate: float = 0.15,
+             families: tuple[Family, ...] | None = None) -> Iterator[dict[str, object]]:
+    """Yield ``n_per_family`` posts per family: {text, labels, family, kind, lang, augment}.
+
+    ``lang`` is the family's language, except that a code-switched Khmer or English post is
+    ``mixed``: that is what a human reader (and the hidden set's writers) would call it.
+    """
     rng = random.Random(seed)
-    for fam in FAMILIES:
+    for fam in families or FAMILIES:
         for _ in range(n_per_family):
-            yield {
-                "text": fill(rng.choice(fam.templates), rng),
-                "labels": list(fam.labels),
-                "family": fam.name,
-                "kind": fam.kind,
-                "lang": fam.lang,
-            }
+            text = compose(fam, rng)
+            lang, augment = fam.lang, []
+            if fam.lang != "mixed" and rng.random() < code_switch_rate:
+                switched = code_switch(text, fam.lang, rng)
+                if switched != text:
+                    text, lang = switched, "mixed"
+                    augment.append("code_switch")
+            if rng.random() < obfuscation_rate:
+                text = obfuscate(text, rng)
+                augment.append("obfuscate")
+            yield {"text": text, "labels": list(fam.labels), "family": fam.name, "kind": fam.kind, "lang": lang,
+                   "augment": augment}
+
+
+def all_fixed_texts() -> Iterator[str]:
+    """Every clause, slot value, opener and closer: what the content-safety test scans."""
+    for fam in FAMILIES:
+        yield from fam.parts
+    for values in SLOTS.values():
+        yield from values
+    for pool in (OPENERS, CLOSERS):
+        for values in pool.values():
+            yield from values
+
+
+# ================================================================ families
+# Naming: <label>_<lang>_<voice>. g = grooming, t = trafficking_ad, b = both, n_<kind> = hard negative.
+GROOMING: tuple[Family, ...] = (
+    # ------------------------------------------------------------ grooming, English
+    _fam("g_en_gamer_peer", "grooming", "en", """
+        u play free fire? i can gift you {gift} if you add me
+        how old r u btw, still in school? grade {grade}?
+        dont tell ur parents i send you stuff, they wont understand
+        lets talk on {app} its better there, my id {handle}
+        we should meet up and play together, just us, near your school
+        send me a selfie so i know ur real lol
+    """),
+    _fam("g_en_older_boyfriend", "grooming", "en", """
+        you are so mature for your age, girls in grade {grade} are usually so childish
+        i know you are only {age} but age is just a number
+        nobody understands you like i do, not your mom, not your friends
+        this is between us ok? delete the chat after
+        i want to see you this weekend, tell them you're going to a friend's house
+        you deserve someone who treats you like a princess
+    """),
+    _fam("g_en_fake_scout", "grooming", "en", """
+        hi! i'm a photographer and you have the perfect look for our teen model page
+        send me a few photos in your school uniform so my boss can see
+        how old are you? we need girls {age} to {age}
+        your parents don't need to know yet, it's a surprise when you get famous
+        we pay {money} per shoot, first one is just a test, come alone
+    """),
+    _fam("g_en_caring_listener", "grooming", "en", """
+        you seemed sad in your story. are your parents fighting again? you can tell me anything
+        i'm the only one who really listens to you
+        your family doesn't deserve you honestly
+        if you ever want to run away you can stay with me
+        do you have your own phone or do your parents check it?
+        let's keep our chats private, ok sweetheart?
+    """),
+    _fam("g_en_gift_credit", "grooming", "en", """
+        i just sent you {gift}, did you get it?
+        i can top up your phone every week, you just have to reply fast when i text
+        good girls get presents. don't tell anyone who sent it
+        you owe me a little favour now, send me a pic of you right now
+        i'll buy you {gift} if you meet me after class
+    """),
+    _fam("g_en_tutor", "grooming", "en", """
+        i can give you free english lessons, just you and me at my place
+        you're my smartest student, i want to help you more than the others
+        come to the extra class alone, don't bring your friends
+        don't tell your parents about the private lessons, they may stop you
+        what time do your parents get home from work?
+    """),
+    _fam("g_en_fan_dm", "grooming", "en", """
+        omg your tiktok dances are so cute, how old are you?
+        you're way prettier than the other girls on here
+        dm me on {app}, i'll send you {gift} for your next video
+        are you home alone after school?
+        don't show our messages to anyone, they'll be jealous
+    """),
+    _fam("g_en_compliance_test", "grooming", "en", """
+        prove you trust me, turn on your camera now
+        if you really like me you'll send me a photo right now
+        answer me within 5 min or i'll be sad and stop talking to you
+        do what i say and i'll give you {gift}
+        you promised, don't break my heart, send it
+    """),
+    _fam("g_en_family_friend", "grooming", "en", """
+        i'm your uncle's friend, remember me? you've grown up so much
+        i can pick you up from school today, your mom said it's ok
+        let's go for ice cream, just the two of us, it's our secret
+        you can call me anytime on {app}, but delete my number from your contacts
+    """),
+    _fam("g_en_online_bf_short", "grooming", "en", """
+        u still {age}? 😍
+        ur parents asleep? call me
+        come out tonite, ill wait at the corner
+        dont post about me ok
+        moved to {app}?? answer
+        i miss u, need to see u tmrw after school
+    """),
+    _fam("g_en_sponsor", "grooming", "en", """
+        i can pay your school fees if you become my special friend
+        poor family right? i want to help you with money every month
+        just don't tell your teacher or parents about our deal
+        meet me on saturday in {city} and i'll give you {money}
+        i'll buy you a phone so we can talk privately
+    """),
+    _fam("g_en_isolation_pressure", "grooming", "en", """
+        your friends are fake, they talk behind your back. only trust me
+        stop listening to your mum, she doesn't get you
+        if you tell anyone about us you'll get in big trouble, not me
+        you're old enough to decide for yourself, you're {age} now
+        come stay with me, i'll take care of everything
+    """),
+    # ------------------------------------------------------------ grooming, Khmer
+    _fam("g_km_bong_flirt", "grooming", "km", """
+        អូនអាយុប៉ុន្មានហើយ? រៀនថ្នាក់ទីប៉ុន្មាន?
+        អូនស្អាតណាស់ ចាស់ទុំជាងអាយុ មិនដូចក្មេងឯទៀតទេ
+        កុំប្រាប់ប៉ាម៉ាក់ពីរឿងយើងណា ទុកជាការសម្ងាត់របស់យើងពីរនាក់
+        បងចង់ជួបអូនម្នាក់ឯង ចេញពីសាលាមកណា
+        តោះនិយាយគ្នាតាម {app} វិញ នៅទីនេះមានគេមើល
+    """),
+    _fam("g_km_credit_gift", "grooming", "km", """
+        បងបញ្ចូលលុយទូរស័ព្ទឱ្យអូនហើយ ទទួលបានទេ?
+        បងអាចទិញ{gift_km}ឱ្យអូនរាល់សប្តាហ៍ បើអូនឆ្លើយសារបងលឿន
+        កុំប្រាប់នរណាថាបងផ្ញើ{gift_km}ឱ្យអូនណា
+        ឥឡូវអូនជំពាក់គុណបងហើយ ផ្ញើរូបអូនមកបងមើលមួយ
+        ចេញពីរៀនមកយក{gift_km}ពីបងនៅមុខសាលា
+    """),
+    _fam("g_km_school_probe", "grooming", "km", """
+        អូនរៀននៅសាលាណា? ថ្នាក់ទី{grade}មែនទេ?
+        ប៉ាម៉ាក់អូនមើលទូរស័ព្ទអូនទេ?
+        ប៉ាម៉ាក់អូនទៅធ្វើការដល់ម៉ោងប៉ុន្មានបានមកផ្ទះវិញ?
+        អូននៅផ្ទះម្នាក់ឯងពេលល្ងាចមែនទេ?
+        មើលទៅអូននៅក្មេងណាស់ អាយុ{age}ឆ្នាំមែនទេ?
+    """),
+    _fam("g_km_secret_app", "grooming", "km", """
+        លុបសារយើងចោលផង កុំឱ្យម៉ាក់ឃើញ
+        ថែម {app} បង {handle} យើងនិយាយគ្នានៅទីនោះសុវត្ថិភាពជាង
+        រឿងយើងកុំប្រាប់មិត្តភក្តិ គេច្រណែន
+        ដូរឈ្មោះបងក្នុងទូរស័ព្ទទៅជាឈ្មោះមិត្តស្រីវិញទៅ
+        បើគេសួរ ប្រាប់ថាបងជាបងជីដូនមួយ
+    """),
+    _fam("g_km_photo_request", "grooming", "km", """
+        ផ្ញើរូបអូនពាក់ឯកសណ្ឋានសាលាមកបងមើលបន្តិច
+        ថតរូបខ្លួនឯងឥឡូវនេះផ្ញើមកបង ចង់ឃើញមុខអូន
+        បើកកាមេរ៉ាមកបងមើលមួយភ្លែត កុំឱ្យម៉ាក់ដឹង
+        រូបនេះសម្រាប់តែបងម្នាក់គត់ កុំប្រាប់អ្នកណា
+    """),
+    _fam("g_km_meet_pickup", "grooming", "km", """
+        ប្រាប់ម៉ាក់ថាទៅផ្ទះមិត្តភក្តិ ហើយមកជួបបងនៅ{city_km}
+        បងរង់ចាំនៅមុខសាលាម៉ោង ៥ មកម្នាក់ឯងណា
+        ថ្ងៃសៅរ៍នេះបងយកម៉ូតូមកទទួលអូន ទៅលេងតែពីរនាក់
+        កុំនាំមិត្តមក បងចង់ជួបតែអូនម្នាក់
+    """),
+    _fam("g_km_sympathy", "grooming", "km", """
+        អូនមិនសប្បាយចិត្តនៅផ្ទះមែនទេ? ប្រាប់បងមក បងយល់ពីអូន
+        មានតែបងទេដែលស្រឡាញ់អូនពិតប្រាកដ
+        ប៉ាម៉ាក់អូនមិនយល់ពីអូនទេ ចុះមកនៅជាមួយបងទៅ
+        បើអូនចង់រត់ចេញពីផ្ទះ បងមានកន្លែងឱ្យអូនស្នាក់នៅ
+        កុំប្រាប់គ្រូរឿងនេះណា គេនឹងធ្វើឱ្យយើងមានបញ្ហា
+    """),
+    _fam("g_km_fake_model", "grooming", "km", """
+        បងជាអ្នកថតរូប កំពុងរកក្មេងស្រីអាយុ{age}ឆ្នាំ ធ្វើម៉ូដែល
+        ផ្ញើរូបអូនមកបង ដើម្បីបងបង្ហាញថៅកែ
+        ថតលើកដំបូងបង់ {money} តែត្រូវមកម្នាក់ឯង
+        មិនបាច់ប្រាប់ឪពុកម្តាយទេ ទុកធ្វើឱ្យគាត់ភ្ញាក់ផ្អើល
+    """),
+    _fam("g_km_private_tutor", "grooming", "km", """
+        គ្រូនឹងបង្រៀនគួរឯកជនឱ្យអូនដោយឥតគិតថ្លៃ នៅផ្ទះគ្រូ
+        អូនជាសិស្សដែលគ្រូស្រឡាញ់ជាងគេ
+        មករៀនម្នាក់ឯងណា កុំនាំមិត្តមក
+        កុំប្រាប់ឪពុកម្តាយរឿងរៀនគួរនេះ
+        បើអូនស្តាប់គ្រូ គ្រូនឹងដាក់ពិន្ទុល្អឱ្យ
+    """),
+    _fam("g_km_game_diamond", "grooming", "km", """
+        អូនលេង Free Fire ទេ? បងទិញពេជ្រឱ្យ
+        ថែមបងជាមិត្តក្នុងហ្គេមទៅ ហើយផ្ញើលេខទូរស័ព្ទមក
+        អូនរៀនថ្នាក់ទីប៉ុន្មាន? ផ្ទះនៅឯណា?
+        កុំប្រាប់ប៉ាម៉ាក់ថាបងឱ្យពេជ្រណា
+        ចាំជួបគ្នាលេងហ្គេមនៅហាងអ៊ីនធឺណិតក្បែរសាលា
+    """),
+    _fam("g_km_pressure", "grooming", "km", """
+        បើអូនស្រឡាញ់បងពិត ផ្ញើរូបមកឥឡូវនេះ
+        ឆ្លើយសារបងភ្លាមៗ បើមិនឆ្លើយបងខឹងហើយ
+        អូនសន្យាហើយ កុំធ្វើឱ្យបងខកចិត្ត
+        បើអូនប្រាប់គេ អូនមុខជាត្រូវម៉ាក់វាយ
+    """),
+    _fam("g_km_short_dm", "grooming", "km", """
+        អូននៅម្នាក់ឯងទេ?
+        ម៉ាក់ដេកហើយនៅ? តេមកបង
+        យប់នេះចេញមកបានទេ បងចាំនៅផ្លូវកែង
+        អូនអាយុ{age}មែន? នៅក្មេងម្ល៉េះ
+        ថែម {app} មក
+    """),
+    # ------------------------------------------------------------ grooming, romanised / mixed
+    _fam("g_mx_bong_oun", "grooming", "mixed", """
+        oun rean thnak ti pon man? bong tinh {gift_rom} oy oun
+        oun ayu pon man hz? oun saat nas, ches jeang ayu
+        kom prab mak pa ot na, secret yerng 2 nak
+        add bong tam {app} mok, nov nis ke merl
+        chenh pi sala mok jub bong mneak eng ban te?
+    """),
+    _fam("g_mx_gift_credit", "grooming", "mixed", """
+        bong dak luy phone oy oun hz, ban ot?
+        oun chong ban {gift_rom} te? bong tinh oy
+        kom prab ke tha bong oy luy na
+        oun jompeak bong hz, send rup mok bong merl mouy
+        mok yok gift pi bong nov mun sala
+    """),
+    _fam("g_mx_school_probe", "grooming", "mixed", """
+        oun rean sala na? grade {grade} men?
+        mak pa oun check phone oun te?
+        pa mak oun tver ka dol mong pon man?
+        oun nov phteah mneak eng pel lngeach men?
+        oun merl tov kmeng nas, ayu {age} men?
+    """),
+    _fam("g_mx_secret_app", "grooming", "mixed", """
+        lub sa yerng jol pong, kom oy mak kern
+        add {app} bong {handle} nov ti nuh safe jeang
+        kom prab mit peak pi yerng, ke chrenean
+        dor chhmous bong jea chhmous mit srey vinh
+        ber ke sur prab tha bong jea bong jidonmouy
+    """),
+    _fam("g_mx_photo", "grooming", "mixed", """
+        oun send rup pak uniform sala mok bong merl tam {app} na
+        selfie mouy mok bong ey, chong kern muk oun
+        bert camera mok bong merl bontech, kom oy mak deng
+        rup nis somrab te bong mneak, kom share
+    """),
+    _fam("g_mx_meet", "grooming", "mixed", """
+        prab mak tha tov phteah mit, hz mok jub bong nov {city}
+        bong cham nov mun sala mong 5, mok mneak eng na
+        thngai sao bong yok moto mok tot oun, tov leng 2 nak
+        kom noam mit mok, bong chong jub te oun
+    """),
+    _fam("g_mx_sympathy", "grooming", "mixed", """
+        oun ot sabay chet nov phteah men? prab bong mok, bong yul pi oun
+        mean te bong te del srolanh oun pit
+        pa mak oun ot yul pi oun te, mok nov jea mouy bong
+        ber oun chong rot chenh pi phteah, bong mean kanleng oy oun
+    """),
+    _fam("g_mx_gamer", "grooming", "mixed", """
+        oun leng FF te? bong tinh diamond oy
+        add bong jea friend knong game, send lek phone mok
+        oun rean thnak ti pon man? phteah nov na?
+        kom prab mak tha bong oy diamond na
+        jub knea leng game nov hang net ke sala
+    """),
+    _fam("g_mx_engmix_flatter", "grooming", "mixed", """
+        oun so cute nas, mature jeang kmeng dtei
+        u r special to bong, kom prab anyone ok
+        bong can buy u {gift} if oun mok jub bong
+        oun ayu {age} but bong ot care, age just number
+        chat {app} vinh, here ke merl
+    """),
+    _fam("g_mx_teacher", "grooming", "mixed", """
+        kru bong rien kuor private oy oun free nov phteah kru
+        oun jea sis del kru srolanh jeang ke
+        mok rien mneak eng na, kom noam mit
+        kom prab pa mak pi rien kuor nis
+        ber oun sdab kru, kru dak pinteu lar oy
+    """),
+    _fam("g_mx_pressure_short", "grooming", "mixed", """
+        oun nov mneak eng te?
+        mak dek hz nov? tel mok bong
+        yup nis chenh mok ban te, bong cham nov plov keng
+        ber srolanh bong pit send rup mok eilov
+        chlery sa bong chab chab, ot chlery bong khoeng
+    """),
+    _fam("g_mx_sponsor", "grooming", "mixed", """
+        bong jouy bong luy sala oy oun, tae oun trov jea mit pises rbos bong
+        family oun kro men? bong oy luy rol khe
+        kom prab kru ru pa mak pi deal yerng
+        thngai sao mok jub bong nov {city} bong oy {money}
+    """),
+)
+
+TRAFFICKING: tuple[Family, ...] = (
+    # ------------------------------------------------------------ trafficking ads, English
+    _fam("t_en_urgent_high_pay", "trafficking_ad", "en", """
+        URGENT HIRING!! work in {place}, salary {money}/month
+        no experience needed, no education needed
+        contact only by {app} {handle}, no calls
+        leave this week, only few places left!!
+    """),
+    _fam("t_en_travel_paid", "trafficking_ad", "en", """
+        we pay your passport, visa and ticket to {place}
+        no passport? no problem, we arrange everything
+        free travel, free room and food, start next week
+        border crossing at {place} is easy, our driver takes you
+    """),
+    _fam("t_en_youth_looks", "trafficking_ad", "en", """
+        looking for girls age 16-22, good looking, for hostess work in {place}
+        young ladies wanted for KTV and restaurant, beautiful only
+        must be slim, fair skin, height 155cm up, send full body photo
+        we lend money first, pay back from your salary
+    """),
+    _fam("t_en_typing_job", "trafficking_ad", "en", """
+        easy typing job in {place}, just need to know how to use a phone
+        {money} per month + bonus, company provides everything
+        chat with customers online, we train you
+        don't need CV, just send name and age to {app} {handle}
+    """),
+    _fam("t_en_casino_customer_service", "trafficking_ad", "en", """
+        casino company in {place} hiring customer service, {money}
+        english or chinese a plus but not required
+        visa and flight covered by boss, 2 year contract
+        interview by {app} only, depart in 3 days
+    """),
+    _fam("t_en_broker_debt", "trafficking_ad", "en", """
+        need money for your family? we give {money} advance before you go
+        work in {place} factory, pay the broker fee later from salary
+        your family gets money right away, you go next week
+        contact our agent {name} {phone}, no papers needed
+    """),
+    _fam("t_en_vague_company", "trafficking_ad", "en", """
+        big foreign company needs {n} staff, location will tell after interview
+        job details in private message only
+        high salary {money}, food and accommodation free
+        hurry, we leave from {city} on {date}
+    """),
+    _fam("t_en_fishing_farm", "trafficking_ad", "en", """
+        men 18-40 needed for fishing boat in {place}, good money {money}
+        we pick you up at {city}, travel all paid
+        no documents needed, boss keeps passport for safety
+        work 6 months then come home rich
+    """),
+    _fam("t_en_marketing_crypto", "trafficking_ad", "en", """
+        online marketing / crypto team in {place} hiring, salary {money} + commission
+        age 18-30, can use computer, no degree needed
+        company pays ticket, you just bring your passport
+        message {handle} on {app} now, interview today
+    """),
+    _fam("t_en_short_spam", "trafficking_ad", "en", """
+        JOB {place} {money} 💰 pm
+        easy work big money, inbox {app}
+        girls 18+ only, {money}/month
+        go {date}, free visa ✈️
+        hiring now no exp {phone}
+    """),
+    _fam("t_en_friend_referral", "trafficking_ad", "en", """
+        my cousin works in {place} and earns {money} a month, they need more people
+        i can bring you too, the boss pays the travel
+        don't tell your parents yet, we tell them after you send money home
+        just need your ID photo, i'll handle the rest
+    """),
+    _fam("t_en_domestic_abroad", "trafficking_ad", "en", """
+        housemaid needed for rich family in {place}, salary {money}
+        young women 18-25, no skills needed, no agency fee
+        we keep your passport until contract finishes
+        leave quickly through {place}, contact {phone}
+    """),
+    # ------------------------------------------------------------ trafficking ads, Khmer
+    _fam("t_km_urgent_high_pay", "trafficking_ad", "km", """
+        ត្រូវការបុគ្គលិកបន្ទាន់ ធ្វើការនៅ{place_km} ប្រាក់ខែ {money}
+        មិនត្រូវការបទពិសោធន៍ មិនត្រូវការសញ្ញាបត្រ
+        ទាក់ទងតាម {app} {handle} តែប៉ុណ្ណោះ
+        ចេញដំណើរសប្តាហ៍នេះ កន្លែងនៅតិចណាស់
+    """),
+    _fam("t_km_travel_paid", "trafficking_ad", "km", """
+        ក្រុមហ៊ុនចេញថ្លៃលិខិតឆ្លងដែន ទិដ្ឋាការ និងការធ្វើដំណើរទៅ{place_km}
+        មិនចាំបាច់មានលិខិតឆ្លងដែន យើងរៀបចំឱ្យទាំងអស់
+        ស្នាក់នៅនិងអាហារឥតគិតថ្លៃ ចេញដំណើរថ្ងៃស្អែក
+        ឆ្លងព្រំដែន{place_km} ងាយស្រួល មានឡានមកទទួល
+    """),
+    _fam("t_km_youth_looks", "trafficking_ad", "km", """
+        ត្រូវការនារីអាយុ ១៦-២២ ឆ្នាំ រូបរាងស្អាត ធ្វើការនៅ{place_km}
+        ត្រូវការស្រីៗស្អាត ធ្វើការខារ៉ាអូខេ និងភោជនីយដ្ឋាន
+        កម្ពស់ ១៥៥ ស.ម ឡើង សម្បុរស ផ្ញើរូបពេញខ្លួនមក
+        អាចខ្ចីលុយមុនបាន កាត់ពីប្រាក់ខែក្រោយ
+    """),
+    _fam("t_km_typing_job", "trafficking_ad", "km", """
+        ការងារវាយអក្សរស្រួលៗ នៅ{place_km} ចេះប្រើទូរស័ព្ទគឺបាន
+        ប្រាក់ខែ {money} បូកប្រាក់រង្វាន់ ក្រុមហ៊ុនផ្តល់ឱ្យទាំងអស់
+        ឆាតជាមួយអតិថិជនតាមអនឡាញ មានបង្ហាត់បង្រៀន
+        មិនបាច់ CV ផ្ញើតែឈ្មោះនិងអាយុមក {app} {handle}
+    """),
+    _fam("t_km_casino", "trafficking_ad", "km", """
+        ក្រុមហ៊ុនកាស៊ីណូនៅ{place_km} ជ្រើសរើសបុគ្គលិកផ្នែកសេវាអតិថិជន
+        ចេះភាសាចិនកាន់តែល្អ តែមិនចេះក៏បាន
+        ថៅកែចេញថ្លៃទិដ្ឋាការនិងសំបុត្រយន្តហោះ កុងត្រា ២ ឆ្នាំ
+        សម្ភាសតាម {app} ប៉ុណ្ណោះ ចេញដំណើរក្នុង ៣ ថ្ងៃ
+    """),
+    _fam("t_km_broker_debt", "trafficking_ad", "km", """
+        ត្រូវការលុយជួយគ្រួសារទេ? យើងឱ្យខ្ចី {money} មុនពេលចេញដំណើរ
+        ធ្វើការរោងចក្រនៅ{place_km} ថ្លៃមេខ្យល់កាត់ពីប្រាក់ខែក្រោយ
+        គ្រួសារទទួលលុយភ្លាម ខ្លួនចេញដំណើរសប្តាហ៍ក្រោយ
+        ទាក់ទងមេខ្យល់ {name_km} {phone} មិនបាច់មានឯកសារ
+    """),
+    _fam("t_km_vague_company", "trafficking_ad", "km", """
+        ក្រុមហ៊ុនបរទេសធំ ត្រូវការបុគ្គលិក {n} នាក់ ទីតាំងប្រាប់ពេលសម្ភាស
+        ព័ត៌មានការងារលម្អិតសូមឆាតឯកជន
+        ប្រាក់ខែខ្ពស់ {money} មានកន្លែងស្នាក់នៅនិងអាហារ
+        ប្រញាប់ឡើង ឡានចេញពី{city_km}ថ្ងៃស្អែក
+    """),
+    _fam("t_km_fishing_farm", "trafficking_ad", "km", """
+        ត្រូវការបុរសអាយុ ១៨-៤០ ធ្វើការលើទូកនេសាទនៅ{place_km} លុយច្រើន
+        យើងមកទទួលនៅ{city_km} ចេញថ្លៃធ្វើដំណើរទាំងអស់
+        មិនចាំបាច់មានឯកសារ ថៅកែរក្សាលិខិតឆ្លងដែនទុកឱ្យ
+        ធ្វើការ ៦ ខែ ត្រឡប់មកវិញមានលុយ
+    """),
+    _fam("t_km_online_marketing", "trafficking_ad", "km", """
+        ក្រុមការងារទីផ្សារអនឡាញនៅ{place_km} ប្រាក់ខែ {money} បូកកម្រៃជើងសារ
+        អាយុ ១៨-៣០ ចេះប្រើកុំព្យូទ័រ មិនត្រូវការសញ្ញាបត្រ
+        ក្រុមហ៊ុនចេញថ្លៃសំបុត្រ យកតែលិខិតឆ្លងដែនមក
+        ផ្ញើសារ {handle} តាម {app} ឥឡូវនេះ សម្ភាសថ្ងៃនេះ
+    """),
+    _fam("t_km_short_spam", "trafficking_ad", "km", """
+        ការងារ{place_km} {money} 💰 inbox
+        ការងារស្រួល លុយច្រើន ឆាត {app}
+        ត្រូវការស្រីអាយុ ១៨ ឡើង {money}/ខែ
+        ចេញដំណើរ{date} ទិដ្ឋាការឥតគិតថ្លៃ ✈️
+        រើសបុគ្គលិកឥឡូវ គ្មានបទពិសោធន៍ក៏បាន {phone}
+    """),
+    _fam("t_km_friend_referral", "trafficking_ad", "km", """
+        បងជីដូនមួយខ្ញុំធ្វើការនៅ{place_km} បានលុយ {money} ក្នុងមួយខែ គេត្រូវការមនុស្សថែម
+        ខ្ញុំអាចនាំឯងទៅដែរ ថៅកែចេញថ្លៃធ្វើដំណើរ
+        កុំទាន់ប្រាប់ឪពុកម្តាយ ចាំផ្ញើលុយមកផ្ទះសិនចាំប្រាប់
+        ផ្ញើតែរូបអត្តសញ្ញាណប័ណ្ណមក ក្រៅពីនោះខ្ញុំរៀបចំឱ្យ
+    """),
+    _fam("t_km_domestic_abroad", "trafficking_ad", "km", """
+        ត្រូវការអ្នកបម្រើតាមផ្ទះឱ្យគ្រួសារអ្នកមាននៅ{place_km} ប្រាក់ខែ {money}
+        នារីអាយុ ១៨-២៥ មិនត្រូវការជំនាញ មិនបង់ថ្លៃភ្នាក់ងារ
+        ថៅកែរក្សាលិខិតឆ្លងដែនទុកដល់ចប់កុងត្រា
+        ចេញដំណើរលឿនតាមច្រក{place_km} ទាក់ទង {phone}
+    """),
+    # ------------------------------------------------------------ trafficking ads, romanised / mixed
+    _fam("t_mx_urgent", "trafficking_ad", "mixed", """
+        trov kar bokkolik bontoan tver ka nov {place_rom}, luy khe {money}
+        min trov kar bot pisoth, ot trov sanhabat
+        tak tong tam {app} {handle} te ponnoh
+        jenh dom neur atet nis, kanleng nov tich nas
+    """),
+    _fam("t_mx_travel_paid", "trafficking_ad", "mixed", """
+        company chenh luy passport, visa ning dom neur tov {place_rom}
+        ot mean passport ot ey te, yerng riep chom oy
+        snak nov ning bay free, jenh dom neur thngai sa ek
+        chlong prum den {place_rom} srol, mean lan mok tot
+    """),
+    _fam("t_mx_youth_looks", "trafficking_ad", "mixed", """
+        trov kar srey ayu 18-25 saat, tver ka nov {place_rom}
+        rok srey saat saat tver KTV ning restaurant
+        kompuos 155 up, sombor sor, send rup pen kloun mok
+        ach khchei luy mun ban, kat pi luy khe kroy
+    """),
+    _fam("t_mx_typing", "trafficking_ad", "mixed", """
+        ka ngea type srol srol nov {place_rom}, jes brer phone ban hz
+        luy khe {money} + bonus, company oy krob yang
+        chat jea mouy customer online, mean bong rien
+        ot bach CV, send te chhmous ning ayu mok {app}
+    """),
+    _fam("t_mx_casino", "trafficking_ad", "mixed", """
+        company casino nov {place_rom} rok bokkolik customer service
+        jes chen kan te lar, ot jes kor ban
+        thao ke chenh luy visa ning sombot yun hos, contract 2 chnam
+        interview tam {app} te ponnoh, jenh dom neur knong 3 thngai
+    """),
+    _fam("t_mx_broker", "trafficking_ad", "mixed", """
+        trov kar luy jouy krousar te? yerng oy khchei {money} mun jenh dom neur
+        tver rong chak nov {place_rom}, luy mekhyol kat pi luy khe kroy
+        krousar tetuol luy plam, kloun jenh dom neur atet kroy
+        tak tong mekhyol {name} {phone}, ot bach mean eksar
+    """),
+    _fam("t_mx_vague", "trafficking_ad", "mixed", """
+        company bor tes thom trov kar bokkolik {n} nak, titang prab pel interview
+        job detail som chat private
+        luy khe kpos {money}, mean kanleng snak nov ning bay
+        bro nhab lerng, lan chenh pi {city} sa ek
+    """),
+    _fam("t_mx_fishing", "trafficking_ad", "mixed", """
+        trov kar bros ayu 18-40 tver ka ler touk nesat nov {place_rom}, luy chroen
+        yerng mok tot nov {city}, chenh luy dom neur teang os
+        ot bach mean eksar, thao ke rak sa passport oy
+        tver 6 khe trolob mok vinh mean luy
+    """),
+    _fam("t_mx_engmix_marketing", "trafficking_ad", "mixed", """
+        online marketing team nov {place_rom} hiring, salary {money} + commission
+        ayu 18-30, jes computer, no degree ot ey te
+        company chenh sombot, yok te passport mok
+        inbox {handle} tam {app} eilov, interview thngai nis
+    """),
+    _fam("t_mx_short_spam", "trafficking_ad", "mixed", """
+        ka ngea {place_rom} {money} 💰 inbox
+        ka srol luy chroen, chat {app}
+        trov kar srey 18+ {money}/khe
+        go {date}, visa free ✈️
+        rok bokkolik eilov ot mean bot pisoth kor ban {phone}
+    """),
+    _fam("t_mx_friend_referral", "trafficking_ad", "mixed", """
+        bong jidonmouy knhom tver ka nov {place_rom}, ban {money} mouy khe, ke trov kar mnus bonthem
+        knhom ach noam eng tov der, thao ke chenh luy dom neur
+        kom ton prab pa mak, cham phnher luy mok phteah sin
+        send te rup ID card mok, kraw pi nuh knhom riep chom oy
+    """),
+    _fam("t_mx_domestic", "trafficking_ad", "mixed", """
+        trov kar neak bomreur phteah oy krousar neak mean nov {place_rom}, luy khe {money}
+        neari ayu 18-25, ot trov kar jomneanh, ot bong luy agency
+        thao ke rak sa passport tuk dol chob contract
+        jenh dom neur luen tam chrok {place_rom}, tel {phone}
+    """),
+)
+
+BOTH: tuple[Family, ...] = (
+    # Posts that are grooming *and* recruitment: an adult working on a child towards a job abroad.
+    _fam("b_en_teen_job_secret", "both", "en", """
+        you're {age}? that's fine, my boss in {place} hires young girls, {money} a month
+        i'll pay your ticket, just don't tell your parents until you're there
+        send me a photo of you so the boss can see you're pretty
+        we leave from {city} on {date}, meet me alone at the bus station
+    """),
+    _fam("b_km_teen_job_secret", "both", "km", """
+        អូនអាយុ{age}ក៏បាន ថៅកែបងនៅ{place_km} ត្រូវការក្មេងស្រីស្អាតៗ ប្រាក់ខែ {money}
+        បងចេញថ្លៃធ្វើដំណើរឱ្យ កុំទាន់ប្រាប់ប៉ាម៉ាក់ណា
+        ផ្ញើរូបអូនមកបង ឱ្យថៅកែមើល
+        មកជួបបងម្នាក់ឯងនៅចំណតឡាន ចេញដំណើរថ្ងៃស្អែក
+    """),
+    _fam("b_mx_teen_job_secret", "both", "mixed", """
+        oun ayu {age} kor ban, thao ke bong nov {place_rom} trov kar kmeng srey saat, luy khe {money}
+        bong chenh luy dom neur oy, kom ton prab pa mak na
+        send rup oun mok bong oy thao ke merl
+        mok jub bong mneak eng nov chamnort lan, jenh dom neur sa ek
+    """),
+    _fam("b_en_gamer_recruit", "both", "en", """
+        bro ur good at games, how old are u? 16? my team in {place} pays {money} to play
+        we cover visa and travel, u dont need ur parents permission
+        keep it secret till u get there, add me on {app}
+    """),
+    _fam("b_km_online_gf_abroad", "both", "km", """
+        អូនរៀនថ្នាក់ទី{grade}ហើយមែន? ឈប់រៀនទៅធ្វើការជាមួយបងនៅ{place_km}ទៅ
+        បងរកលុយបាន {money} ក្នុងមួយខែ អាចជួយគ្រួសារអូន
+        រឿងនេះទុកជាការសម្ងាត់ ចាំដល់ហើយចាំប្រាប់ម៉ាក់
+        ថែម {app} បងមក បងរៀបចំលិខិតឆ្លងដែនឱ្យ
+    """),
+    _fam("b_mx_online_gf_abroad", "both", "mixed", """
+        oun rean grade {grade} hz men? chhob rean tov tver ka jea mouy bong nov {place_rom} tov
+        bong rok luy ban {money} mouy khe, jouy krousar oun ban
+        reoung nis secret, dol hz cham prab mak
+        add {app} bong mok, bong riep chom passport oy
+    """),
+)
+
+NEGATIVES: tuple[Family, ...] = (
+    # ------------------------------------------------------------ news about abuse and trafficking
+    _fam("n_news_en_rescue", "news", "en", """
+        Police rescued {n} Cambodians from a scam compound in {place}, the Ministry of Interior said on {date}.
+        The victims said they were promised {money} a month for easy typing jobs and free travel.
+        Recruiters contacted them only through {app} and took their passports on arrival.
+        Officials urged anyone with information to call the hotline 1288.
+    """),
+    _fam("n_news_en_court", "news", "en", """
+        A court in {city} sentenced two men to 10 years for human trafficking.
+        Prosecutors said the men posted fake job ads offering {money} and paid visas for work in {place}.
+        One victim, aged 17, told the court she was told not to tell her parents.
+        The defendants recruited through {app}, using the number {phone}.
+    """),
+    _fam("n_news_km_rescue", "news", "km", """
+        សមត្ថកិច្ចបានជួយសង្គ្រោះពលករខ្មែរ {n} នាក់ ពីមជ្ឈមណ្ឌលឆបោកអនឡាញនៅ{place_km}
+        ជនរងគ្រោះបាននិយាយថា គេសន្យាផ្តល់ប្រាក់ខែ {money} និងចេញថ្លៃធ្វើដំណើរឱ្យ
+        មេខ្យល់ទាក់ទងពួកគេតាម {app} ហើយរឹបអូសលិខិតឆ្លងដែននៅពេលទៅដល់
+        ក្រសួងមហាផ្ទៃអំពាវនាវឱ្យប្រជាពលរដ្ឋរាយការណ៍តាមលេខ ១២៨៨
+    """),
+    _fam("n_news_km_court", "news", "km", """
+        តុលាការខេត្ត{city_km}បានកាត់ទោសជនសង្ស័យពីរនាក់ពីបទជួញដូរមនុស្សទៅ{place_km}
+        ជនសង្ស័យបានបង្ហោះការផ្សាយពាណិជ្ជកម្មការងារក្លែងក្លាយ សន្យាប្រាក់ខែខ្ពស់
+        ជនរងគ្រោះម្នាក់អាយុ ១៧ ឆ្នាំ ត្រូវបានប្រាប់កុំឱ្យប្រាប់ឪពុកម្តាយ
+        ប៉ូលិសបានចាប់ខ្លួនជនសង្ស័យនៅព្រំដែន{place_km}
+    """),
+    _fam("n_news_mx_share", "news", "mixed", """
+        pormean: police chab kloun mekhyol 2 nak del baok srey srey tov {place_rom}
+        ke sanya luy khe {money} tae dol ti nuh ke yok passport
+        please share oy krousar yerng deng, kom chuen ka ngea tam {app}
+        neak rong kroh ayu {age} chnam, eilov ban trolob mok srok vinh hz
+    """),
+    _fam("n_news_mx_online_child", "news", "mixed", """
+        News: ke chab bros mneak del chat jea mouy kmeng tam {app} hz sanya oy {gift_rom}
+        police {city} prab tha ke sur ayu ning sala kmeng, hz sdeang jub
+        mak pa trov check phone kon, nis jea reoung pit
+        court nung kat tos knong khe kroy
+    """),
+    # ------------------------------------------------------------ NGO / safety warnings listing tactics
+    _fam("n_ngo_en_grooming_signs", "ngo_warning", "en", """
+        Warning signs of online grooming: an adult asks your child's age and school, gives gifts or phone credit, asks to keep secrets.
+        If someone asks your child to move to {app} or to meet alone, talk to them calmly.
+        Predators often say "you are mature for your age" or "don't tell your parents".
+        Report suspicious accounts to the police hotline 1288 or to our team.
+    """),
+    _fam("n_ngo_en_job_scam", "ngo_warning", "en", """
+        Think before you go: a job abroad paying {money} with no experience is a red flag.
+        Never give your passport to a broker. Legal jobs never ask you to cross at {place} at night.
+        If the recruiter only talks on {app} and won't name the company, it may be trafficking.
+        Check every offer with the Ministry of Labour before you travel.
+    """),
+    _fam("n_ngo_km_grooming_signs", "ngo_warning", "km", """
+        សញ្ញាព្រមាន៖ មនុស្សពេញវ័យសួរអាយុ សាលា ហើយផ្តល់កាតទូរស័ព្ទឱ្យកូនអ្នក
+        បើមានគេប្រាប់កូនថា "កុំប្រាប់ប៉ាម៉ាក់" សូមនិយាយជាមួយកូនដោយស្ងប់
+        ជនល្មើសតែងសុំឱ្យក្មេងប្តូរទៅឆាតតាម {app} ឬសុំជួបម្នាក់ឯង
+        សូមរាយការណ៍គណនីគួរឱ្យសង្ស័យទៅលេខ ១២៨៨
+    """),
+    _fam("n_ngo_km_job_scam", "ngo_warning", "km", """
+        ប្រយ័ត្ន! ការងារនៅបរទេសប្រាក់ខែ {money} មិនត្រូវការបទពិសោធន៍ គឺជាសញ្ញាព្រមាន
+        កុំប្រគល់លិខិតឆ្លងដែនឱ្យមេខ្យល់ ការងារស្របច្បាប់មិនឱ្យឆ្លងព្រំដែនពេលយប់ទេ
+        បើអ្នកជ្រើសរើសនិយាយតែតាម {app} ហើយមិនប្រាប់ឈ្មោះក្រុមហ៊ុន អាចជាការជួញដូរមនុស្ស
+        សូមពិនិត្យការងារជាមួយក្រសួងការងារមុនចេញដំណើរ
+    """),
+    _fam("n_ngo_mx_awareness", "ngo_warning", "mixed", """
+        brayat! ber mean ke oy ka ngea {place_rom} luy khe {money} ot trov bot pisoth, nis jea scam
+        kom oy passport tov mekhyol, kom chlong prum den pel yup
+        mak pa trov prab kon kom jub neak ot skoal mneak eng
+        ber ke sur kon ayu ning sala hz oy kat phone, report tov 1288
+    """),
+    _fam("n_ngo_en_school_talk", "ngo_warning", "en", """
+        Today our team visited grade {grade} students in {city} to talk about online safety.
+        We taught them: never share your photo with strangers, never meet someone from the internet alone.
+        Children learned that a stranger offering {gift} is a warning sign.
+        Thank you to the teachers and parents who joined.
+    """),
+    # ------------------------------------------------------------ legitimate local job ads
+    _fam("n_job_en_office", "legit_job", "en", """
+        {company} is hiring an accountant in {city}. Bachelor degree and 2 years experience required.
+        Salary {low_money}, NSSF, annual leave, 8am-5pm Monday to Friday.
+        Send your CV and cover letter to our HR office before {date}.
+        Only shortlisted candidates will be contacted for an interview at our office.
+    """),
+    _fam("n_job_en_service", "legit_job", "en", """
+        Restaurant in {city} needs 2 waitresses and 1 cook, salary {low_money} negotiable.
+        Apply in person with your ID card, no agent, no fee.
+        Age 18+, friendly, can work shifts. Staff meals provided.
+        Call the manager on {phone} during opening hours.
+    """),
+    _fam("n_job_km_office", "legit_job", "km", """
+        ក្រុមហ៊ុន{company} ត្រូវការគណនេយ្យករ ១ នាក់ នៅ{city_km} មានបរិញ្ញាបត្រ បទពិសោធន៍ ២ ឆ្នាំ
+        ប្រាក់ខែ {low_money} មានបសស ច្បាប់ឈប់សម្រាកប្រចាំឆ្នាំ
+        សូមផ្ញើប្រវត្តិរូបមកការិយាល័យធនធានមនុស្សមុនថ្ងៃ{date}
+        បេក្ខជនដែលជាប់ឈ្មោះនឹងត្រូវអញ្ជើញមកសម្ភាសនៅការិយាល័យ
+    """),
+    _fam("n_job_km_factory", "legit_job", "km", """
+        រោងចក្រកាត់ដេរនៅ{city_km} ត្រូវការកម្មករ {n} នាក់ ប្រាក់ខែគោល {low_money}
+        មានឡានដឹកពីផ្ទះទៅរោងចក្រ មានបសស និងប្រាក់បន្ថែមម៉ោង
+        យកអត្តសញ្ញាណប័ណ្ណ និងសៀវភៅគ្រួសារមកដាក់ពាក្យផ្ទាល់
+        មិនយកថ្លៃសេវាណាមួយឡើយ
+    """),
+    _fam("n_job_mx_shop", "legit_job", "mixed", """
+        hang kafe nov {city} trov kar neak luk 2 nak, luy khe {low_money}
+        tver ka 7am-5pm, chhob 4 thngai mouy khe
+        mok dak peak pteal nov hang, yok ID card mok
+        tel {phone} sin ber chong sur
+    """),
+    _fam("n_job_en_remote_legit", "legit_job", "en", """
+        NGO in {city} seeks a project officer, Khmer and English required, salary {low_money}-{money}.
+        Full job description on our website; apply by email with CV and references.
+        Women and people with disabilities are encouraged to apply.
+        Interviews will be held at our office in {city}.
+    """),
+    # ------------------------------------------------------------ legal migration (EPS, MOU)
+    _fam("n_mig_en_eps", "legal_migration", "en", """
+        EPS-TOPIK Korea: registration opens at the Ministry of Labour on {date}. No broker fees.
+        Workers in Korea earn about {money} a month under the official Employment Permit System.
+        Bring your ID card and passport; the Korean language test is required.
+        Beware of agents who ask for money: the government program is free.
+    """),
+    _fam("n_mig_en_mou_thailand", "legal_migration", "en", """
+        Licensed agency {company} recruits factory workers for Thailand under the Cambodia-Thailand MOU.
+        Salary 350 baht per day by Thai law, contract and work permit provided.
+        Registration only at our office in {city}, licence number shown on the wall.
+        Pre-departure training of 3 days is required before you travel.
+    """),
+    _fam("n_mig_km_eps", "legal_migration", "km", """
+        ការចុះឈ្មោះប្រឡង EPS-TOPIK ទៅធ្វើការនៅកូរ៉េ បើកនៅក្រសួងការងារ ថ្ងៃ{date}
+        ពលករនៅកូរ៉េទទួលបានប្រាក់ខែប្រហែល {money} តាមប្រព័ន្ធផ្លូវការ
+        សូមយកអត្តសញ្ញាណប័ណ្ណនិងលិខិតឆ្លងដែនមកជាមួយ មិនបង់ថ្លៃឈ្មួញកណ្តាល
+        ប្រយ័ត្នភ្នាក់ងារក្លែងក្លាយដែលសុំលុយ កម្មវិធីរដ្ឋាភិបាលគឺឥតគិតថ្លៃ
+    """),
+    _fam("n_mig_km_japan", "legal_migration", "km", """
+        ក្រុមហ៊ុនមានអាជ្ញាប័ណ្ណពីក្រសួងការងារ ជ្រើសរើសសិក្ខាកាមបច្ចេកទេសទៅជប៉ុន
+        ត្រូវរៀនភាសាជប៉ុន ៦ ខែនៅ{city_km} មុនចេញដំណើរ
+        មានកិច្ចសន្យាការងារ និងលិខិតអនុញ្ញាតការងារត្រឹមត្រូវ
+        សូមមកសួរព័ត៌មាននៅការិយាល័យផ្ទាល់ ម៉ោងធ្វើការ
+    """),
+    _fam("n_mig_mx_eps", "legal_migration", "mixed", """
+        EPS Korea bek chuh chhmous hz nov krosuong ka ngea, ot bach bong luy mekhyol
+        luy khe nov Korea bro hel {money}, mean contract tro em trov
+        trov prolong TOPIK sin, rien pheasa Korea yang tich 3 khe
+        kom chuen agent del sum luy, program rodaphibal free
+    """),
+    _fam("n_mig_en_story", "legal_migration", "en", """
+        My brother went to Korea with EPS last year, he passed the TOPIK test and earns {money}.
+        It took 8 months: exam, medical check, contract, then the flight paid by the employer.
+        He says go through the Ministry only, not Facebook agents.
+        Anyone studying for TOPIK in {city}? let's make a study group
+    """),
+    # ------------------------------------------------------------ parents and teachers talking to children
+    _fam("n_pt_en_teacher", "parent_teacher", "en", """
+        Grade {grade} students: homework is due Monday. Parents please sign the report card.
+        {name}, you did very well in the maths test, keep it up!
+        Class photo day is {date}, please wear your school uniform.
+        Parents, please check your child's phone use at night and talk about online safety.
+    """),
+    _fam("n_pt_en_parent", "parent_teacher", "en", """
+        Mom here, what time does your class finish today? I will pick you up at the school gate.
+        Don't talk to strangers on the way home, call me when you arrive.
+        I sent you $2 phone credit for the week, use it for calling home.
+        Send me a photo when you get to grandma's so I know you're safe.
+    """),
+    _fam("n_pt_km_teacher", "parent_teacher", "km", """
+        សិស្សថ្នាក់ទី{grade} ត្រូវយកកិច្ចការផ្ទះមកថ្ងៃច័ន្ទ សូមមាតាបិតាចុះហត្ថលេខា
+        គ្រូសូមជម្រាបមាតាបិតា ថ្ងៃស្អែកមានប្រជុំថ្នាក់ទី{grade}
+        {name_km} ប្រឡងគណិតបានពិន្ទុល្អណាស់ ខំប្រឹងបន្តទៀត
+        ថ្ងៃ{date}ថតរូបថ្នាក់ សូមពាក់ឯកសណ្ឋានសាលាឱ្យបានត្រឹមត្រូវ
+    """),
+    _fam("n_pt_km_parent", "parent_teacher", "km", """
+        ម៉ាក់មកយកកូននៅមុខសាលាម៉ោង ៥ ល្ងាច កុំទៅណាឆ្ងាយ
+        កូនអាយុ{age}ហើយ ត្រូវខំរៀនណា កុំលេងទូរស័ព្ទយប់ពេក
+        ប៉ាបញ្ចូលលុយទូរស័ព្ទឱ្យកូនហើយ តេមកផ្ទះពេលដល់
+        កុំនិយាយជាមួយមនុស្សមិនស្គាល់តាមអនឡាញ ណាកូន
+    """),
+    _fam("n_pt_mx_family", "parent_teacher", "mixed", """
+        kon rean chob mong pon man? mak mok tot nov mun sala
+        pa dak luy phone oy kon hz, tel mok phteah pel dol
+        kom niyeay jea mouy mnus ot skoal tam online na kon
+        kon ayu {age} hz, trov kom rien, kom leng game yup pek
+    """),
+    _fam("n_pt_en_coach", "parent_teacher", "en", """
+        Football practice for under-{age}s moves to Saturday 8am at the {city} stadium, parents welcome.
+        Please make sure your child brings water and comes with a parent or guardian.
+        Well done team, proud of all of you! Photos of the match are on the school page.
+        Any questions, message the coach in the parents' group.
+    """),
+    # ------------------------------------------------------------ adult dating and relationships
+    _fam("n_date_en_serious", "adult_dating", "en", """
+        Single man 35 from {city}, looking for a serious relationship with a woman 30-40.
+        Divorced mother of two, 42, hoping to meet a kind man for friendship first.
+        I'm 29, work in a bank, like cooking and travel. Message me if you want to chat.
+        Looking for someone honest, no games. Coffee first?
+    """),
+    _fam("n_date_en_couple", "adult_dating", "en", """
+        happy 3rd anniversary to my husband, love you more every day ❤️
+        my girlfriend surprised me with a trip to {city}, best weekend ever
+        can't wait to see you after work babe, dinner at 7?
+        miss you, call me on {app} when you land
+    """),
+    _fam("n_date_km_marriage", "adult_dating", "km", """
+        ប្រុសលីវអាយុ ៣៨ ឆ្នាំ ធ្វើការនៅ{city_km} ចង់ស្គាល់នារីដែលចង់រៀបការ
+        នារីមេម៉ាយអាយុ ៤០ ឆ្នាំ ចង់ស្គាល់បុរសស្មោះត្រង់ ធ្វើជាមិត្តសិន
+        ខ្ញុំអាយុ ៣០ ឆ្នាំ មានការងារធ្វើ ស្រឡាញ់ការធ្វើម្ហូប ចង់រកគូជីវិត
+        បើចង់ស្គាល់គ្នា ឆាតមកបាន ជួបផឹកកាហ្វេសិន
+    """),
+    _fam("n_date_km_couple", "adult_dating", "km", """
+        ខួបអាពាហ៍ពិពាហ៍ ៥ ឆ្នាំហើយ ស្រឡាញ់ប្តីខ្ញុំណាស់
+        សង្សារខ្ញុំនាំទៅលេង{city_km} សប្បាយណាស់
+        នឹកបងណាស់ ចេញពីធ្វើការតេមកអូនផង
+        អូននៅចាំបងនៅហាងកាហ្វេ ម៉ោង ៧ យប់
+    """),
+    _fam("n_date_mx_flirt_adult", "adult_dating", "mixed", """
+        bong ayu 32 nov {city}, rok srey 28-35 jong ban keu chivit pit
+        oun nek bong nas, chob tver ka tel mok oun phong
+        sangsa knhom noam tov leng {city} sabay nas
+        ber chong skoal knea, chat mok, jub nham kafe sin
+    """),
+    _fam("n_date_en_app_profile", "adult_dating", "en", """
+        34 / {city} / teacher. Into hiking, books, karaoke with friends.
+        Swipe right if you like dogs and street food.
+        Not here for hookups, looking for something real.
+        Let's move to {app} if we get along, I'm not on here much.
+    """),
+    # ------------------------------------------------------------ top-up and phone shops
+    _fam("n_shop_km_topup", "top_up_shop", "km", """
+        មានលក់កាតទូរស័ព្ទ Smart Cellcard Metfone គ្រប់តម្លៃ បញ្ចុះតម្លៃ ៥%
+        បញ្ចូលលុយទូរស័ព្ទ និងកញ្ចប់អ៊ីនធឺណិត រហ័ស ទុកចិត្តបាន
+        បើកពីម៉ោង ៧ ព្រឹក ដល់ ៩ យប់ ក្បែរផ្សារ{city_km}
+        ទូរស័ព្ទមកលេខ {phone} ឬឆាតតាម {app}
+    """),
+    _fam("n_shop_en_topup", "top_up_shop", "en", """
+        Top up cards and data packages, all networks, open 7am-9pm near {city} market.
+        Buy $10 credit get $1 free this week only!
+        Send your number on {app} and pay by ABA, credit arrives in 1 minute.
+        We also sell phones, chargers and SIM cards, good price.
+    """),
+    _fam("n_shop_mx_topup", "top_up_shop", "mixed", """
+        hang luk kat phone Smart Metfone, ban luy tam ABA, call {phone}
+        dak luy phone ning package net, luen, tuk chet ban
+        bert pi 7am dol 9pm, ke psar {city}
+        tinh $10 tetuol $1 free atet nis
+    """),
+    _fam("n_shop_km_game_diamond", "top_up_shop", "km", """
+        លក់ពេជ្រ Free Fire និង Mobile Legends តម្លៃថោក ចូលភ្លាមៗ
+        ផ្ញើ ID ហ្គេម មកតាម {app} ហើយបង់លុយតាម ABA
+        ១០០ ពេជ្រ ត្រឹមតែ ១ ដុល្លារ ប្រូម៉ូសិនចុងសប្តាហ៍
+        ហាងមានច្បាប់ត្រឹមត្រូវ អតិថិជនជាង ១០០០ នាក់
+    """),
+    _fam("n_shop_en_game_diamond", "top_up_shop", "en", """
+        Cheap Free Fire diamonds and ML diamonds, instant top up
+        send your game ID on {app}, pay by ABA or Wing
+        100 diamonds only $1 this weekend, trusted shop
+        over 1000 happy customers, check our reviews
+    """),
+    _fam("n_shop_mx_phone", "top_up_shop", "mixed", """
+        luk phone thmey ning phone chas, kanong ban, ok luy mun 30%
+        iPhone 13 {low_money} tae, mean warranty 6 khe
+        inbox {app} ru mok merl pteal nov hang {city}
+        dak luy phone free $1 ber tinh sim thmey
+    """),
+    # ------------------------------------------------------------ everyday posts and chat
+    _fam("n_day_en_chat", "everyday", "en", """
+        bong that movie was so good! see you at the cafe tomorrow
+        Happy birthday my dear sister, wish you good health and success!
+        anyone know a good mechanic in {city}? my moto broke again
+        traffic on Russian blvd is crazy today, avoid it
+    """),
+    _fam("n_day_km_weather", "everyday", "km", """
+        ថ្ងៃនេះភ្លៀងខ្លាំងណាស់នៅ{city_km} ប្រយ័ត្នផ្លូវរអិល
+        សួស្តីឆ្នាំថ្មី សូមឱ្យគ្រួសារទាំងអស់មានសុខភាពល្អ
+        អ្នកណាស្គាល់ហាងជួសជុលម៉ូតូល្អនៅ{city_km}ទេ?
+        ម្ហូបម្ចាស់ផ្ទះឆ្ងាញ់ណាស់ ទៅញ៉ាំម្តងទៀត
+    """),
+    _fam("n_day_mx_chat", "everyday", "mixed", """
+        bong jol chet merl film nis nas! jub knea nov kafe sa ek
+        thngai nis plieng klang nas nov {city}, brayat plov rorl
+        neak na skoal hang juos moto lar nov {city} te?
+        nham bay hz nov? tov nham bay jea mouy knea
+    """),
+    _fam("n_day_en_market", "everyday", "en", """
+        Selling my old bike, good condition, $60, pick up in {city}.
+        Lost a black wallet near the market on {date}, please message if found.
+        Fresh mangoes from Kampot, 1 kg $1.50, delivery in Phnom Penh.
+        Room for rent near the university, $80 a month, water and electricity extra.
+    """),
+    _fam("n_day_km_family", "everyday", "km", """
+        កូនស្រីខ្ញុំរៀនចប់បាក់ឌុបហើយ មោទនភាពណាស់
+        ថ្ងៃអាទិត្យនេះទៅវត្តជាមួយគ្រួសារ
+        ខ្ញុំលក់ម៉ូតូចាស់ តម្លៃ ៦០០ ដុល្លារ នៅ{city_km}
+        បាត់កាបូបពណ៌ខ្មៅក្បែរផ្សារ បើអ្នកណារើសបាន សូមទាក់ទងមក
+    """),
+    _fam("n_day_mx_friends", "everyday", "mixed", """
+        yup nis tov karaoke te? bong jeay
+        knhom rien chob hz, sabay nas
+        ot ey te bro, sa ek jub knea
+        neak na chong tinh kang chas, tlai 50$
+    """),
+)
+
+EXTRA_POSITIVES: tuple[Family, ...] = (
+    _fam("g_km_uncle_voice", "grooming", "km", """
+        ក្មួយរៀនថ្នាក់ទីប៉ុន្មានហើយ? ពូឃើញក្មួយដើរទៅសាលារាល់ព្រឹក
+        ពូផ្ញើលុយឱ្យក្មួយទិញនំហើយ តែកុំប្រាប់យាយណា
+        ល្ងាចនេះពូទៅទទួលក្មួយពីសាលា យើងទៅញ៉ាំការ៉េមតែពីរនាក់
+        ក្មួយនៅផ្ទះម្នាក់ឯងពេលម៉ាក់ទៅធ្វើការមែនទេ?
+        ទុករឿងពូនិងក្មួយជាការសម្ងាត់ណា ក្មួយល្អណាស់
+    """),
+    _fam("g_en_classmate_brother", "grooming", "en", """
+        hey i'm your classmate's big brother, she showed me your pics, u look older than 13
+        wanna hang out at my place after class? my parents are never home
+        i'll give you my old phone so you can text me without your mom seeing
+        don't add me on fb, only on {app}, fb is for family
+        u can tell me anything, i won't judge like your teachers
+    """),
+    _fam("g_mx_uncle_voice", "grooming", "mixed", """
+        kmouy rien thnak ti pon man hz? pu kernh kmouy der tov sala rol pruk
+        pu phnher luy oy kmouy tinh num hz, tae kom prab yeay na
+        lngeach nis pu tov tot kmouy pi sala, tov nham karem te pi nak
+        kmouy nov phteah mneak eng pel mak tov tver ka men?
+        tuk reoung pu ning kmouy jea secret na
+    """),
+    _fam("t_en_livestream_sales", "trafficking_ad", "en", """
+        livestream sellers wanted abroad, girls 18-25 who look good on camera
+        {money}/month + tips, no experience, company dorm free
+        send age, height and 2 photos to {handle}, interview by video today
+        we arrange transport through {place}, bring only ID
+    """),
+    _fam("t_km_livestream_sales", "trafficking_ad", "km", """
+        ត្រូវការនារីលក់ផ្សាយផ្ទាល់នៅក្រៅប្រទេស អាយុ ១៨-២៥ មុខមាត់ស្អាតនៅលើកាមេរ៉ា
+        ប្រាក់ខែ {money} បូកលុយទិប មិនត្រូវការបទពិសោធន៍ មានអន្តេវាសិកដ្ឋានឥតគិតថ្លៃ
+        ផ្ញើអាយុ កម្ពស់ និងរូប ២ សន្លឹកមក {handle} សម្ភាសតាមវីដេអូថ្ងៃនេះ
+        យើងរៀបចំការធ្វើដំណើរតាម{place_km} យកតែអត្តសញ្ញាណប័ណ្ណមក
+    """),
+    _fam("t_mx_sez_sales", "trafficking_ad", "mixed", """
+        company nov tombon SEZ rok sales online, luy khe {money}, snak nov free
+        ot trov kar sanhabat, jes typing ban hz, ayu 18-30
+        lan mok tot dol phteah, chenh dom neur {date}
+        chat {app} {handle} te ponnoh, ot tel
+    """),
+)
+
+EXTRA_NEGATIVES: tuple[Family, ...] = (
+    # Romanised / mixed everyday text: the language the model must not read as risky by itself.
+    _fam("n_day_mx_food", "everyday", "mixed", """
+        nham bay hz nov bong? yup nis tov nham bay sach ko ang te
+        hang num banh chok nov {city} chhnganh nas, tov nham mdong teat
+        mak thver samlor machu kroeung thngai nis, mok nham jea mouy
+        kafe tek kork 1.5$ te, tov ot?
+    """),
+    _fam("n_day_mx_family", "everyday", "mixed", """
+        kon srey knhom rien chob bak dub hz, mo tnak nas
+        thngai aty nis tov vot jea mouy krousar
+        yeay chheu bontech, knhom trov tov srok {city} sin
+        bong bros knhom rieb ka khe kroy, ajenh mok teang os knea
+    """),
+    _fam("n_day_mx_school_peers", "everyday", "mixed", """
+        sa ek mean prolong math, oun rien ban ot?
+        kru oy homework chroen nas, jouy knhom phong
+        yup nis rien kuor mong 6, cham knea nov mun sala
+        ke dak pinteu hz, knhom ban A bei
+    """),
+    _fam("n_day_mx_work_chat", "everyday", "mixed", """
+        thngai nis boss hav prachum mong 2, kom plech
+        knhom som chhob sa ek, krun
+        luy khe chenh hz ot? knhom ot ton tetuol
+        office yerng rok intern 1 nak, ber skoal neak na prab knhom
+    """),
+    _fam("n_day_mx_sport", "everyday", "mixed", """
+        yup nis merl ball te? Man U vs Liverpool
+        leng ball nov {city} sa ek mong 4, neak na tov?
+        krom kmeng U{age} yerng chneah hz, sabay nas
+        volleyball lngeach nis nov vot, mok leng knea
+    """),
+    _fam("n_day_mx_market", "everyday", "mixed", """
+        luk moto chas, lar nov, 600$ nov {city}
+        bat kabob khmao ke psar, neak na rerh ban som tel mok
+        svay Kampot 1kg 1.5$, deliver dol Phnom Penh
+        bontob jual ke sakolvityalai 80$ mouy khe
+    """),
+    _fam("n_pt_mx_teacher", "parent_teacher", "mixed", """
+        sis thnak ti {grade}: sa ek yok homework mok, pa mak som chuh hatlekha
+        kru som jum reap pa mak, thngai sao mean prachum thnak
+        {name} prolong kanit ban pinteu lar nas, kom brerng bontor
+        thngai {date} thot rup thnak, som pak uniform sala oy ban troem trov
+    """),
+    _fam("n_pt_mx_safety_talk", "parent_teacher", "mixed", """
+        kon ayu {age} hz, trov brayat pel leng online na
+        ber mean mnus ot skoal sur ayu kon ru sala, prab mak pa pleam
+        kom phnher rup oy neak ot skoal, kom jub neak online mneak eng
+        mak ot khoeng te, kon prab mak bor mean reoung ey
+    """),
+    _fam("n_ngo_mx_safe_migration", "ngo_warning", "mixed", """
+        chong tov tver ka bor tes? som chuh chhmous tam krosuong ka ngea
+        kom oy passport tov neak na, kom chuen ka ngea luy chroen ot trov bot pisoth
+        ber mekhyol niyeay te tam {app} ning ot prab chhmous company, brayat
+        hotline 1288 ber mean bonha
+    """),
+    _fam("n_news_en_scam_return", "news", "en", """
+        {n} Cambodians returned through {place} checkpoint after escaping a scam compound, officials said.
+        The workers said recruiters on {app} promised {money} a month and free visas.
+        Their passports had been confiscated and they were forced to work 14 hours a day.
+        Police have opened an investigation into the recruiter using the number {phone}.
+    """),
+    _fam("n_date_en_adults_chat", "adult_dating", "en", """
+        had a great time at dinner, you're fun to talk to. same time next week?
+        i'm 31, you're 33, we're both adults, let's just see where it goes
+        my wife and i are celebrating 10 years, thank you all for the wishes
+        ok i'll add you on {app}, easier to plan the trip to {city}
+    """),
+    _fam("n_shop_km_phone", "top_up_shop", "km", """
+        លក់ទូរស័ព្ទថ្មីនិងមួយទឹក អាចបង់រំលស់បាន មានធានា ៦ ខែ
+        ទិញស៊ីមថ្មីថែមលុយ ១ ដុល្លារ ឥតគិតថ្លៃ
+        ឆាតតាម {app} ឬមកមើលផ្ទាល់នៅហាងក្បែរផ្សារ{city_km}
+        ជួសជុលអេក្រង់ទូរស័ព្ទ យកបានថ្ងៃដដែល
+    """),
+    _fam("n_job_en_intern", "legit_job", "en", """
+        Internship for university students at {company}, 3 months, $150 allowance, office in {city}.
+        Apply with CV and transcript; interviews at our office, no fees at any stage.
+        Customer service staff needed for our {city} branch: Khmer and English, $300-450.
+        Working hours 8-5, contract and NSSF from day one.
+    """),
+    _fam("n_mig_mx_story", "legal_migration", "mixed", """
+        bong srey knhom tov Korea tam EPS, prolong jeab TOPIK hz, luy khe {money}
+        tver 8 khe: prolong, pinit sokhapheap, contract, hz yun hos company chenh luy
+        som tov tam krosuong te, kom chuen agent Facebook
+        neak na rien TOPIK nov {city}? tver krom rien knea
+    """),
+)
+
+FAMILIES: tuple[Family, ...] = GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES

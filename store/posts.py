@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from store.schema import Post, Quarantine, Score, Source, utcnow
+from store.schema import Post, Quarantine, QueueItem, Score, Source, utcnow
 from store.upsert import insert_ignore
 
 QUARANTINE_RAW_LIMIT = 4000
@@ -63,13 +63,59 @@ def set_cursor(session: Session, source: str, kind: str, cursor: str | None) -> 
         row.updated_at = utcnow()
 
 
+def store_batch(session: Session, source: str, kind: str, rows: Sequence[dict[str, Any]],
+                rejects: Iterable[tuple[str, str]], cursor: str | None) -> tuple[int, int]:
+    """Posts, quarantined rejects and the source's new cursor, all in the caller's one transaction.
+
+    Returns (new posts, quarantined). ``cursor`` None leaves the stored cursor where it was. The
+    caller commits once for all three, so after a crash either all of them are there or none is.
+    """
+    new = insert_posts(session, rows)
+    bad = quarantine(session, source, rejects)
+    if cursor is not None:
+        set_cursor(session, source, kind, cursor)
+    return new, bad
+
+
+def post_ids(session: Session, source: str) -> list[str]:
+    """External ids stored for ``source`` (tests and audits compare them with the feed)."""
+    return list(session.scalars(select(Post.external_id).where(Post.source == source)))
+
+
 def posts_to_score(session: Session, model_version: str, limit: int = 5000,
-                   after_id: int = 0) -> list[Post]:
-    """Posts with no score yet from ``model_version``, oldest first (id > ``after_id``)."""
+                   after_id: int = 0, max_id: int | None = None) -> list[Post]:
+    """Posts with no score yet from ``model_version``, oldest first (``after_id`` < id ≤ ``max_id``)."""
     scored = select(Score.post_id).where(Score.model_version == model_version)
     stmt = (select(Post).where(Post.id > after_id, Post.id.not_in(scored))
             .order_by(Post.id).limit(limit))
+    if max_id is not None:
+        stmt = stmt.where(Post.id <= max_id)
     return list(session.scalars(stmt))
+
+
+def ids_to_score(session: Session, model_version: str) -> list[int]:
+    """Ids of posts with no score from ``model_version`` (to cut the work into id ranges)."""
+    scored = select(Score.post_id).where(Score.model_version == model_version)
+    return [int(i) for i in session.scalars(select(Post.id).where(Post.id.not_in(scored)).order_by(Post.id))]
+
+
+def flagged_unqueued(session: Session, model_version: str,
+                     limit: int = 5000) -> list[tuple[int, dict[str, float], list[str]]]:
+    """(post id, every label's probability, flagged labels) for flagged posts not in the queue yet."""
+    flagged_ids = (select(Score.post_id).where(Score.model_version == model_version, Score.flagged.is_(True),
+                                               Score.post_id.not_in(select(QueueItem.post_id)))
+                   .distinct().order_by(Score.post_id).limit(limit))
+    ids = [int(i) for i in session.scalars(flagged_ids)]
+    if not ids:
+        return []
+    out: dict[int, tuple[dict[str, float], list[str]]] = {i: ({}, []) for i in ids}
+    for pid, label, prob, flagged in session.execute(
+            select(Score.post_id, Score.label, Score.probability, Score.flagged)
+            .where(Score.model_version == model_version, Score.post_id.in_(ids))):
+        out[pid][0][label] = float(prob)
+        if flagged:
+            out[pid][1].append(label)
+    return [(pid, scores, sorted(labels)) for pid, (scores, labels) in out.items()]
 
 
 def set_post_language(session: Session, langs: dict[int, str]) -> None:

@@ -95,6 +95,18 @@ class Cluster(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LshBand(Base):
+    """One MinHash LSH band key (band number + hash of that band) and the cluster that owns it.
+
+    This is the persisted LSH index: a new post whose band key is already here is a near-duplicate
+    candidate of that cluster, so clustering needs no in-memory state between runs.
+    """
+
+    __tablename__ = "lsh_bands"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), index=True)
+
+
 class Score(Base):
     """One label's calibrated probability for one post from one model version."""
 

@@ -1,0 +1,88 @@
+"""``chhmam feeds …``: partner feeds from the command line (ingest, quarantine, simulator, schedules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from store.settings import PROJECT_ROOT
+
+feeds_app = typer.Typer(help="Partner feeds: ingest, quarantine, simulator, schedules.", no_args_is_help=True)
+SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
+err = Console(stderr=True)
+
+
+@feeds_app.command("quarantine")
+def quarantine_cmd(source: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
+                   limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+                   width: Annotated[int, typer.Option(help="Characters of the raw payload to show.")] = 60) -> None:
+    """List quarantined records: when, which partner, why, and the start of the raw payload."""
+    from store.db import migrate, session_scope
+    from store.posts import count_quarantine, list_quarantine
+
+    migrate()
+    with session_scope() as session:
+        rows = list_quarantine(session, source, limit)
+        total = count_quarantine(session, source)
+    table = Table(title=f"Quarantine ({len(rows)} of {total})")
+    for col in ("id", "received", "source", "reason", "raw"):
+        table.add_column(col, overflow="fold")
+    for q in rows:
+        table.add_row(str(q.id), q.received_at.strftime("%Y-%m-%d %H:%M"), q.source, q.reason[:200],
+                      q.raw[:width].replace("\n", " "))
+    Console().print(table)
+
+
+@feeds_app.command("ingest")
+def ingest_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
+               partner: Annotated[list[str] | None, typer.Option(help="Only these partners (repeatable).")] = None,
+               cluster: Annotated[bool, typer.Option(help="Cluster near-duplicates afterwards.")] = True) -> None:
+    """Ingest partner feeds (Prefect flow per partner) from their stored cursors."""
+    from flows.partners import load_partners
+    from flows.pipeline import cluster_flow, ingest_flow
+    from store.db import migrate
+
+    migrate()
+    chosen = [p for p in load_partners(partners) if not partner or p.name in partner]
+    if partner and len(chosen) != len(set(partner)):
+        raise typer.BadParameter(f"unknown partner in {partner}")
+    table = Table(title="Ingest")
+    for col in ("partner", "read", "stored", "duplicates", "quarantined", "cursor", "error"):
+        table.add_column(col)
+    failed = False
+    for p in chosen:
+        res = ingest_flow(p)
+        failed |= res.error is not None
+        table.add_row(p.name, str(res.read), str(res.stored), str(res.duplicates), str(res.quarantined),
+                      str(res.cursor or ""), res.error or "")
+    Console().print(table)
+    if cluster:
+        err.print(f"clustered {cluster_flow()} posts")
+    if failed:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("simulator")
+def simulator_cmd(port: Annotated[int, typer.Option()] = 8765,
+                  posts: Annotated[int, typer.Option(help="How many posts it serves.")] = 2000,
+                  fault: Annotated[list[str] | None, typer.Option(help="kind[:page[:times[:seconds]]]")] = None,
+                  token: Annotated[str | None, typer.Option(help="Require this bearer token.")] = None) -> None:
+    """Serve the partner-feed simulator on 127.0.0.1 (for demos and manual tests)."""
+    from feeds.simulator import main
+
+    argv = ["--port", str(port), "--posts", str(posts)] + (["--token", token] if token else [])
+    for f in fault or []:
+        argv += ["--fault", f]
+    main(argv)
+
+
+@feeds_app.command("serve")
+def serve_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS) -> None:
+    """Serve the scheduled deployments (needs `prefect server start` and PREFECT_API_URL)."""
+    from flows.deployments import serve_all
+
+    serve_all(partners)

@@ -1,0 +1,112 @@
+"""CLI commands for the ministry's export and the model lifecycle.
+
+``chhmam export --week 2026-W47``, ``chhmam retrain``, ``chhmam model list`` and
+``chhmam model rollback``. Registered in ``flows/cli.py``; heavy imports happen inside the
+commands so that ``chhmam --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from store.settings import PROJECT_ROOT
+
+model_app = typer.Typer(help="Model versions: list the registry, roll back.", no_args_is_help=True)
+err = Console(stderr=True)
+ProjectDir = Annotated[Path, typer.Option(help="DVC project (repository root).")]
+
+
+def export_cmd(
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last complete week).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Root folder (default: exports/).")] = None,
+) -> None:
+    """Write the ministry's weekly export (CSV, XLSX, PNG, PDF, manifest) to exports/<week>/."""
+    from flows.export import weekly_export_flow
+    from reports.weeks import IsoWeek
+
+    if week is not None:
+        try:
+            IsoWeek.parse(week)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--week") from exc
+    result = weekly_export_flow(week, str(out) if out else None)
+    err.print(f"[bold]exported[/] {result['week']} -> {result['folder']}")
+    files = result["files"]
+    assert isinstance(files, list)
+    for name in files:
+        Console().print(f"  {name}")
+
+
+def retrain_cmd(
+    project_dir: ProjectDir = PROJECT_ROOT,
+    tolerance: Annotated[float, typer.Option(help="Largest PR-AUC drop per label still counted as not worse.")]
+    = 0.005,
+    force: Annotated[bool, typer.Option(help="Retrain even without new decisions.")] = False,
+) -> None:
+    """Moderators' decisions → data/labels → dvc repro → compare on the test set → promote or refuse."""
+    from flows.retrain import retrain_flow
+
+    result = retrain_flow(str(project_dir), None, tolerance, None, force)
+    table = Table(title=f"Retrain: {result['outcome']}")
+    table.add_column("metric")
+    for col in ("old", "new", "diff"):
+        table.add_column(col, justify="right")
+    for key, v in result["metrics_diff"].items():
+        if key.endswith(("overall.pr_auc", "overall.recall_at_p90", "overall.ece")):
+            table.add_row(key, *(f"{v[c]:.4f}" if v[c] is not None else "—" for c in ("old", "new", "diff")))
+    Console().print(table)
+    Console().print(f"{result['old_version']} -> {result['new_version']}: {result['reason']}")
+    if result["outcome"] == "refused":
+        raise typer.Exit(code=3)
+
+
+@model_app.command("rollback")
+def rollback_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
+    """Serve the previously promoted model again (artifacts/model), recorded in the registry."""
+    from flows.retrain import rollback
+
+    try:
+        moved = rollback(project_dir)
+    except RuntimeError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    Console().print(f"rolled back {moved['from']} -> {moved['to']}")
+
+
+@model_app.command("list")
+def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
+             as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False) -> None:
+    """Every model version seen: status, when trained and promoted, PR-AUC per label."""
+    from flows.retrain import load_registry, served_version
+
+    reg = load_registry(project_dir)
+    if as_json:
+        print(json.dumps(reg, indent=2, ensure_ascii=False))
+        return
+    from store.db import migrate, session_scope
+    from store.reports import scores_per_model_version
+
+    migrate()
+    with session_scope() as session:
+        used = scores_per_model_version(session)
+    table = Table(title=f"Models (serving {served_version(project_dir)})")
+    for col in ("version", "status", "trained", "promoted", "PR-AUC", "score rows"):
+        table.add_column(col)
+    versions = [str(v["version"]) for v in reg["versions"]]
+    for v in reg["versions"]:
+        m = v.get("metrics") or {}
+        pr = ", ".join(f"{lb}={m[lb]['overall'].get('pr_auc')}" for lb in m
+                       if isinstance(m[lb], dict) and "overall" in m[lb])
+        n = used.get(str(v["version"]), (0, None, None))[0]
+        table.add_row(str(v["version"]) + (" *" if v["version"] == reg["current"] else ""), str(v["status"]),
+                      str(v.get("trained_at") or ""), str(v.get("promoted_at") or ""), pr, str(n))
+    for version, (n, first, _last) in used.items():
+        if version not in versions:
+            table.add_row(version, "not in registry", "", "", "", f"{n} (since {first:%Y-%m-%d})" if first else str(n))
+    Console().print(table)

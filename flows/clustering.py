@@ -1,0 +1,104 @@
+"""Near-duplicate clustering with MinHash LSH (datasketch) over normalised-text shingles.
+
+Why here: the shingles come from ``features.normalise`` (so two spellings that render the same are
+the same), and the index lives in the database through ``store.clusters``; ``flows`` is the one
+layer allowed to use both. Band keys follow datasketch's ``MinHashLSH`` banding (its optimal
+``b × r`` for the threshold), hashed to short strings so the index is an ordinary table: any
+process can resume clustering with no in-memory state, and it never has to be rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from features.normalise import normalise
+from store.clusters import lookup_bands, save_clustering, unclustered_posts
+from store.db import session_scope
+
+SHINGLE = 5
+NUM_PERM = 64
+THRESHOLD = 0.6
+SEED = 1
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    """Character ``k``-grams of the normalised text (Khmer has no spaces, so words will not do)."""
+    norm = normalise(text)
+    if len(norm) <= k:
+        return {norm.encode("utf-8")}
+    return {norm[i:i + k].encode("utf-8") for i in range(len(norm) - k + 1)}
+
+
+@dataclass(frozen=True)
+class Banding:
+    """How a signature is cut into LSH bands (from datasketch's optimiser for the threshold)."""
+
+    ranges: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def for_threshold(cls, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> Banding:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        return cls(tuple((int(a), int(b)) for a, b in lsh.hashranges))
+
+    def keys(self, sig: MinHash) -> list[str]:
+        """One key per band: band number + 64-bit digest of that band's hash values."""
+        values = np.asarray(sig.hashvalues, dtype=np.uint64)
+        return [f"{n:02d}{hashlib.blake2b(values[a:b].tobytes(), digest_size=8).hexdigest()}"
+                for n, (a, b) in enumerate(self.ranges)]
+
+
+def signature(text: str) -> MinHash:
+    """The MinHash of a text's shingles (seeded, so every process computes the same one)."""
+    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m.update_batch(list(shingles(text)))
+    return m
+
+
+def assign(posts: list[tuple[int, str]], existing: dict[str, int], banding: Banding,
+           keys_of: dict[int, list[str]]) -> tuple[dict[int, int], list[int], dict[str, int]]:
+    """Cluster one batch: each post joins the oldest cluster sharing a band key, else starts one."""
+    owners = dict(existing)
+    new_owned: dict[str, int] = {}
+    assignments: dict[int, int] = {}
+    new_clusters: list[int] = []
+    for post_id, _ in posts:
+        keys = keys_of[post_id]
+        candidates = [owners[k] for k in keys if k in owners]
+        if candidates:
+            cluster = min(candidates)
+        else:
+            cluster = post_id
+            new_clusters.append(post_id)
+        assignments[post_id] = cluster
+        for k in keys:
+            if k not in owners:
+                owners[k] = cluster
+                new_owned[k] = cluster
+    return assignments, new_clusters, new_owned
+
+
+def cluster_batch(posts: list[tuple[int, str]], banding: Banding | None = None) -> int:
+    """Cluster ``posts`` (id, text) and commit the result in one transaction; returns how many."""
+    banding = banding or Banding.for_threshold()
+    keys_of = {pid: banding.keys(signature(text)) for pid, text in posts}
+    with session_scope() as session:
+        existing = lookup_bands(session, [k for ks in keys_of.values() for k in ks])
+        assignments, new_clusters, owned = assign(posts, existing, banding, keys_of)
+        save_clustering(session, assignments, new_clusters, owned)
+    return len(assignments)
+
+
+def cluster_pending(batch_size: int = 5000) -> int:
+    """Cluster every post that has no cluster yet, batch by batch; returns how many were clustered."""
+    banding = Banding.for_threshold()
+    done = 0
+    while True:
+        with session_scope() as session:
+            posts = unclustered_posts(session, limit=batch_size)
+        if not posts:
+            return done
+        done += cluster_batch(posts, banding)

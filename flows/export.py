@@ -1,0 +1,49 @@
+"""The weekly export flow: the ministry's files for one ISO week (Asia/Phnom_Penh).
+
+Scheduled every Monday 06:00 Phnom Penh time (``flows/deployments.py``); with no week given it
+exports the last *complete* week, so the Monday run reports Monday-to-Sunday just ended.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from reports.export import write_export
+from reports.weekly import build_week
+from reports.weeks import IsoWeek
+from store.db import migrate, session_scope
+from store.settings import PROJECT_ROOT
+
+
+def exports_root() -> Path:
+    """``CHHMAM_EXPORT_DIR`` if set, else ``exports/`` in the repository (git-ignored)."""
+    return Path(os.environ.get("CHHMAM_EXPORT_DIR") or PROJECT_ROOT / "exports")
+
+
+def default_week(now: datetime | None = None) -> IsoWeek:
+    """The last complete Cambodian ISO week before ``now``."""
+    return IsoWeek.of(now or datetime.now(UTC)).shift(-1)
+
+
+@task(cache_policy=NO_CACHE)
+def export_week(week: str, out_root: str) -> dict[str, object]:
+    """Compute, suppress and write one week; returns the folder and file names."""
+    wk = IsoWeek.parse(week)
+    with session_scope() as session:
+        _, published = build_week(session, wk)
+    out = write_export(published, Path(out_root))
+    return {"week": str(wk), "folder": str(out), "files": sorted(p.name for p in out.iterdir())}
+
+
+@flow(name="weekly-export", log_prints=True)
+def weekly_export_flow(week: str | None = None, out_root: str | None = None) -> dict[str, object]:
+    """Export ``week`` (default: last complete week) to ``exports/<YYYY-Www>/``."""
+    migrate()
+    result = export_week(week or str(default_week()), out_root or str(exports_root()))
+    print(f"exported {result['week']} -> {result['folder']}")
+    return result

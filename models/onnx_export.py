@@ -1,0 +1,146 @@
+"""DVC stage ``export_onnx``: fine-tuned torch model → ONNX → fused → int8, calibrated, versioned.
+
+Why calibrate here and not after training: calibration and thresholds must describe the model that
+is served, and int8 quantisation moves scores a little; so the calibrators (``params.yaml``
+``transformer.calibration``) and the per-label thresholds for the target precision are fitted on the
+validation split scored by the int8 session itself. The fp32 ONNX model is scored on the test split
+too, and the largest int8-vs-fp32 probability difference and both PR-AUCs go to
+``metrics/transformer_quant.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from sklearn.metrics import average_precision_score
+
+from models.bundle import Bundle, save_bundle
+from models.calibration import Calibrator, threshold_for_precision
+from models.onnx_engine import OnnxScorer
+from models.params import PROJECT_ROOT, load_params
+from models.transformer import DATA, MeanPoolClassifier, load_classifier, load_split
+
+SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
+OUT = PROJECT_ROOT / "artifacts" / "transformer"
+METRICS = PROJECT_ROOT / "metrics" / "transformer_quant.json"
+
+
+def export_fp32(model: MeanPoolClassifier, path: Path, opset: int = 17) -> None:
+    """Trace the classifier into an ONNX graph with dynamic batch and sequence axes."""
+    model.eval()
+    ids = torch.ones((2, 8), dtype=torch.long)
+    mask = torch.ones((2, 8), dtype=torch.long)
+    axes = {0: "batch", 1: "seq"}
+    with torch.inference_mode():
+        torch.onnx.export(model, (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
+                          output_names=["logits"], dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                                                 "logits": {0: "batch"}},
+                          opset_version=opset, dynamo=False, do_constant_folding=True)
+
+
+def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
+    """ONNX Runtime's BERT fusions (attention, LayerNorm, GELU); False when they do not apply."""
+    from onnxruntime.transformers import optimizer
+
+    try:
+        opt = optimizer.optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden,
+                                       opt_level=1)
+    except Exception as exc:  # an unfamiliar architecture: serve the plain graph
+        print(f"fusion skipped: {exc}")
+        return False
+    opt.save_model_to_file(str(dst))
+    return True
+
+
+def quantize(src: Path, dst: Path) -> None:
+    """Dynamic int8 quantisation: int8 weights, activations quantised per batch at run time."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # fused operators (com.microsoft Attention, ...) defeat ONNX shape inference: their outputs are float
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
+    """One calibrator per label on validation logits."""
+    return [Calibrator(method).fit(raw[:, j].astype(np.float64), y[:, j]) for j in range(raw.shape[1])]
+
+
+def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
+          ) -> tuple[Bundle, dict[str, Any]]:
+    """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle."""
+    cfg = params["transformer"]
+    serve_cfg = params.get("serve", {})
+    labels = list(params["labels"])
+    model, _tok, meta = load_classifier(source, attn_implementation="eager")
+    tok_json = (source / "tokenizer.json").read_text(encoding="utf-8")
+    enc_cfg = model.encoder.config
+    threads = int(serve_cfg.get("threads", 2))
+    kwargs = {"labels": labels, "max_len": int(meta["max_len"]), "pad_id": int(meta["pad_id"]),
+              "prefix": str(meta.get("prefix", "")), "threads": threads,
+              "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
+              "max_batch": int(serve_cfg.get("max_batch", 128))}
+    facts: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
+        fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
+        export_fp32(model, fp32)
+        base = fp32
+        if cfg.get("fuse", True) and fuse(fp32, fused, int(enc_cfg.num_attention_heads), int(enc_cfg.hidden_size)):
+            base = fused
+        quantize(base, int8)
+        facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
+        facts["onnx_int8_mb"] = round(int8.stat().st_size / 2**20, 1)
+        fp32_scorer = OnnxScorer(base.read_bytes(), tok_json, **kwargs)
+        int8_scorer = OnnxScorer(int8.read_bytes(), tok_json, **kwargs)
+
+    texts_val, y_val = load_split("val", labels, data)
+    yv = y_val.astype(np.int_)
+    int8_scorer.calibrators = fit_calibration(int8_scorer.logits(texts_val), yv, str(cfg.get("calibration", "sigmoid")))
+    probs_val = int8_scorer.predict_proba(texts_val)
+    target = float(params["thresholds"]["target_precision"])
+    thresholds = {lb: threshold_for_precision(probs_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
+
+    texts_test, y_test = load_split("test", labels, data)
+    yt = y_test.astype(np.int_)
+    t0 = time.perf_counter()
+    raw_int8 = int8_scorer.logits(texts_test)
+    facts["int8_test_posts_per_s"] = round(len(texts_test) / (time.perf_counter() - t0), 1)
+    t0 = time.perf_counter()
+    raw_fp32 = fp32_scorer.logits(texts_test)
+    facts["fp32_test_posts_per_s"] = round(len(texts_test) / (time.perf_counter() - t0), 1)
+    p_int8 = int8_scorer.calibrate_logits(raw_int8)
+    p_fp32 = int8_scorer.calibrate_logits(raw_fp32)  # same calibrators: isolates the quantisation error
+    facts["max_abs_prob_diff"] = round(float(np.abs(p_int8 - p_fp32).max()), 5) if len(p_int8) else 0.0
+    facts["mean_abs_prob_diff"] = round(float(np.abs(p_int8 - p_fp32).mean()), 6) if len(p_int8) else 0.0
+    facts["flag_changes"] = int(sum(((p_int8[:, j] >= thresholds[lb]) != (p_fp32[:, j] >= thresholds[lb])).sum()
+                                    for j, lb in enumerate(labels)))
+    for j, lb in enumerate(labels):
+        if 0 < yt[:, j].sum() < len(yt):
+            ap8 = float(average_precision_score(yt[:, j], p_int8[:, j]))
+            ap32 = float(average_precision_score(yt[:, j], p_fp32[:, j]))
+            facts[f"{lb}_pr_auc_int8"] = round(ap8, 4)
+            facts[f"{lb}_pr_auc_fp32"] = round(ap32, 4)
+            facts[f"{lb}_pr_auc_change"] = round(ap8 - ap32, 4)
+    extra = {"training": meta, "quantisation": facts, "calibration": str(cfg.get("calibration", "sigmoid"))}
+    bundle = Bundle(kind="transformer", labels=tuple(labels), thresholds=thresholds, model=int8_scorer, extra=extra)
+    save_bundle(bundle, out)
+    return bundle, facts
+
+
+def main() -> None:
+    """DVC entry point: writes ``artifacts/transformer`` and ``metrics/transformer_quant.json``."""
+    params = load_params()
+    torch.set_num_threads(int(params["transformer"].get("threads", 2)))
+    bundle, facts = build(params)
+    METRICS.parent.mkdir(exist_ok=True)
+    METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
+    print(f"transformer {bundle.version} thresholds={bundle.thresholds}")
+    print(json.dumps(facts, indent=1))

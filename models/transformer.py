@@ -1,0 +1,298 @@
+"""DVC stage ``train_transformer``: fine-tune the backbone with mean pooling and a two-label head.
+
+Why this shape: e5 models are trained for mean-pooled sentence embeddings (there is no pooler), so
+a linear head over the mean of the last hidden states starts from a representation that already
+separates topics in Khmer and English; binary cross-entropy per label allows a post to be both.
+
+Why frugal: training runs on two shared CPU cores inside ``dvc repro``. The vocabulary is trimmed
+(``models/vocab.py``), word embeddings and the lowest layers can stay frozen (also keeps pieces the
+training data never shows at their pre-trained meaning — good for posts unlike our templates),
+batches are bucketed by length and padded only to their longest post, and ``max_len`` caps the rest.
+Calibration and thresholds are fitted later, on the int8 ONNX model that is actually served
+(``models/onnx_export.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
+from transformers import AutoConfig, AutoModel, PreTrainedModel
+
+from features.normalise import normalise
+from models.jsonl import read_jsonl
+from models.params import PROJECT_ROOT, load_params
+
+BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
+OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
+DATA = PROJECT_ROOT / "data" / "generated"
+ENCODER_DIR = "encoder"
+HEAD_FILE = "head.pt"
+META_FILE = "meta.json"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+class MeanPoolClassifier(torch.nn.Module):
+    """Encoder → masked mean of the last hidden states → dropout → one logit per label."""
+
+    def __init__(self, encoder: PreTrainedModel, n_labels: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = torch.nn.Dropout(dropout)
+        self.head = torch.nn.Linear(int(encoder.config.hidden_size), n_labels)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Raw logits, shape (batch, labels)."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        logits: torch.Tensor = self.head(self.dropout(pooled))
+        return logits
+
+
+def load_tokenizer(path: Path, max_len: int) -> Tokenizer:
+    """A fast tokenizer that adds the model's special tokens and truncates to ``max_len``."""
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_len)
+    return tok
+
+
+def pad_id_of(config: Any, tok: Tokenizer) -> int:
+    """The padding id: the config's, else the tokenizer's ``<pad>``/``[PAD]`` piece, else 0."""
+    if isinstance(getattr(config, "pad_token_id", None), int):
+        return int(config.pad_token_id)
+    for piece in ("<pad>", "[PAD]"):
+        found = tok.token_to_id(piece)
+        if found is not None:
+            return int(found)
+    return 0
+
+
+def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(input_ids, attention_mask) padded to the longest sequence of this batch only."""
+    width = max((len(s) for s in seqs), default=1) or 1
+    ids = np.full((len(seqs), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(seqs), width), dtype=np.int64)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = s
+        mask[i, :len(s)] = 1
+    return ids, mask
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random | None = None) -> list[list[int]]:
+    """Index batches of similar length: little padding. With ``rng``, lengths are bucketed within
+    random chunks and the batch order shuffled (training); without, a plain sort (inference)."""
+    order = list(range(len(lengths)))
+    if rng is None:
+        order.sort(key=lambda i: lengths[i])
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(order)
+    chunk = batch_size * 20
+    batches: list[list[int]] = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
+        batches.extend(part[i:i + batch_size] for i in range(0, len(part), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def truncate_layers(encoder: PreTrainedModel, num_layers: int | None) -> PreTrainedModel:
+    """Keep the lowest ``num_layers`` transformer layers (BERT/XLM-R/RoBERTa-style encoders).
+
+    Why: the cost of every post is linear in depth; a shallower encoder fine-tuned for two labels
+    loses little, and is the biggest lever on two cores.
+    """
+    layers = getattr(getattr(encoder, "encoder", None), "layer", None)
+    if num_layers is None or layers is None or num_layers >= len(layers):
+        return encoder
+    encoder.encoder.layer = torch.nn.ModuleList(list(layers)[:num_layers])
+    encoder.config.num_hidden_layers = num_layers
+    return encoder
+
+
+def freeze(model: MeanPoolClassifier, embeddings: bool, lower_layers: int) -> None:
+    """Stop gradients into the word embeddings and the lowest ``lower_layers`` layers."""
+    enc = model.encoder
+    if embeddings:
+        for p in enc.get_input_embeddings().parameters():
+            p.requires_grad = False
+    layers = getattr(getattr(enc, "encoder", None), "layer", None)
+    if lower_layers and layers is not None:
+        if embeddings and hasattr(enc, "embeddings"):
+            for p in enc.embeddings.parameters():
+                p.requires_grad = False
+        for layer in list(layers)[:lower_layers]:
+            for p in layer.parameters():
+                p.requires_grad = False
+
+
+def load_split(name: str, labels: Sequence[str], data: Path = DATA) -> tuple[list[str], NDArray[np.float32]]:
+    """Normalised texts (the form the served engine sees) and a 0/1 float label matrix."""
+    rows = list(read_jsonl(data / f"{name}.jsonl"))
+    texts = [normalise(r["text"]) for r in rows]
+    y = np.array([[float(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.float32)
+    return texts, y.reshape(-1, len(labels))
+
+
+def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "") -> list[list[int]]:
+    """Token ids for each text (special tokens added, truncated)."""
+    return [e.ids for e in tok.encode_batch([prefix + t for t in texts])]
+
+
+def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed: int
+              ) -> tuple[list[str], NDArray[np.float32]]:
+    """At most ``limit`` training rows, drawn at random (the data stage may grow past the CPU budget)."""
+    if not limit or len(texts) <= limit:
+        return texts, y
+    idx = np.random.default_rng(seed).choice(len(texts), size=limit, replace=False)
+    idx.sort()
+    return [texts[i] for i in idx], y[idx]
+
+
+def predict_logits(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int,
+                   batch_size: int = 64) -> NDArray[np.float32]:
+    """Logits for token id lists, in input order (length-sorted batches inside)."""
+    out = np.zeros((len(seqs), model.head.out_features), dtype=np.float32)
+    model.eval()
+    with torch.inference_mode():
+        for batch in length_batches([len(s) for s in seqs], batch_size):
+            ids, mask = pad_batch([seqs[i] for i in batch], pad_id)
+            out[batch] = model(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+    return out
+
+
+def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.float32], cfg: dict[str, Any],
+             pad_id: int, rng: random.Random) -> Iterator[tuple[int, float]]:
+    """Training steps; yields (step, loss)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    head_ids = {id(p) for p in model.head.parameters()}
+    groups = [
+        {"params": [p for p in params if id(p) not in head_ids], "lr": float(cfg["lr"])},
+        {"params": [p for p in params if id(p) in head_ids], "lr": float(cfg.get("head_lr", cfg["lr"]))},
+    ]
+    opt = torch.optim.AdamW(groups, weight_decay=float(cfg.get("weight_decay", 0.01)))
+    epochs = float(cfg["epochs"])
+    per_epoch = math.ceil(len(seqs) / int(cfg["batch_size"]))
+    total = max(1, int(math.ceil(per_epoch * epochs)))
+    warmup = max(1, int(total * float(cfg.get("warmup", 0.06))))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    pos = y.mean(axis=0).clip(1e-3, 1.0)
+    pos_weight = torch.tensor(np.sqrt((1 - pos) / pos), dtype=torch.float32) if cfg.get("pos_weight") else None
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    lengths = [len(s) for s in seqs]
+    step = 0
+    while step < total:
+        for batch in length_batches(lengths, int(cfg["batch_size"]), rng):
+            if step >= total:
+                break
+            model.train()
+            ids, mask = pad_batch([seqs[i] for i in batch], pad_id)
+            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            loss = loss_fn(logits, torch.from_numpy(y[batch]))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            yield step, float(loss.detach())
+
+
+def load_encoder(path: Path, config: Any = None, attn_implementation: str | None = None) -> PreTrainedModel:
+    """An encoder from a local Hugging Face folder, without the BERT pooler that mean pooling never uses."""
+    config = config or AutoConfig.from_pretrained(path, local_files_only=True)
+    kwargs: dict[str, Any] = {"config": config, "local_files_only": True}
+    if config.model_type in ("bert", "xlm-roberta", "roberta"):
+        kwargs["add_pooling_layer"] = False
+    if attn_implementation:
+        kwargs["attn_implementation"] = attn_implementation
+    model: PreTrainedModel = AutoModel.from_pretrained(path, **kwargs)
+    return model
+
+
+def build_classifier(backbone: Path, n_labels: int, cfg: dict[str, Any]) -> MeanPoolClassifier:
+    """The backbone folder (any Hugging Face encoder) with its layers cut and a fresh head."""
+    config = AutoConfig.from_pretrained(backbone, local_files_only=True)
+    for key in ("hidden_dropout_prob", "attention_probs_dropout_prob"):
+        if hasattr(config, key):
+            setattr(config, key, float(cfg.get("dropout", 0.1)))
+    encoder = load_encoder(backbone, config)
+    encoder = truncate_layers(encoder, cfg.get("num_layers"))
+    return MeanPoolClassifier(encoder, n_labels, float(cfg.get("dropout", 0.1)))
+
+
+def save_classifier(model: MeanPoolClassifier, tokenizer_file: Path, out: Path, meta: dict[str, Any]) -> None:
+    """Encoder as a Hugging Face folder, the head's weights, the tokenizer and training metadata."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    model.encoder.save_pretrained(out / ENCODER_DIR)
+    torch.save(model.head.state_dict(), out / HEAD_FILE)
+    shutil.copyfile(tokenizer_file, out / TOKENIZER_FILE)
+    (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def load_classifier(path: Path, attn_implementation: str | None = None
+                    ) -> tuple[MeanPoolClassifier, Tokenizer, dict[str, Any]]:
+    """A fine-tuned classifier saved by ``save_classifier``, in eval mode, with its tokenizer.
+
+    ``attn_implementation="eager"`` gives the plain attention graph that ONNX export and ONNX
+    Runtime's attention fusion recognise.
+    """
+    meta: dict[str, Any] = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    encoder = load_encoder(path / ENCODER_DIR, attn_implementation=attn_implementation)
+    model = MeanPoolClassifier(encoder, len(meta["labels"]))
+    model.head.load_state_dict(torch.load(path / HEAD_FILE, weights_only=True))
+    return model.eval(), load_tokenizer(path / TOKENIZER_FILE, int(meta["max_len"])), meta
+
+
+def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA) -> dict[str, Any]:
+    """Fine-tune on the train split, save the fp32 classifier; returns training facts."""
+    cfg = params["transformer"]
+    labels = list(params["labels"])
+    seed = int(params.get("seed", 0))
+    torch.manual_seed(seed)
+    torch.set_num_threads(int(cfg.get("threads", 2)))
+    rng = random.Random(seed)
+    tok = load_tokenizer(backbone / TOKENIZER_FILE, int(cfg["max_len"]))
+    model = build_classifier(backbone, len(labels), cfg)
+    freeze(model, bool(cfg.get("freeze_embeddings", True)), int(cfg.get("freeze_layers", 0)))
+    pad_id = pad_id_of(model.encoder.config, tok)
+    texts, y = load_split("train", labels, data)
+    texts, y = subsample(texts, y, cfg.get("max_train_examples"), seed)
+    prefix = str(cfg.get("prefix", ""))
+    seqs = encode(tok, texts, prefix)
+    t0 = time.perf_counter()
+    losses: list[float] = []
+    for step, loss in _iterate(model, seqs, y, cfg, pad_id, rng):
+        losses.append(loss)
+        if step % 20 == 0:
+            print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
+    seconds = time.perf_counter() - t0
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "pad_id": pad_id,
+             "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
+             "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
+             "trainable_params": trainable, "params": sum(p.numel() for p in model.parameters()),
+             "layers": int(model.encoder.config.num_hidden_layers),
+             "vocab": int(model.encoder.get_input_embeddings().num_embeddings)}
+    save_classifier(model, backbone / TOKENIZER_FILE, out, facts)
+    return facts
+
+
+def main() -> None:
+    """DVC entry point."""
+    facts = train(load_params())
+    print(json.dumps(facts, indent=1))

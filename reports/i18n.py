@@ -1,0 +1,72 @@
+"""English and Khmer names for every header the ministry sees.
+
+Kept in one table so that the CSV, XLSX, chart and PDF headers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+LABEL_NAMES: dict[str, tuple[str, str]] = {
+    "grooming": ("online grooming", "ការលួងលោមកុមារតាមអនឡាញ"),
+    "trafficking_ad": ("trafficking recruitment", "ការជ្រើសរើសសម្រាប់ការជួញដូរមនុស្ស"),
+}
+
+_BASE: dict[str, tuple[str, str]] = {
+    "ingested": ("posts ingested", "ប្រកាសដែលបានប្រមូល"),
+    "dismissed": ("dismissed", "បានច្រានចោល"),
+    "referred": ("referred", "បានបញ្ជូនបន្ត"),
+    "metric": ("measure", "រង្វាស់"),
+    "this_week": ("this week", "សប្តាហ៍នេះ"),
+    "previous_week": ("previous week", "សប្តាហ៍មុន"),
+    "change": ("change", "ការប្រែប្រួល"),
+    "change_pct": ("change %", "ការប្រែប្រួល %"),
+    "language": ("language", "ភាសា"),
+    "platform": ("platform", "វេទិកា"),
+    "source": ("source", "ប្រភព"),
+    "province": ("province", "ខេត្ត"),
+    "total": ("total", "សរុប"),
+    "unknown": ("unknown", "មិនស្គាល់"),
+    "week": ("week", "សប្តាហ៍"),
+    "category": ("indicator category", "ប្រភេទសញ្ញា"),
+    "count": ("count", "ចំនួន"),
+    "label": ("label", "ប្រភេទ"),
+    "median_hours": ("median hours from flag to decision", "មេដ្យានម៉ោងពីការសម្គាល់ដល់ការសម្រេច"),
+    "decisions": ("decisions", "ការសម្រេច"),
+    "all": ("all labels", "គ្រប់ប្រភេទ"),
+    "title": ("Weekly report: online child exploitation and trafficking recruitment",
+              "របាយការណ៍ប្រចាំសប្តាហ៍៖ ការកេងប្រវ័ញ្ចកុមារតាមអនឡាញ និងការជ្រើសរើសសម្រាប់ការជួញដូរមនុស្ស"),
+    "suppressed_note": ("'<5': 1 to 4, hidden to protect children; 'x': hidden so that totals do not reveal a '<5'",
+                        "'<5'៖ ពី ១ ដល់ ៤ លាក់ដើម្បីការពារកុមារ; 'x'៖ លាក់ដើម្បីកុំឱ្យចំនួនសរុបបង្ហាញ '<5'"),
+    "km": ("Khmer", "ខ្មែរ"),
+    "en": ("English", "អង់គ្លេស"),
+    "mixed": ("mixed / romanised", "ចម្រុះ / អក្សរឡាតាំង"),
+}
+
+
+def names(key: str) -> tuple[str, str]:
+    """(English, Khmer) for a header key; metric keys like ``flagged_grooming`` are composed."""
+    if key in _BASE:
+        return _BASE[key]
+    for prefix, (en, km) in (("flagged_", ("flagged", "បានសម្គាល់")), ("confirmed_", ("confirmed", "បានបញ្ជាក់"))):
+        if key.startswith(prefix):
+            lb = key.removeprefix(prefix)
+            len_, lkm = LABEL_NAMES.get(lb, (lb, lb))
+            return f"{en}: {len_}", f"{km}៖ {lkm}"
+    if key in LABEL_NAMES:
+        return LABEL_NAMES[key]
+    return key, key
+
+
+def english(key: str) -> str:
+    """The English header."""
+    return names(key)[0]
+
+
+def khmer(key: str) -> str:
+    """The Khmer header."""
+    return names(key)[1]
+
+
+def bilingual(key: str) -> str:
+    """``English / ខ្មែរ`` for one-line headers (CSV, charts)."""
+    en, km = names(key)
+    return en if en == km else f"{en} / {km}"

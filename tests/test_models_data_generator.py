@@ -1,0 +1,91 @@
+"""The generator and the family split: coverage, no leakage, augmentation and multi-label posts."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from features.normalise import normalise
+from models.dataset import build, family_splits
+from models.params import load_params
+from models.synthetic import FAMILIES, code_switch, generate, obfuscate
+
+
+def test_family_coverage_per_label_language_and_negative_kind() -> None:
+    per_label_lang = Counter((f.kind, f.lang) for f in FAMILIES if f.kind in ("grooming", "trafficking_ad"))
+    assert len(per_label_lang) == 6
+    assert min(per_label_lang.values()) >= 12
+    negatives = Counter(f.kind for f in FAMILIES if not f.labels)
+    assert len(negatives) >= 7
+    assert min(negatives.values()) >= 6
+    assert len({f.name for f in FAMILIES}) == len(FAMILIES)
+
+
+def test_no_family_spans_two_splits_and_each_split_has_every_label_language() -> None:
+    params = load_params()
+    params["data"] = {**params["data"], "synthetic_per_family": 6, "real_khmer_sentences": 20, "real_sms": 20,
+                      "real_job_ads": 20}
+    splits = build(params)
+    seen: dict[str, str] = {}
+    for name, rows in splits.items():
+        for r in rows:
+            fam = r["family"]
+            if fam.startswith(("real_", "multi:", "moderator")):
+                continue
+            assert seen.setdefault(fam, name) == name, fam
+        for label in ("grooming", "trafficking_ad"):
+            langs = {r["lang"] for r in rows if label in r["labels"]}
+            assert {"km", "en", "mixed"} <= langs, (name, label, langs)
+        assert any(len(r["labels"]) == 2 for r in rows), name
+    assert family_splits(13) == family_splits(13)
+    test_fams = [f for f, s in family_splits(13).items() if s == "test"]
+    assert len(test_fams) >= 6
+
+
+def test_multi_label_posts_join_families_of_the_same_split() -> None:
+    params = load_params()
+    params["data"] = {**params["data"], "synthetic_per_family": 5, "real_khmer_sentences": 0, "real_sms": 0,
+                      "real_job_ads": 0}
+    fam_split = family_splits(params["seed"])
+    for name, rows in build(params).items():
+        for r in rows:
+            if r["family"].startswith("multi:"):
+                g, t = r["family"][6:].split("+")
+                assert fam_split[g] == fam_split[t] == name
+
+
+def test_posts_vary_in_length_and_shape() -> None:
+    rows = list(generate(20, seed=1))
+    lengths = [len(str(r["text"]).split()) for r in rows]
+    assert min(lengths) <= 4 and max(lengths) >= 40
+    assert sum(n <= 60 for n in lengths) / len(lengths) > 0.95
+    texts = [str(r["text"]) for r in rows]
+    assert len(set(texts)) / len(texts) > 0.9
+
+
+def test_obfuscation_and_code_switching_change_text_but_keep_it_normalisable() -> None:
+    rng = random.Random(5)
+    base = "contact Telegram for job, salary $1500, phone 012 345 678"
+    variants = {obfuscate(base, rng) for _ in range(50)}
+    assert len(variants) > 20
+    assert all(normalise(v) for v in variants)
+    assert any(ch in "០១២៣៤៥៦៧៨៩" for v in variants for ch in v)
+    switched = {code_switch("you can work tomorrow, good money", "en", rng) for _ in range(20)}
+    assert any("luy" in s or "oun" in s or "sa ek" in s for s in switched)
+    km = {code_switch("ការងារស្រួល ប្រាក់ខែខ្ពស់ ទាក់ទងតាមទូរស័ព្ទ", "km", rng) for _ in range(20)}
+    assert any("salary" in s or "job" in s or "phone" in s for s in km)
+
+
+def test_hard_negatives_share_vocabulary_with_positives() -> None:
+    def vocab(pred: object) -> set[str]:
+        words: set[str] = set()
+        for f in FAMILIES:
+            if pred(f):  # type: ignore[operator]
+                for p in f.parts:
+                    words |= set(normalise(p).split())
+        return words
+
+    pos = vocab(lambda f: bool(f.labels))
+    neg = vocab(lambda f: not f.labels)
+    for word in ("{app}", "passport", "visa", "salary", "school", "grade", "{money}", "secret", "photo"):
+        assert any(word in w for w in pos) and any(word in w for w in neg), word

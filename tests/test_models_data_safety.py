@@ -1,0 +1,63 @@
+"""Content safety: no generated, bundled or probe text contains a blocklisted sexual term.
+
+The rule is non-negotiable (docs/codebook.md): grooming examples stop at manipulation patterns.
+The blocklist lives in ``models.synthetic.UNSAFE_TERMS_*``; these tests fail on any hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from models.dataset import real_rows
+from models.jsonl import read_jsonl
+from models.params import load_params
+from models.synthetic import all_fixed_texts, generate, unsafe_terms
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hits(texts: Iterator[str]) -> list[tuple[str, list[str]]]:
+    return [(t[:80], h) for t in texts if (h := unsafe_terms(t))]
+
+
+def test_blocklist_matches_terms_and_not_innocent_words() -> None:
+    assert unsafe_terms("send me a SEXY pic") == ["sexy"]
+    assert unsafe_terms("ផ្ញើរូបអាក្រាត") == ["អាក្រាត"]
+    assert unsafe_terms("ot mean ruom phet te") == ["ruom phet"]
+    assert unsafe_terms("Essex county, Middlesex, sextant") == []
+    assert unsafe_terms("send me a photo in your school uniform") == []
+
+
+def test_every_clause_slot_opener_and_closer_is_safe() -> None:
+    assert _hits(all_fixed_texts()) == []
+
+
+def test_generated_posts_with_every_augmentation_are_safe() -> None:
+    rows = generate(15, seed=3, obfuscation_rate=1.0, code_switch_rate=0.5)
+    assert _hits(str(r["text"]) for r in rows) == []
+
+
+def test_real_text_used_for_training_is_safe() -> None:
+    params = load_params()
+    import random
+
+    rows = real_rows(params, random.Random(0))
+    assert rows
+    assert _hits(r["text"] for r in rows) == []
+
+
+def test_probe_set_is_safe() -> None:
+    rows = list(read_jsonl(ROOT / "data" / "probe" / "probe.jsonl"))
+    assert len(rows) >= 120
+    assert _hits(r["text"] for r in rows) == []
+
+
+@pytest.mark.parametrize("split", ["train", "val", "test"])
+def test_built_splits_are_safe(split: str) -> None:
+    path = ROOT / "data" / "generated" / f"{split}.jsonl"
+    if not path.exists():
+        pytest.skip("data/generated not built yet (`dvc repro data`)")
+    assert _hits(r["text"] for r in read_jsonl(path)) == []

@@ -1,0 +1,78 @@
+"""CI's tiny pipeline: ``dvc repro`` of data → baseline → evaluate → model card in a temp copy.
+
+It checks the pipeline (stages, files, shapes, the model card's side-by-side layout), not the
+scores: the configuration is far too small for the figures to mean anything. ~30 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from models.bundle import load_bundle
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = {"synthetic_per_family": 6, "real_khmer_sentences": 60, "real_sms": 60, "real_job_ads": 30}
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DVC_NO_ANALYTICS="1", CHHMAM_ML_ROOT=str(project))
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    proc = subprocess.run(args, cwd=project, env=env, text=True, capture_output=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def _tiny_project(tmp: Path) -> Path:
+    project = tmp / "project"
+    project.mkdir()
+    for name in ("models", "features"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("data/real", "data/labels", "data/probe"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "dvc.yaml", project / "dvc.yaml")
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    params["data"].update(TINY)
+    params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
+    (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
+    return project
+
+
+def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
+    project = _tiny_project(tmp_path)
+    _run(project, sys.executable, "-m", "dvc", "repro", "model_card")
+
+    for split in ("train", "val", "test"):
+        assert (project / "data" / "generated" / f"{split}.jsonl").stat().st_size > 0
+    bundle = load_bundle(project / "artifacts" / "baseline")
+    assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
+    assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}
+    probs = bundle.model.predict_proba(["hello", "អូនរៀនថ្នាក់ទីប៉ុន្មាន?"])
+    assert probs.shape == (2, 2) and ((probs >= 0) & (probs <= 1)).all()
+
+    metrics = json.loads((project / "metrics" / "baseline.json").read_text(encoding="utf-8"))
+    for section in (metrics, metrics["probe"]):
+        for label in ("grooming", "trafficking_ad"):
+            assert set(section[label]) == {"overall", "km", "en", "mixed"}
+            assert {"pr_auc", "roc_auc", "recall_at_p90", "ece"} <= set(section[label]["overall"])
+        assert {"news", "legit_job", "parent_teacher"} <= set(section["false_flag_rate"])
+    families = json.loads((project / "metrics" / "baseline_families.json").read_text(encoding="utf-8"))
+    assert any(f.startswith("g_") for f in families) and any(f.startswith("n_") for f in families)
+    assert (project / "metrics" / "plots" / "pr_baseline_grooming.csv").read_text().startswith("recall,precision")
+
+    # A second bundle evaluated by name lands beside the first in the card (what the transformer does).
+    shutil.copytree(project / "artifacts" / "baseline", project / "artifacts" / "transformer")
+    _run(project, sys.executable, "-m", "models.stage", "evaluate", "transformer")
+    _run(project, sys.executable, "-m", "models.stage", "model_card")
+    card = (project / "docs" / "model-card.md").read_text(encoding="utf-8")
+    assert "| grooming | km | baseline |" in card and "| grooming | km | transformer |" in card
+    assert "Per-family results on the test split: baseline" in card
+    assert "Probe set" in card
+

@@ -1,0 +1,107 @@
+"""Both notebooks are committed without outputs and run clean (nbclient) on small data.
+
+A fresh CI machine may lack the ``python3`` kernelspec; the fixture installs it into the venv
+(``python -m ipykernel install --sys-prefix``) so that nothing outside the repository is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.test_reports_seed import seed_url
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def kernel() -> str:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if "python3" not in KernelSpecManager().find_kernel_specs():
+        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
+                       check=True, capture_output=True, timeout=120)
+    return "python3"
+
+
+def strip(path: Path) -> bool:
+    """Strip outputs, execution counts and transient metadata in place; True if the file changed.
+
+    What ``nbstripout`` does, with nbformat only: run ``python -m tests.test_notebooks`` before committing.
+    """
+    before = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    after = nbformat.writes(nb) + "\n"
+    if json.loads(after) != json.loads(before):
+        path.write_text(after, encoding="utf-8")
+        return True
+    return False
+
+
+def test_there_are_two_notebooks() -> None:
+    assert {p.name for p in ALL} == {"error_analysis.ipynb", "weekly_trends.ipynb"}
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_outputs_are_stripped(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            hint = f"{path.name}: strip it with `python -m tests.test_notebooks`"
+            assert cell.outputs == [] and cell.execution_count is None, hint
+        assert "execution" not in cell.metadata
+
+
+def _execute(path: Path, kernel: str) -> nbformat.NotebookNode:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name=kernel, timeout=240, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", f"{path.name}: {out}"
+    return nb
+
+
+def test_error_analysis_runs(kernel: str, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test_split = ROOT / "data" / "generated" / "test.jsonl"
+    if not test_split.exists():
+        pytest.fail("no test split: run `make model` (dvc repro) first")
+    monkeypatch.setenv("CHHMAM_NB_TEST", str(test_split))
+    monkeypatch.setenv("CHHMAM_NB_MODEL", str(model_dir))
+    monkeypatch.setenv("CHHMAM_NB_LIMIT", "250")
+    nb = _execute(NOTEBOOKS / "error_analysis.ipynb", kernel)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "calibration plot missing"
+    text = json.dumps(outputs)
+    assert "250 test rows" in text and "false_flags" in text
+
+
+def test_weekly_trends_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_url(sqlite_url)
+    monkeypatch.setenv("CHHMAM_NB_WEEK", "2026-W47")
+    nb = _execute(NOTEBOOKS / "weekly_trends.ipynb", kernel)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "trend chart missing"
+    text = json.dumps(outputs)
+    assert "2026-W47" in text and "Phnom Penh" in text and "secret post" not in text
+
+
+if __name__ == "__main__":
+    for nb_path in ALL:
+        print(f"{nb_path.name}: {'stripped' if strip(nb_path) else 'clean'}")

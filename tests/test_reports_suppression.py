@@ -1,0 +1,111 @@
+"""Property test: no combination of published cells and totals pins down a count from 1 to 4.
+
+Hypothesis draws a small two-way table of true counts (e.g. language x province); the export
+publishes its two one-way breakdowns (row sums, column sums) and sometimes a one-row breakdown
+(a single platform, whose cell *is* the total). An independent reader then works out, by set
+enumeration rather than the interval formula the suppressor uses, every value each hidden cell
+could take given everything published — knowing the rule: "<5" is 1..4, "x" is at least 5, "-" is
+anything, totals exact / "<5" / "x". Every cell whose true count is 1..4 must keep two or more
+possible values, and every printed number must be the true count.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.suppression import PRIMARY, SECONDARY, WITHHELD, is_small, suppress_measure
+
+
+def _allowed(mark: str, value: int, cap: int) -> set[int]:
+    if mark == PRIMARY:
+        return {1, 2, 3, 4}
+    if mark == SECONDARY:
+        return set(range(5, cap + 1))
+    if mark == WITHHELD:
+        return set(range(cap + 1))
+    return {int(mark)}
+
+
+def _sums(options: list[set[int]], cap: int) -> set[int]:
+    sums = {0}
+    for opts in options:
+        sums = {s + v for s in sums for v in opts if s + v <= cap}
+    return sums
+
+
+def reader_view(printed: list[list[str]], total: str, cap: int) -> list[list[set[int]]]:
+    """Every value each cell could take, given all printed breakdowns and the total."""
+    totals = _allowed(total, 0, cap) if total != SECONDARY else set(range(5, cap + 1))
+    options = [[_allowed(c, 0, cap) for c in table] for table in printed]
+    # totals every breakdown allows
+    for table in options:
+        totals &= _sums(table, cap)
+    view = []
+    for table in options:
+        cells = []
+        for i, opts in enumerate(table):
+            others = _sums([o for j, o in enumerate(table) if j != i], cap)
+            cells.append({v for v in opts if any(t - v in others for t in totals)})
+        view.append(cells)
+    return view
+
+
+matrices = st.integers(1, 3).flatmap(
+    lambda r: st.integers(1, 3).flatmap(
+        lambda c: st.lists(st.lists(st.integers(0, 7), min_size=c, max_size=c), min_size=r, max_size=r)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(matrix=matrices, with_single=st.booleans())
+def test_no_published_combination_reveals_a_small_count(matrix: list[list[int]], with_single: bool) -> None:
+    rows = [sum(r) for r in matrix]
+    cols = [sum(c) for c in zip(*matrix, strict=True)]
+    tables = [rows, cols] + ([[sum(rows)]] if with_single else [])
+    total = sum(rows)
+    sup = suppress_measure(tables)
+    printed = sup.cells(tables)
+    printed_total = sup.total(total)
+    # printed numbers are true; small counts are never printed as numbers
+    for values, cells in zip(tables, printed, strict=True):
+        for v, c in zip(values, cells, strict=True):
+            if c.isdigit():
+                assert int(c) == v
+            else:
+                assert c in (PRIMARY, SECONDARY, WITHHELD)
+            if is_small(v):
+                assert c in (PRIMARY, WITHHELD)
+            if c == PRIMARY:
+                assert is_small(v)
+            if c == SECONDARY:
+                assert v >= 5
+    if printed_total.isdigit():
+        assert int(printed_total) == total and not is_small(total)
+    if is_small(total):
+        assert printed_total in (PRIMARY, WITHHELD)
+    # the reader cannot pin down any count from 1 to 4
+    cap = total + 30
+    view = reader_view(printed, printed_total, cap)
+    for values, possible in zip(tables, view, strict=True):
+        for v, opts in zip(values, possible, strict=True):
+            assert v in opts, "the reader's model must admit the truth"
+            if is_small(v):
+                assert len(opts) >= 2, f"{v} revealed: tables={tables} printed={printed} total={printed_total}"
+
+
+def test_reader_catches_a_naive_suppression() -> None:
+    """The checker is not toothless: primary suppression alone gives a lone small cell away."""
+    view = reader_view([["12", PRIMARY]], "15", 50)
+    assert view[0][1] == {3}
+
+
+def test_worked_examples() -> None:
+    sup = suppress_measure([[0, 6, 4], [10, 0], [6, 0, 4]])
+    assert sup.cells([[0, 6, 4], [10, 0], [6, 0, 4]]) == [["0", "x", "<5"], ["10", "0"], ["x", "0", "<5"]]
+    assert sup.total(10) == "10"
+    sup = suppress_measure([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]])
+    assert sup.total(6) == "x"
+    assert sup.cells([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]]) == [
+        ["0", "x", "<5"], ["x", "0"], ["x", "0"], ["x", "0", "<5"]]
+    sup = suppress_measure([[1, 1, 1, 1]])  # four 1s with a total under 5: each would be 1
+    assert sup.total(4) == "-" and sup.cells([[1, 1, 1, 1]]) == [["-", "-", "-", "-"]]
