@@ -44,8 +44,16 @@ pipeline: setup  ## ingest the sample partner feeds, score, fill the review queu
 	$(call step,Prefect pipeline over data/sample/partners.yaml)
 	$(BIN)/chhmam pipeline
 
-demo: pipeline  ## the whole system: set-up, pipeline, then the web app on 127.0.0.1:8000
+demo-feeds: setup  ## ingest from the partner-feed simulator (HTTP API + RSS, injected faults) on 127.0.0.1:8765
+	$(call step,Partner-feed simulator on 127.0.0.1:8765 (5xx, 429, bad records, duplicates) → HTTP and RSS connectors)
+	@$(BIN)/chhmam feeds simulator --port 8765 --posts 2000 --fault 5xx:1 --fault 429:2:1:1 --fault bad_records:3:0 \
+	  --fault duplicates:4:0 --fault out_of_order:5:0 >/dev/null 2>&1 & pid=$$!; trap "kill $$pid" EXIT; \
+	  $(BIN)/python -m feeds.simulator --wait-for http://127.0.0.1:8765/feed.xml; \
+	  $(BIN)/chhmam feeds ingest --partners feeds/simulator_partners.yaml
+
+demo: pipeline demo-feeds  ## the whole system: set-up, pipeline, simulator feeds, then the web app on 127.0.0.1:8000
 	$(call step,Moderator web app on http://127.0.0.1:8000 (Ctrl-C to stop))
+	$(BIN)/chhmam users demo
 	$(BIN)/chhmam serve
 
 serve: setup  ## serve the web app only

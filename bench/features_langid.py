@@ -21,9 +21,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from features_corpus import job_ads, khpos_sentences, sms_texts  # noqa: E402
+from features_corpus import job_ads, khpos_sentences, sms_texts
 
-from features.language import identify  # noqa: E402
+from features.language import identify
 
 DATA = Path(__file__).resolve().parent.parent / "features" / "data"
 EVAL = DATA / "langid_eval.jsonl"
@@ -74,7 +74,12 @@ def main() -> None:
         rows = build()
         EVAL.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     rows = [json.loads(x) for x in EVAL.read_text(encoding="utf-8").splitlines() if x.strip()]
+    print(f"labelled set {EVAL.name}")
     evaluate(rows)
+    gen = Path(__file__).resolve().parent.parent / "data" / "generated" / "test.jsonl"
+    if gen.exists():  # the model's synthetic test posts, labelled by their generator (models/synthetic.py)
+        print(f"generated posts {gen.relative_to(gen.parents[2])} (labels from the generator's families)")
+        evaluate([json.loads(x) for x in gen.read_text(encoding="utf-8").splitlines() if x.strip()])
     if args.errors:
         for r in rows:
             got = identify(r["text"])

@@ -8,6 +8,7 @@ normalisation; + language; + indicators (= ``featurise(text)``, the scoring path
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -49,6 +50,11 @@ def main() -> None:
     segment_khmer.cache_clear()
     featurise("ខ្ញុំ", segment=True)  # load the CRF model (about 2 s, once per process)
     _rate("featurise(segment=True): + khmer-nltk tokens", lambda t: featurise(t, segment=True), posts)
+    khmer_only = [p for p in posts if not re.search("[A-Za-z]", p)][:3000]
+    _rate(f"Khmer-only posts ({len(khmer_only)}): featurise", featurise, khmer_only)
+    segment_khmer.cache_clear()
+    _rate(f"Khmer-only posts ({len(khmer_only)}): featurise(segment=True)",
+          lambda t: featurise(t, segment=True), khmer_only)
 
 
 if __name__ == "__main__":

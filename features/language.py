@@ -28,6 +28,8 @@ ROMANISED_STRONG = frozenset(map(str, _DATA["strong"])) - WEAK - ENGLISH
 ROMANISED_KHMER = ROMANISED_STRONG | WEAK
 
 _KHMER_CHAR = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+# Khmer letters and signs only (digits and punctuation say nothing about the language).
+_KHMER_LETTER = re.compile("[\u1780-\u17d3\u17dd]")
 # Masks: URLs, e-mails, @handles, #tags. Each starts at a fixed prefix or at the start of a run, so
 # matching is linear even on 1 MB of text.
 _URLISH = re.compile(
@@ -134,7 +136,7 @@ def identify_spans(text: str, found: list[LangSpan]) -> Lang:
     khmer = english = roman = 0
     for s in found:
         if s.lang == "km":
-            khmer += len(_KHMER_CHAR.findall(text, s.start, s.end))
+            khmer += len(_KHMER_LETTER.findall(text, s.start, s.end))
         else:
             n = sum(len(w) for w in _LATIN_WORD.findall(text[s.start : s.end].lower()))
             if s.lang == "en":
@@ -146,6 +148,8 @@ def identify_spans(text: str, found: list[LangSpan]) -> Lang:
         return "en"
     if roman and roman >= 0.3 * latin:
         return "mixed"
+    if english and _code_mixed(text, found):
+        return "mixed"
     if khmer and latin:
         share = khmer / (khmer + latin)
         if share >= 0.85:
@@ -154,6 +158,13 @@ def identify_spans(text: str, found: list[LangSpan]) -> Lang:
             return "en"
         return "mixed"
     return "km" if khmer else "en"
+
+
+def _code_mixed(text: str, found: list[LangSpan]) -> bool:
+    """English spans sprinkled with romanised Khmer ("oun so cute nas, mature jeang kmeng")."""
+    words = [w for s in found if s.lang == "en" for w in _LATIN_WORD.findall(text[s.start : s.end].lower())]
+    strong = sum(w in ROMANISED_STRONG for w in words)
+    return strong >= 2 and strong >= 0.12 * len(words)
 
 
 @lru_cache(maxsize=4096)

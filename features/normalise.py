@@ -75,12 +75,6 @@ class Mapped:
             return pos, pos
         return self.starts[start], max(self.ends[end - 1], self.starts[start])
 
-    def then(self, later: Mapped) -> Mapped:
-        """Compose: ``later`` was computed from ``self.text``; map it back to our original."""
-        starts = [self.starts[i] if i < len(self.starts) else self.original_length for i in later.starts]
-        ends = [self.ends[i - 1] if i > 0 else 0 for i in later.ends]
-        return Mapped(later.text, starts, ends, self.original_length)
-
 
 def _sub(src: Mapped, rx: re.Pattern[str] | Any, repl: Callable[[Any], str]) -> Mapped:
     """``rx.sub(repl, text)`` that carries the offset map along (replacements map to their source)."""
@@ -388,6 +382,8 @@ def _join_spaced(src: Mapped) -> Mapped:
         letters = _SEPS.sub("", s.replace("•", "").replace("·", "").replace("|", ""))
         if sum(c.isalpha() for c in letters) < 2:
             return s
+        if letters[0] in "ai" and len(letters) >= 5 and s[1] == " ":  # "a s e l f i e" -> "a selfie"
+            return letters[0] + " " + letters[1:]
         return letters
 
     return _sub(src, _SPACED, fix)

@@ -59,12 +59,28 @@ def _word_tokenize(run: str) -> list[str]:
     return list(word_tokenize(run))
 
 
+def _chunks(run: str) -> list[tuple[int, int]]:
+    """Cut a long run before a consonant that starts a syllable (never inside one)."""
+    cuts: list[tuple[int, int]] = []
+    base = 0
+    while len(run) - base > _SEGMENT_MAX:
+        cut = base + _SEGMENT_MAX
+        while cut > base + _SEGMENT_MAX // 2 and not (
+            "\u1780" <= run[cut] <= "\u17b3" and run[cut - 1] != "\u17d2"
+        ):
+            cut -= 1
+        cuts.append((base, cut))
+        base = cut
+    cuts.append((base, len(run)))
+    return cuts
+
+
 @lru_cache(maxsize=16384)
 def segment_khmer(run: str) -> tuple[tuple[int, int], ...]:
     """Word boundaries ``(start, end)`` inside one Khmer run (offsets into ``run``), cached."""
     out: list[tuple[int, int]] = []
-    for base in range(0, len(run), _SEGMENT_MAX):
-        chunk = run[base : base + _SEGMENT_MAX]
+    for base, stop in _chunks(run):
+        chunk = run[base:stop]
         pos = 0
         for tok in _word_tokenize(chunk):
             tok = tok.strip()

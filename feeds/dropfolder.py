@@ -56,6 +56,8 @@ class DropFolder:
     def files_after(self, cursor: str | None) -> list[tuple[Path, int]]:
         """Files still to read with how many items of each to skip."""
         done_name, done_lines = parse_cursor(cursor)
+        if not self.folder.is_dir():
+            raise FeedError(f"{self.source}: drop folder {self.folder} does not exist")
         todo = []
         for path in sorted(p for p in self.folder.iterdir() if _is_feed_file(p)):
             if done_name is not None:

@@ -98,7 +98,8 @@ def get_with_retries(client: httpx.Client, url: str, *, source: str, policy: Ret
         if resp.status_code == 429 or resp.status_code >= 500:
             raise RetryableError(f"HTTP {resp.status_code}", parse_retry_after(resp.headers.get("Retry-After")),
                                  body=resp.text[:4000])
-        resp.raise_for_status()
+        if resp.status_code != 304:  # "not modified" is an answer, not an error
+            resp.raise_for_status()
         return resp, (parse(resp) if parse else None)
 
     retrying = Retrying(

@@ -1,8 +1,9 @@
 """HTTP JSON API connector: cursor or page-token pagination, bearer token, retries.
 
 The stored cursor is the token of the next page to ask for. When the API says there is no next
-page, the batch keeps the token of the page just read, so the next run asks for that page again
-and picks up whatever was appended since (the repeats are dropped by the unique key). Pages are
+page, the cursor keeps the token of the page just read and how many of its items were handled
+(``{"page": token, "skip": n}``), so the next run asks for that page again and handles only what
+was appended since: good records are not re-sent to the database, bad ones not re-quarantined. Pages are
 gathered into batches of ``batch_size`` records, so the flow commits thousands at a time.
 """
 
@@ -42,6 +43,22 @@ def _page_parser(items_field: str, next_field: str) -> Any:
     return parse
 
 
+def split_cursor(cursor: str | None) -> tuple[str | None, int]:
+    """(page token, items of that page already handled) from a stored cursor."""
+    if cursor and cursor.startswith("{"):
+        try:
+            state = json.loads(cursor)
+            return (str(state["page"]) if state.get("page") else None), int(state.get("skip", 0))
+        except (ValueError, KeyError, TypeError):
+            pass
+    return cursor, 0
+
+
+def join_cursor(token: str | None, skip: int) -> str:
+    """The cursor for "``token``'s page, first ``skip`` items done" (the end of the feed so far)."""
+    return json.dumps({"page": token, "skip": skip}, sort_keys=True)
+
+
 @dataclass
 class HttpApi:
     """Reads a paginated JSON API from its cursor until the API has no next page."""
@@ -75,7 +92,7 @@ class HttpApi:
         client = self.client or httpx.Client(follow_redirects=True)
         parse = _page_parser(items_field, next_field)
         batch = Batch()
-        token = cursor
+        token, skip = split_cursor(cursor)
         pages = 0
         try:
             while True:
@@ -86,7 +103,7 @@ class HttpApi:
                     _, (items, nxt) = get_with_retries(client, self.url, source=self.source, policy=self.policy,
                                                        params=params, headers=headers, parse=parse)
                 except (RetryableError, httpx.HTTPError) as exc:
-                    batch.cursor = token
+                    batch.cursor = token if pages else None  # None: the stored cursor stays as it was
                     if isinstance(exc, RetryableError) and exc.body:
                         reason = f"page {token or '(first)'} unusable after {self.policy.attempts} attempts: {exc}"
                         log_reject(self.source, reason, self.url)
@@ -95,7 +112,8 @@ class HttpApi:
                     raise FeedError(f"{self.source}: giving up at cursor {token!r}: {type(exc).__name__}: {exc}") \
                         from exc
                 pages += 1
-                for n, obj in enumerate(items):
+                seen, skip = skip, 0  # only the resumed last page starts part-way
+                for n, obj in enumerate(items[seen:], start=seen):
                     parsed = parse_object(self.source, obj, self.mapping, raw=safe_dumps(obj))
                     if isinstance(parsed, PostRecord):
                         batch.records.append(parsed)
@@ -103,7 +121,9 @@ class HttpApi:
                         log_reject(self.source, parsed[1], f"page {token or '(first)'} item {n}")
                         batch.rejects.append(parsed)
                 if nxt is None or (self.max_pages is not None and pages >= self.max_pages):
-                    batch.cursor = nxt or token
+                    # No next page: remember this page and how much of it was read, so the next
+                    # run asks for it again but only handles what was appended since.
+                    batch.cursor = nxt or join_cursor(token, len(items))
                     yield batch
                     return
                 token = nxt

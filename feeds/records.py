@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 MAX_TEXT_CHARS = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PostRecord(BaseModel):
@@ -39,7 +41,7 @@ class PostRecord(BaseModel):
     @field_validator("text")
     @classmethod
     def _no_surrogates(cls, v: str) -> str:
-        if any("\ud800" <= ch <= "\udfff" for ch in v):
+        if _SURROGATE.search(v):
             raise ValueError("text contains lone surrogates (invalid Unicode)")
         return v
 
@@ -63,7 +65,8 @@ def to_row(record: PostRecord, hmac_key: str, ingested_at: datetime, content_has
         "content_hash": content_hash,
         "text": record.text,
         "author_hash": author_hash(record.author, hmac_key),
-        "created_at": record.created_at,
+        # UTC: SQLite keeps no offset, so an unconverted +07:00 time would shift by seven hours.
+        "created_at": record.created_at.astimezone(UTC) if record.created_at else None,
         "ingested_at": ingested_at,
         "url": record.url,
         "platform": record.platform,

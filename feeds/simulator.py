@@ -223,6 +223,21 @@ def parse_fault(spec: str) -> Fault:
                  nums[2] if len(nums) > 2 else 2.0)
 
 
+def wait_until_up(url: str, timeout: float = 30.0) -> bool:
+    """True once ``url`` answers 200 (a simulator started in the background is ready)."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the simulator until interrupted."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -230,7 +245,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--posts", type=int, default=2000)
     ap.add_argument("--token", default=None, help="require this bearer token")
     ap.add_argument("--fault", action="append", default=[], help="kind[:page[:times[:seconds]]]")
+    ap.add_argument("--wait-for", metavar="URL", help="only wait (30 s at most) until URL answers 200, then exit")
     args = ap.parse_args(argv)
+    if args.wait_for:
+        raise SystemExit(0 if wait_until_up(args.wait_for) else 1)
     state = FeedState(sample_posts(args.posts), [parse_fault(f) for f in args.fault], args.token)
     uvicorn.run(create_app(state), host="127.0.0.1", port=args.port, log_level="info")
 

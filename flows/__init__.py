@@ -17,6 +17,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "chhmam")  # feed failures in the flow-run logs
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")  # same loggers outside flows
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Prefect creates its home without parents; a fresh clone has no var/ yet.
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

@@ -48,11 +48,17 @@ def retrain_cmd(
     tolerance: Annotated[float, typer.Option(help="Largest PR-AUC drop per label still counted as not worse.")]
     = 0.005,
     force: Annotated[bool, typer.Option(help="Retrain even without new decisions.")] = False,
+    target: Annotated[list[str] | None, typer.Option(help="dvc repro only these stages (and what they need), "
+                                                          "e.g. --target publish; default: the whole pipeline.")]
+    = None,
 ) -> None:
     """Moderators' decisions → data/labels → dvc repro → compare on the test set → promote or refuse."""
     from flows.retrain import retrain_flow
 
-    result = retrain_flow(str(project_dir), None, tolerance, None, force)
+    result = retrain_flow(str(project_dir), None, tolerance, target or None, force)
+    if result["outcome"] == "no_new_labels":
+        Console().print(f"{result['outcome']}: {result['reason']} (serving {result['old_version']})")
+        return
     table = Table(title=f"Retrain: {result['outcome']}")
     table.add_column("metric")
     for col in ("old", "new", "diff"):

@@ -58,18 +58,33 @@ def signature(text: str) -> MinHash:
     return m
 
 
-def assign(posts: list[tuple[int, str]], existing: dict[str, int], banding: Banding,
-           keys_of: dict[int, list[str]]) -> tuple[dict[int, int], list[int], dict[str, int]]:
-    """Cluster one batch: each post joins the oldest cluster sharing a band key, else starts one."""
+def assign(posts: list[tuple[int, str]], existing: dict[str, int],
+           keys_of: dict[int, list[str]]) -> tuple[dict[int, int], list[int], dict[str, int], dict[int, int]]:
+    """Cluster one batch: a post joins the oldest cluster sharing a band key, else starts one.
+
+    A post that shares keys with several clusters bridges them: they are merged into the oldest
+    (union-find), so chains of small edits to one template still end in one cluster. Returns
+    (post → cluster, new cluster ids, new band key → cluster, merged cluster → surviving cluster).
+    """
+    parent: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        while parent.get(c, c) != c:
+            parent[c] = parent.get(parent[c], parent[c])
+            c = parent[c]
+        return c
+
     owners = dict(existing)
     new_owned: dict[str, int] = {}
     assignments: dict[int, int] = {}
     new_clusters: list[int] = []
     for post_id, _ in posts:
         keys = keys_of[post_id]
-        candidates = [owners[k] for k in keys if k in owners]
+        candidates = {find(owners[k]) for k in keys if k in owners}
         if candidates:
             cluster = min(candidates)
+            for other in candidates - {cluster}:
+                parent[other] = cluster
         else:
             cluster = post_id
             new_clusters.append(post_id)
@@ -78,7 +93,11 @@ def assign(posts: list[tuple[int, str]], existing: dict[str, int], banding: Band
             if k not in owners:
                 owners[k] = cluster
                 new_owned[k] = cluster
-    return assignments, new_clusters, new_owned
+    merged = {c: find(c) for c in parent if find(c) != c}
+    assignments = {p: find(c) for p, c in assignments.items()}
+    new_owned = {k: find(c) for k, c in new_owned.items()}
+    survivors = [c for c in new_clusters if c not in merged]
+    return assignments, survivors, new_owned, merged
 
 
 def cluster_batch(posts: list[tuple[int, str]], banding: Banding | None = None) -> int:
@@ -87,8 +106,8 @@ def cluster_batch(posts: list[tuple[int, str]], banding: Banding | None = None) 
     keys_of = {pid: banding.keys(signature(text)) for pid, text in posts}
     with session_scope() as session:
         existing = lookup_bands(session, [k for ks in keys_of.values() for k in ks])
-        assignments, new_clusters, owned = assign(posts, existing, banding, keys_of)
-        save_clustering(session, assignments, new_clusters, owned)
+        assignments, new_clusters, owned, merged = assign(posts, existing, keys_of)
+        save_clustering(session, assignments, new_clusters, owned, merged)
     return len(assignments)
 
 

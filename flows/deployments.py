@@ -27,6 +27,7 @@ from prefect.schedules import Cron
 
 from flows.partners import load_partners
 from flows.pipeline import cluster_flow, ingest_flow, score_flow
+from store.db import migrate
 
 log = logging.getLogger("chhmam.flows")
 TIMEZONE = "Asia/Phnom_Penh"
@@ -83,4 +84,5 @@ def build_deployments(partners_file: Path) -> list[Any]:
 
 def serve_all(partners_file: Path, serve_fn: Callable[..., Any] = serve) -> None:
     """Register the deployments with the Prefect server and run their schedules until stopped."""
+    migrate()  # the scheduled flows assume the schema is there
     serve_fn(*build_deployments(partners_file))

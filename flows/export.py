@@ -6,6 +6,7 @@ exports the last *complete* week, so the Monday run reports Monday-to-Sunday jus
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from reports.export import write_export
 from reports.weekly import build_week
 from reports.weeks import IsoWeek
 from store.db import migrate, session_scope
+from store.reports import record_event
 from store.settings import PROJECT_ROOT
 
 
@@ -37,6 +39,10 @@ def export_week(week: str, out_root: str) -> dict[str, object]:
     with session_scope() as session:
         _, published = build_week(session, wk)
     out = write_export(published, Path(out_root))
+    manifest = out / "manifest.json"
+    with session_scope() as session:
+        record_event(session, "export_written", "weekly_export", str(wk),
+                     {"folder": str(out), "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()})
     return {"week": str(wk), "folder": str(out), "files": sorted(p.name for p in out.iterdir())}
 
 

@@ -26,7 +26,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from feeds.base import Connector
+from feeds.base import Connector, FeedError
 from feeds.dropfolder import DropFolder
 from feeds.fetch import RetryPolicy
 from feeds.httpapi import HttpApi
@@ -72,7 +72,7 @@ class Partner(BaseModel):
             return None
         value = os.environ.get(self.auth_env)
         if not value:
-            raise RuntimeError(f"partner {self.name}: environment variable {self.auth_env} is not set")
+            raise FeedError(f"partner {self.name}: environment variable {self.auth_env} is not set")
         return value
 
     def policy(self) -> RetryPolicy:

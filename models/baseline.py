@@ -187,12 +187,34 @@ def load_split(name: str, labels: Sequence[str]) -> tuple[list[str], NDArray[np.
     return texts, y, rows
 
 
+def out_of_fold_scores(x: csr_matrix, y: NDArray[np.int_], groups: list[str], weights: NDArray[np.float64],
+                       c: float, folds: int) -> NDArray[np.float64]:
+    """Decision values of every row from a model that never saw the row's family (grouped K-fold)."""
+    oof = np.zeros(len(y), dtype=np.float64)
+    for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(x, y, groups):
+        clf = make_classifier(c).fit(x[tr], y[tr], sample_weight=weights[tr])
+        oof[te] = clf.decision_function(x[te])
+    return oof
+
+
 def train(params: dict[str, Any]) -> Bundle:
-    """Choose ``C`` per label by family-grouped CV on train, fit on train, calibrate on validation."""
+    """Choose ``C`` per label by family-grouped CV, fit, calibrate, and pick thresholds.
+
+    ``fit_on: train`` fits on the training split and calibrates on the validation split.
+    ``fit_on: train+val`` (default) fits on both, so the model sees more phrasing families (what
+    generalisation to unseen phrasings needs most), and calibrates on *out-of-fold* scores: each
+    row scored by a model fitted without its family, which is what a held-out split gives, without
+    holding the families out of the final fit. The test split is never used.
+    """
     labels = params["labels"]
     bp = params["baseline"]
+    target = params["thresholds"]["target_precision"]
+    folds = int(bp.get("cv_folds", 3))
     x_train, y_train, rows = load_split("train", labels)
-    x_val, y_val, _ = load_split("val", labels)
+    x_val, y_val, val_rows = load_split("val", labels)
+    fit_on = bp.get("fit_on", "train+val")
+    if fit_on == "train+val":
+        x_train, y_train, rows = x_train + x_val, np.concatenate([y_train, y_val]), rows + val_rows
     groups = [str(r.get("family", "")) for r in rows]
     weights = language_balanced_weights(y_train, [str(r.get("lang", "")) for r in rows]) \
         if bp.get("balance_languages", True) else np.ones(y_train.shape)
@@ -200,14 +222,20 @@ def train(params: dict[str, Any]) -> Bundle:
     grid = [float(c) for c in bp.get("C_grid", [bp["C"]])]
     c_values, cv = {}, {}
     for j, lb in enumerate(labels):
-        c_values[lb], cv[lb] = choose_c(features, y_train[:, j], groups, grid, int(bp.get("cv_folds", 3)),
-                                        weights[:, j])
-    model = BaselineModel(labels, bp, c_values).fit(x_train, y_train, weights).calibrate(x_val, y_val)
-    probs = model.predict_proba(x_val)
-    target = params["thresholds"]["target_precision"]
-    thresholds = {lb: threshold_for_precision(probs[:, j], y_val[:, j], target) for j, lb in enumerate(labels)}
+        c_values[lb], cv[lb] = choose_c(features, y_train[:, j], groups, grid, folds, weights[:, j])
+    model = BaselineModel(labels, bp, c_values).fit(x_train, y_train, weights)
+    if fit_on == "train+val":
+        y_cal, cal_probs = y_train, np.zeros(y_train.shape, dtype=np.float64)
+        for j, lb in enumerate(labels):
+            oof = out_of_fold_scores(features, y_train[:, j], groups, weights[:, j], c_values[lb], folds)
+            model.calibrators[lb].fit(oof, y_train[:, j])
+            cal_probs[:, j] = model.calibrators[lb].transform(oof)
+    else:
+        model.calibrate(x_val, y_val)
+        y_cal, cal_probs = y_val, model.predict_proba(x_val)
+    thresholds = {lb: threshold_for_precision(cal_probs[:, j], y_cal[:, j], target) for j, lb in enumerate(labels)}
     extra = {"C": c_values, "cv_pr_auc": cv, "calibration": bp["calibration"], "target_precision": target,
-             "train_rows": len(x_train), "val_rows": len(x_val)}
+             "fit_on": fit_on, "fit_rows": len(x_train), "calibration_rows": len(y_cal)}
     return Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra)
 
 

@@ -2,6 +2,11 @@
 
 Texts are featurised (normalised, language identified) here, then scored in batches; the result
 carries the model version so that every stored score names the model that produced it.
+
+The bundle's model is whatever ``params.yaml`` ``serve.model`` published: the TF-IDF baseline, the
+int8 ONNX transformer (``models/onnx_engine.py``) or the cascade of both (``models/cascade.py``).
+All of them expose ``predict_proba(normalised_texts)`` with calibrated probabilities, so this
+engine does not care which; the cascade can be switched off at run time with ``set_cascade``.
 """
 
 from __future__ import annotations
@@ -35,7 +40,20 @@ class ScoringEngine:
         if not (model_dir / "manifest.json").exists():
             raise FileNotFoundError(
                 f"no model in {model_dir}: run `make model` (or `dvc repro`) to train and publish one")
-        return cls(load_bundle(model_dir))
+        engine = cls(load_bundle(model_dir))
+        engine.warm_up()
+        return engine
+
+    def warm_up(self) -> None:
+        """Score one post so that sessions and caches exist before the first real (interactive) call."""
+        self.bundle.model.predict_proba(["warm up"])
+
+    def set_cascade(self, enabled: bool) -> bool:
+        """Switch the cascade's first stage on or off; False when the model is not a cascade."""
+        if not hasattr(self.bundle.model, "enabled"):
+            return False
+        self.bundle.model.enabled = enabled
+        return True
 
     @property
     def version(self) -> str:

@@ -12,6 +12,10 @@ import sys
 STAGES = {
     "data": "models.dataset",
     "train_baseline": "models.baseline",
+    "backbone": "models.backbone",
+    "train_transformer": "models.transformer",
+    "export_onnx": "models.onnx_export",
+    "cascade": "models.cascade",
     "evaluate": "models.evaluate",
     "model_card": "models.model_card",
     "publish": "models.publish",

@@ -1245,4 +1245,124 @@ EXTRA_NEGATIVES: tuple[Family, ...] = (
     """),
 )
 
-FAMILIES: tuple[Family, ...] = GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
+MORE_FAMILIES: tuple[Family, ...] = (
+    # Recruitment voices written later, with vocabulary the first families lack.
+    _fam("t_km_cousin_border", "trafficking_ad", "km", """
+        នរណាចង់រកលុយលឿន ទៅជាមួយខ្ញុំនៅ{place_km}ខែក្រោយ ថៅកែល្អ ប្រាក់ខែ {money}
+        មិនបាច់ធ្វើលិខិតឆ្លងដែនទេ ឆ្លងតាមច្រករបៀងបាន មានគេជូនដល់
+        ឪពុកម្តាយទទួលលុយមុន {money} ពេលកូនចុះកុងត្រា
+        ឆាតមកខ្ញុំតែម្នាក់ កុំបង្ហោះលេខក្នុងខមិន
+    """),
+    _fam("t_km_online_company", "trafficking_ad", "km", """
+        ក្រុមហ៊ុនអនឡាញទំនើប ត្រូវការយុវជនអាយុ ១៨-២៨ ចេះវាយអក្សរ និងប្រើហ្វេសប៊ុក
+        ប្រាក់ខែចាប់ពី {money} ប្រាក់លើកទឹកចិត្តរៀងរាល់ខែ ហូបចុកស្នាក់នៅក្រុមហ៊ុនចេញ
+        ទីតាំងក្រុមហ៊ុននៅក្បែរ{place_km} មិនអាចប្រាប់ឈ្មោះតាមអនឡាញបាន
+        មានរថយន្តទៅទទួលពីភ្នំពេញ ចាប់ផ្តើមការងារភ្លាមៗ
+    """),
+    _fam("t_en_agent_whatsapp", "trafficking_ad", "en", """
+        agent here 🙋 we still have 6 seats for {place}, good company, {money} after training
+        you don't need to speak english or chinese, they teach you
+        first month salary pays your transport, after that all yours
+        send passport photo page or ID to my whatsapp, i prepare documents in 2 days
+    """),
+    _fam("t_mx_agent_voice", "trafficking_ad", "mixed", """
+        agent nis, nov kanleng 6 teat tov {place_rom}, company lar, luy khe {money} kroy training
+        ot bach jes pheasa english ru chen, ke bong rien oy
+        luy khe khe dambong kat luy dom neur, kroy nuh luy eng teang os
+        send rup passport ru ID mok whatsapp knhom, riep eksar 2 thngai hz
+    """),
+    # Legitimate offers with housing, transport or good pay: not risky by themselves.
+    _fam("n_job_km_accommodation", "legit_job", "km", """
+        ភោជនីយដ្ឋាននៅ{city_km} ត្រូវការអ្នករត់តុ ២ នាក់ ប្រាក់ខែ {low_money} មានកន្លែងស្នាក់នៅនិងបាយ ៣ ពេល
+        សម្រាប់បុគ្គលិកមកពីខេត្ត ហាងមានបន្ទប់ស្នាក់នៅឥតគិតថ្លៃ
+        មកសម្ភាសផ្ទាល់នៅហាង ម៉ោង ២ ដល់ ៥ រសៀល យកអត្តសញ្ញាណប័ណ្ណមក
+        ឈ្មោះហាង និងអាសយដ្ឋានមាននៅលើផែនទី Google
+    """),
+    _fam("n_job_en_accommodation", "legit_job", "en", """
+        Resort in Kep hiring housekeeping and kitchen staff, {low_money} + service charge, staff housing provided.
+        Staff from other provinces welcome, bus fare refunded after the first month.
+        Interviews every Tuesday at the resort's HR office, bring ID card and a family book copy.
+        Legal contract and NSSF; see our page for the address.
+    """),
+    _fam("n_job_mx_accommodation", "legit_job", "mixed", """
+        hang bay nov {city} trov kar neak rot tok 2 nak, luy khe {low_money}, mean kanleng snak nov ning bay 3 pel
+        somrab bokkolik mok pi khet, mean bontob snak nov free
+        mok interview pteal nov hang mong 2-5 lngeach, yok ID card mok
+        chhmous hang ning address mean nov Google map
+    """),
+    _fam("n_job_km_it_high_pay", "legit_job", "km", """
+        ធនាគារ{company} ជ្រើសរើសអ្នកសរសេរកម្មវិធីជាន់ខ្ពស់ បទពិសោធន៍ ៥ ឆ្នាំ ប្រាក់ខែ {money}
+        ត្រូវមានបរិញ្ញាបត្រព័ត៌មានវិទ្យា និងចេះភាសាអង់គ្លេស
+        ដាក់ពាក្យតាមគេហទំព័រផ្លូវការ មុនថ្ងៃ{date}
+        ការិយាល័យកណ្តាលនៅភ្នំពេញ
+    """),
+)
+
+HARD_NEGATIVES_2: tuple[Family, ...] = (
+    # Reports and warnings that quote a groomer's words: the quote is not the post's intent.
+    _fam("n_news_en_grooming_case", "news", "en", """
+        Police say the suspect, 34, contacted the {age}-year-old through a game chat and sent her {gift}.
+        According to the charge sheet he told her "don't tell your parents" and asked her to move to {app}.
+        Her mother noticed the messages and reported him to the {city} police on {date}.
+        He faces charges under the law on the protection of children; the hearing is set for next month.
+    """),
+    _fam("n_news_km_grooming_case", "news", "km", """
+        ប៉ូលិសបានឱ្យដឹងថា ជនសង្ស័យអាយុ ៣៤ ឆ្នាំ បានទាក់ទងក្មេងស្រីអាយុ{age}ឆ្នាំតាមហ្គេមអនឡាញ ហើយផ្ញើ{gift_km}ឱ្យ
+        តាមសំណុំរឿង ជនសង្ស័យបានប្រាប់ក្មេងថា "កុំប្រាប់ឪពុកម្តាយ" ហើយឱ្យប្តូរទៅឆាតតាម {app}
+        ម្តាយរបស់ក្មេងបានឃើញសារ ហើយប្តឹងទៅប៉ូលិស{city_km}
+        សវនាការនឹងធ្វើឡើងនៅខែក្រោយ
+    """),
+    _fam("n_ngo_mx_grooming_signs", "ngo_warning", "mixed", """
+        sanhña brayat: mnus thom sur ayu kon, sala kon, hz oy kat phone ru diamond
+        ber ke prab kon tha "kom prab mak pa" ru "lub sa jol", nis jea grooming
+        ke chaul chet oy kon doh tov chat {app} ru jub mneak eng
+        mak pa som niyeay jea mouy kon, report tov 1288
+    """),
+    _fam("n_ngo_km_school_talk", "ngo_warning", "km", """
+        ក្រុមការងារយើងបានចុះទៅសាលា{city_km} ពន្យល់សិស្សថ្នាក់ទី{grade}ពីសុវត្ថិភាពអនឡាញ
+        សិស្សបានរៀនថា មនុស្សមិនស្គាល់ដែលផ្តល់{gift_km} ហើយសុំរក្សាការសម្ងាត់ គឺជាសញ្ញាព្រមាន
+        កុំផ្ញើរូបឱ្យមនុស្សមិនស្គាល់ កុំទៅជួបមិត្តអនឡាញម្នាក់ឯង
+        អរគុណលោកគ្រូអ្នកគ្រូ និងមាតាបិតាដែលបានចូលរួម
+    """),
+    # Family members and teachers in romanised Khmer: age, school, credit, pick-up, photos.
+    _fam("n_pt_mx_aunt_uncle", "parent_teacher", "mixed", """
+        mi dak luy phone oy kmouy 2$ hz, tel mok yeay phong
+        kmouy rien thnak ti {grade} hz men? mi mok tot pel chhob rien, cham nov mun sala
+        thot rup kmouy pak ao sala thngai dambong phnher mok mi merl, mi chong kernh
+        kmouy ayu {age} hz, thom hz, kom rien oy pouke
+    """),
+    _fam("n_pt_en_family_group", "parent_teacher", "en", """
+        Auntie here, sent you $2 credit, call grandma tonight ok?
+        You're in grade {grade} now? So proud of you! I'll pick you and your brother up after school on Friday.
+        Send me a photo in your new uniform, I want to show grandpa.
+        Don't forget to study, you're {age} now, exams are soon.
+    """),
+)
+
+SHORT_TEXTING: tuple[Family, ...] = (
+    # Very short, slangy DMs: the register where character n-grams have least to hold on to.
+    _fam("g_en_short_texting", "grooming", "en", """
+        how old r u again? {age}? cute
+        ur mom home?
+        wat grade r u in
+        dont show anyone our chat k
+        come out, im near ur school
+        send pic now pls 🙏
+        i got u {gift}, meet me?
+        delete this after
+        switch to {app}, fb not safe
+    """),
+    _fam("g_mx_short_texting", "grooming", "mixed", """
+        oun ayu pon man? {age}? kmeng nas
+        mak oun nov phteah te?
+        rien thnak ti pon man oun
+        kom oy ke merl chat yerng na
+        chenh mok, bong nov ke sala oun
+        send rup mok eilov
+        bong tinh {gift_rom} oy hz, jub bong te?
+        lub chat nis jol
+    """),
+)
+
+FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
+                                 + MORE_FAMILIES + HARD_NEGATIVES_2 + SHORT_TEXTING)

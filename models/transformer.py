@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import resource
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -113,10 +114,11 @@ def truncate_layers(encoder: PreTrainedModel, num_layers: int | None) -> PreTrai
     Why: the cost of every post is linear in depth; a shallower encoder fine-tuned for two labels
     loses little, and is the biggest lever on two cores.
     """
-    layers = getattr(getattr(encoder, "encoder", None), "layer", None)
-    if num_layers is None or layers is None or num_layers >= len(layers):
+    stack = getattr(encoder, "encoder", None)
+    layers = getattr(stack, "layer", None)
+    if num_layers is None or stack is None or layers is None or num_layers >= len(layers):
         return encoder
-    encoder.encoder.layer = torch.nn.ModuleList(list(layers)[:num_layers])
+    stack.layer = torch.nn.ModuleList(list(layers)[:num_layers])
     encoder.config.num_hidden_layers = num_layers
     return encoder
 
@@ -129,8 +131,9 @@ def freeze(model: MeanPoolClassifier, embeddings: bool, lower_layers: int) -> No
             p.requires_grad = False
     layers = getattr(getattr(enc, "encoder", None), "layer", None)
     if lower_layers and layers is not None:
-        if embeddings and hasattr(enc, "embeddings"):
-            for p in enc.embeddings.parameters():
+        emb_block = getattr(enc, "embeddings", None)
+        if embeddings and isinstance(emb_block, torch.nn.Module):
+            for p in emb_block.parameters():
                 p.requires_grad = False
         for layer in list(layers)[:lower_layers]:
             for p in layer.parameters():
@@ -184,7 +187,7 @@ def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.flo
     opt = torch.optim.AdamW(groups, weight_decay=float(cfg.get("weight_decay", 0.01)))
     epochs = float(cfg["epochs"])
     per_epoch = math.ceil(len(seqs) / int(cfg["batch_size"]))
-    total = max(1, int(math.ceil(per_epoch * epochs)))
+    total = max(1, math.ceil(per_epoch * epochs))
     warmup = max(1, int(total * float(cfg.get("warmup", 0.06))))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
@@ -258,6 +261,12 @@ def load_classifier(path: Path, attn_implementation: str | None = None
     return model.eval(), load_tokenizer(path / TOKENIZER_FILE, int(meta["max_len"])), meta
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads): on a shared machine, wall time alone misleads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA) -> dict[str, Any]:
     """Fine-tune on the train split, save the fp32 classifier; returns training facts."""
     cfg = params["transformer"]
@@ -274,20 +283,21 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     texts, y = subsample(texts, y, cfg.get("max_train_examples"), seed)
     prefix = str(cfg.get("prefix", ""))
     seqs = encode(tok, texts, prefix)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     losses: list[float] = []
     for step, loss in _iterate(model, seqs, y, cfg, pad_id, rng):
         losses.append(loss)
         if step % 20 == 0:
             print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "pad_id": pad_id,
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
+             "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
              "trainable_params": trainable, "params": sum(p.numel() for p in model.parameters()),
              "layers": int(model.encoder.config.num_hidden_layers),
-             "vocab": int(model.encoder.get_input_embeddings().num_embeddings)}
+             "vocab": int(model.encoder.config.vocab_size)}
     save_classifier(model, backbone / TOKENIZER_FILE, out, facts)
     return facts
 

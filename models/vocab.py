@@ -77,9 +77,7 @@ def select_ids(tok: dict[str, Any], texts: Sequence[str], common_pieces: int = 2
     latin: list[tuple[float, int]] = []
     for i, (piece, score) in enumerate(pieces):
         bare = _bare(piece)
-        if not bare:
-            keep.add(i)
-        elif _KHMER.match(bare) or (len(bare) == 1 and _keep_single_char(bare)):
+        if not bare or _KHMER.match(bare) or (len(bare) == 1 and _keep_single_char(bare)):
             keep.add(i)
         elif _LOWER_LATIN.match(bare):
             latin.append((score, i))

@@ -146,7 +146,7 @@ def trend_figure(pub: PublishedWeek) -> Figure:
     return fig
 
 
-def breakdown_figure(table: PublishedTable, labels: Sequence[str]) -> Figure:
+def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "") -> Figure:
     """Bars per category for flagged/confirmed per label; hidden cells are labelled, not drawn."""
     setup_fonts()
     metrics = [m for lb in labels for m in (f"flagged_{lb}", f"confirmed_{lb}") if m in table.columns]
@@ -163,7 +163,7 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str]) -> Figure:
                 ax.text(0, y, f" {r[j]}", va="center", fontsize=7, color=bars.patches[0].get_facecolor())
     ax.set_yticks([i + height * (len(metrics) - 1) / 2 for i in range(len(cats))], cats)
     ax.invert_yaxis()
-    ax.set_title(f"{bilingual(table.dimension)} — {english('week')} {''}".rstrip(" —"))
+    ax.set_title(f"{bilingual(table.dimension)} — {bilingual('week')} {week}".rstrip(" —"))
     ax.legend(fontsize=7)
     return fig
 
@@ -176,7 +176,7 @@ def write_charts(pub: PublishedWeek, out: Path) -> list[Path]:
     plt.close(fig)
     paths.append(out / "trend.png")
     for table in pub.tables:
-        fig = breakdown_figure(table, pub.labels)
+        fig = breakdown_figure(table, pub.labels, pub.week)
         path = out / f"{table.name}.png"
         fig.savefig(path, dpi=110)
         plt.close(fig)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from reports.suppression import SECONDARY, Suppressed, publish_count, suppress_measure
+from reports.suppression import PRIMARY, SECONDARY, Suppressed, publish_count, suppress_measure
 from reports.weeks import IsoWeek
 from store.reports import DecisionFacts, PostFacts, decisions_made, flagged_indicators, flags_enqueued, posts_ingested
 
@@ -259,7 +259,9 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
     for key in ("all", *counts.labels):
         hours = counts.turnaround_hours.get(key, [])
         value = f"{statistics.median(hours):.1f}" if len(hours) >= MIN_FOR_MEDIAN else ""
-        turnaround.append((key, value, publish_count(len(hours))))
+        # The number of decisions is not printed, only whether it reached 5: an exact count would be a
+        # total over confirmed + dismissed + referred and could give a suppressed one of them away.
+        turnaround.append((key, value, ">=5" if len(hours) >= MIN_FOR_MEDIAN else PRIMARY))
     start, end = counts.week.bounds()
     trend_rows = []
     for wk in trend or []:

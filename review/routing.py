@@ -1,8 +1,8 @@
 """Routing scored posts into the review queue.
 
 Priority orders the queue: calibrated risk weighted by label severity (grooming involves a child
-in contact now; trafficking ads recruit many). Waiting time is added when the queue is read, so an
-old item is not starved by a stream of new ones.
+in contact now; trafficking ads recruit many). Waiting time is added through the stored claim order
+(``store.queue.rank_for``), so an old item is not starved by a stream of new ones.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from store.schema import Cluster, LshBand, Post
@@ -47,13 +47,16 @@ def lookup_bands(session: Session, keys: Sequence[str]) -> dict[str, int]:
 
 
 def save_clustering(session: Session, assignments: Mapping[int, int], new_clusters: Sequence[int],
-                    band_owners: Mapping[str, int]) -> None:
+                    band_owners: Mapping[str, int], merged: Mapping[int, int] | None = None) -> None:
     """Write one batch's outcome (in the caller's transaction).
 
     ``assignments``: post id → cluster id; ``new_clusters``: cluster ids (= representative post ids)
     created by this batch; ``band_owners``: band keys first seen in this batch → their cluster.
+    ``merged``: stored clusters that this batch showed to be one with another (old id → surviving
+    id): their posts and band keys move over and the old cluster row is deleted.
     Cluster sizes are recounted from ``posts`` for every cluster the batch touched.
     """
+    merged = {int(a): int(b) for a, b in (merged or {}).items()}
     if new_clusters:
         insert_ignore(session, CLUSTERS, [{"id": c, "representative_post_id": c, "size": 0} for c in new_clusters],
                       ["id"])
@@ -63,7 +66,15 @@ def save_clustering(session: Session, assignments: Mapping[int, int], new_cluste
     rows = [{"key": k, "cluster_id": c} for k, c in band_owners.items()]
     for start in range(0, len(rows), _CHUNK):
         insert_ignore(session, BANDS, rows[start:start + _CHUNK], ["key"])
-    touched = sorted(set(assignments.values()))
+    if merged:
+        conn = session.connection()
+        moves = [{"old": a, "new": b} for a, b in merged.items()]
+        conn.execute(update(POSTS).where(POSTS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")),
+                     moves)
+        conn.execute(update(BANDS).where(BANDS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")),
+                     moves)
+        session.execute(delete(CLUSTERS).where(CLUSTERS.c.id.in_(list(merged))))
+    touched = sorted(set(assignments.values()) | set(merged.values()))
     for start in range(0, len(touched), _CHUNK):
         chunk = touched[start:start + _CHUNK]
         counts = dict(session.execute(select(Post.cluster_id, func.count(Post.id))

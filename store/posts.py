@@ -6,29 +6,75 @@ A batch of posts and its source's new cursor are written in one transaction by t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from store.schema import Post, Quarantine, QueueItem, Score, Source, utcnow
-from store.upsert import insert_ignore
 
 QUARANTINE_RAW_LIMIT = 4000
 
 POSTS = cast(Table, Post.__table__)
 
 
-def insert_posts(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert new posts; a (source, external_id) already stored is skipped. Returns how many were new."""
-    chunk = 500  # keeps each statement under SQLite's bound-parameter limit
-    inserted = 0
-    for start in range(0, len(rows), chunk):
-        ids = insert_ignore(session, POSTS, rows[start:start + chunk], ["source", "external_id"], returning="id")
-        inserted += len(ids)
+_COLS = [c.name for c in POSTS.columns if c.name != "id"]
+
+
+def _full_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    now = utcnow()
+    full = []
+    for r in rows:
+        f = {c: r.get(c) for c in _COLS}
+        f["extras"] = r.get("extras") or {}
+        f["ingested_at"] = r.get("ingested_at") or now
+        full.append(f)
+    return full
+
+
+def _insert_posts_pg_copy(session: Session, full: list[dict[str, Any]]) -> int:
+    """PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``.
+
+    psycopg parses every multi-row ``INSERT`` text on the client (13 parameters a row), which
+    made PostgreSQL four times slower than SQLite here; ``COPY`` streams the rows instead.
+    """
+    cols = ", ".join(_COLS)
+    dbapi = session.connection().connection.driver_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS _posts_in AS SELECT 0::bigint AS ord, {cols} "
+                    "FROM posts WITH NO DATA")
+        cur.execute("TRUNCATE _posts_in")
+        with cur.copy(f"COPY _posts_in (ord, {cols}) FROM STDIN") as copy:
+            for n, f in enumerate(full):
+                copy.write_row([n, *(json.dumps(f[c], ensure_ascii=False) if c == "extras" else f[c]
+                                     for c in _COLS)])
+        cur.execute(f"INSERT INTO posts ({cols}) SELECT {cols} FROM _posts_in ORDER BY ord "
+                    "ON CONFLICT (source, external_id) DO NOTHING RETURNING id")
+        inserted = len(cur.fetchall())
+        cur.execute("TRUNCATE _posts_in")
     return inserted
+
+
+def insert_posts(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert new posts; a (source, external_id) already stored is skipped. Returns how many were new.
+
+    SQLite: one cached ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` executed over all rows
+    (SQLAlchemy's "insertmanyvalues" batches them) instead of compiling a fresh multi-row
+    statement per chunk, which dominated the cost of a batch. PostgreSQL: ``COPY`` (see above).
+    Runs in the caller's transaction either way.
+    """
+    if not rows:
+        return 0
+    full = _full_rows(rows)
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_posts_pg_copy(session, full)
+    stmt = sqlite.insert(POSTS).on_conflict_do_nothing(index_elements=["source", "external_id"]).returning(POSTS.c.id)
+    return len(session.connection().execute(stmt, full).all())
 
 
 def quarantine(session: Session, source: str, items: Iterable[tuple[str, str]]) -> int:
@@ -119,11 +165,11 @@ def flagged_unqueued(session: Session, model_version: str,
 
 
 def set_post_language(session: Session, langs: dict[int, str]) -> None:
-    """Store the detected language of each post id."""
-    for post_id, lang in langs.items():
-        post = session.get(Post, post_id)
-        if post is not None:
-            post.lang = lang
+    """Store the detected language of each post id (one executemany UPDATE, not a query per post)."""
+    if not langs:
+        return
+    stmt = update(POSTS).where(POSTS.c.id == bindparam("pid")).values(lang=bindparam("lang_value"))
+    session.connection().execute(stmt, [{"pid": pid, "lang_value": lang} for pid, lang in langs.items()])
 
 
 def count_posts(session: Session, since: datetime | None = None) -> int:

@@ -154,3 +154,10 @@ def scores_per_model_version(session: Session) -> dict[str, tuple[int, datetime 
             .group_by(Score.model_version).order_by(func.min(Score.scored_at)))
     return {r[0]: (int(r[1]), as_utc(r[2]) if r[2] else None, as_utc(r[3]) if r[3] else None)
             for r in session.execute(stmt).all()}
+
+
+def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
+    """Append an audit-log row (an export left the building, a model was promoted or refused)."""
+    from store.schema import AuditLog
+
+    session.add(AuditLog(action=action, object_type=object_type, object_id=object_id, detail=detail))

@@ -123,11 +123,20 @@ class Score(Base):
     scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+def _queue_rank_default(context: Any) -> float:
+    """Rank of a queue row inserted without one: priority plus ageing by enqueue time (store.queue)."""
+    from store.queue import rank_for
+
+    params = context.get_current_parameters()
+    return rank_for(float(params.get("priority") or 0.0), params.get("enqueued_at") or utcnow())
+
+
 class QueueItem(Base):
     """A flagged post waiting for (or under) human review."""
 
     __tablename__ = "queue_items"
-    __table_args__ = (Index("ix_queue_status_priority", "status", "priority"),)
+    __table_args__ = (Index("ix_queue_status_priority", "status", "priority"),
+                      Index("ix_queue_status_rank", "status", "rank"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), unique=True)
     labels: Mapped[list[str]] = mapped_column(default=list)
@@ -139,6 +148,9 @@ class QueueItem(Base):
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # Claim order (issue 7): priority plus an ageing term baked in at enqueue time, so that "highest
+    # priority, older first" is one index scan (see store.queue.rank_for).
+    rank: Mapped[float | None] = mapped_column(Float, default=_queue_rank_default, nullable=True)
 
 
 class User(Base):

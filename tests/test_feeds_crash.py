@@ -61,24 +61,20 @@ def _count() -> int:
         return int(s.scalar(select(func.count(Post.id))) or 0)
 
 
-@pytest.mark.parametrize("seed", [None])
-def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path, seed: int | None) -> None:
-    rng = random.Random(seed)
-    ids, bad = write_feed(tmp_path / "drop")
-    partners = tmp_path / "partners.yaml"
-    partners.write_text("partners:\n  - name: crashfeed\n    kind: dropfolder\n    path: drop\n"
-                        "    mapping: {id: external_id}\n    batch_size: 200\n", encoding="utf-8")
+def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float) -> tuple[int, float]:
+    """Start the ingest process, wait for its first commit after ``before``, kill -9 it after a random delay."""
+    before = _count()
     env = dict(os.environ, CHHMAM_DATABASE_URL=db_url, PREFECT_HOME=str(ROOT / "var" / "prefect-test-crash"),
                PREFECT_LOGGING_LEVEL="WARNING")
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "feeds", "ingest", "--partners", str(partners),
                              "--no-cluster"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
-        while _count() == 0:
+        while _count() == before:
             assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             assert time.monotonic() < deadline, "the ingest process stored nothing in 120 s"
             time.sleep(0.05)
-        delay = rng.uniform(0.0, 1.5)
+        delay = rng.uniform(0.0, max_delay)
         time.sleep(delay)
         assert proc.poll() is None, "the run finished before the kill: make the feed bigger"
         os.kill(proc.pid, signal.SIGKILL)
@@ -87,7 +83,16 @@ def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path, 
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    stored_at_kill = _count()
+    return _count(), delay
+
+
+def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path) -> None:
+    rng = random.Random()
+    ids, bad = write_feed(tmp_path / "drop")
+    partners = tmp_path / "partners.yaml"
+    partners.write_text("partners:\n  - name: crashfeed\n    kind: dropfolder\n    path: drop\n"
+                        "    mapping: {id: external_id}\n    batch_size: 200\n", encoding="utf-8")
+    stored_at_kill, delay = _start_and_kill(partners, db_url, rng, 1.5)
     assert 0 < stored_at_kill < len(ids), (stored_at_kill, delay)
 
     res = ingest_flow(load_partners(partners)[0])
@@ -103,3 +108,29 @@ def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path, 
     assert quarantined == bad
     again = ingest_flow(load_partners(partners)[0])
     assert again.stored == 0 and again.read == 0
+
+
+@pytest.mark.slow
+def test_repeated_kills_of_an_http_ingest(db_url: str, tmp_path: Path) -> None:
+    """Three kills at random points of an HTTP ingest (simulator with faults), then a clean run."""
+    from feeds.simulator import Fault, FeedState, ServerThread, create_app, sample_posts
+
+    rng = random.Random()
+    posts = sample_posts(12_000)
+    state = FeedState(posts, faults=[Fault("5xx", page=p, times=1) for p in range(0, 120, 7)]
+                      + [Fault("duplicates", page=p, times=0) for p in range(3, 120, 11)])
+    with ServerThread(create_app(state)) as server:
+        partners = tmp_path / "partners.yaml"
+        partners.write_text(f"partners:\n  - name: crashapi\n    kind: http\n    url: {server.url}/posts\n"
+                            "    mapping: {id: external_id, user.handle: author}\n    page_size: 100\n"
+                            "    batch_size: 300\n    backoff_max_s: 0.2\n", encoding="utf-8")
+        counts = []
+        for _ in range(3):
+            n, _delay = _start_and_kill(partners, db_url, rng, 2.0)
+            counts.append(n)
+        assert counts == sorted(counts) and counts[-1] < len(posts)
+        res = ingest_flow(load_partners(partners)[0])
+    assert res.error is None
+    with session_scope() as s:
+        stored = post_ids(s, "crashapi")
+    assert len(stored) == len(set(stored)) and sorted(stored) == sorted(p["id"] for p in posts)

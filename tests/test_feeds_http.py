@@ -113,6 +113,24 @@ def test_page_that_never_parses_stops_safely(feed: tuple[FeedState, str], sqlite
     assert _stored()[0] == EXPECTED_IDS
 
 
+def test_end_of_feed_is_resumed_without_repeats(feed: tuple[FeedState, str], sqlite_url: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    state, url = feed
+    last = (N_POSTS - 1) // PAGE
+    state.faults = [Fault("bad_records", page=last, times=0)]  # broken records on the last page, every time
+    partner = _partner(url, monkeypatch)
+    first = ingest_flow(partner)
+    assert first.stored == N_POSTS and first.quarantined == len(BAD_RECORDS)
+    again = ingest_flow(partner)  # the last page is asked for again, but nothing on it is handled twice
+    assert (again.read, again.stored, again.quarantined) == (0, 0, 0)
+    state.posts.extend(sample_posts(N_POSTS + 30)[N_POSTS:])  # the partner appends 30 posts
+    more = ingest_flow(partner)
+    assert more.stored == 30 and more.duplicates == 0
+    ids, quarantined = _stored()
+    assert ids == sorted(p["id"] for p in sample_posts(N_POSTS + 30))
+    assert quarantined == len(BAD_RECORDS)  # page 5's bad records were handled once; page 6 is new and clean
+
+
 def test_wrong_token_is_not_retried_forever(feed: tuple[FeedState, str], sqlite_url: str,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     _, url = feed

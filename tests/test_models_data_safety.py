@@ -6,6 +6,7 @@ The blocklist lives in ``models.synthetic.UNSAFE_TERMS_*``; these tests fail on 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,8 +43,6 @@ def test_generated_posts_with_every_augmentation_are_safe() -> None:
 
 def test_real_text_used_for_training_is_safe() -> None:
     params = load_params()
-    import random
-
     rows = real_rows(params, random.Random(0))
     assert rows
     assert _hits(r["text"] for r in rows) == []
@@ -61,3 +60,10 @@ def test_built_splits_are_safe(split: str) -> None:
     if not path.exists():
         pytest.skip("data/generated not built yet (`dvc repro data`)")
     assert _hits(r["text"] for r in read_jsonl(path)) == []
+
+
+def test_bundled_sample_feeds_are_safe() -> None:
+    files = sorted((ROOT / "data" / "sample").rglob("*.jsonl"))
+    assert files
+    texts = (line for path in files for line in path.read_text(encoding="utf-8").splitlines())
+    assert _hits(texts) == []

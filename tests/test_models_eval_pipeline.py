@@ -24,7 +24,7 @@ TINY = {"synthetic_per_family": 6, "real_khmer_sentences": 60, "real_sms": 60, "
 def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DVC_NO_ANALYTICS="1", CHHMAM_ML_ROOT=str(project))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    proc = subprocess.run(args, cwd=project, env=env, text=True, capture_output=True, timeout=300, check=False)
+    proc = subprocess.run(args, cwd=project, env=env, text=True, capture_output=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc
 

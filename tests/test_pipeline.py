@@ -11,6 +11,7 @@ from flows.pipeline import pipeline_flow
 from review.app import create_app
 from store.db import session_scope
 from store.schema import Post, Quarantine, QueueItem, Score
+from tests.test_review_support import add_users, login
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTNERS = ROOT / "data" / "sample" / "partners.yaml"
@@ -32,6 +33,8 @@ def test_pipeline_end_to_end(sqlite_url: str, model_dir: Path) -> None:
         assert s.scalar(select(func.count(Post.id)).where(Post.author_hash.like("%acct%"))) == 0
 
     client = TestClient(create_app())
+    add_users(("mod", "moderator"))  # the queue needs a logged-in reviewer (issue 7)
+    login(client, "mod")
     page = client.get("/")
     assert page.status_code == 200
     assert page.text.count('class="queue-row"') == min(int(queued or 0), 100)

@@ -1,8 +1,8 @@
 """Property test: no combination of published cells and totals pins down a count from 1 to 4.
 
-Hypothesis draws a small two-way table of true counts (e.g. language x province); the export
-publishes its two one-way breakdowns (row sums, column sums) and sometimes a one-row breakdown
-(a single platform, whose cell *is* the total). An independent reader then works out, by set
+Hypothesis draws a few posts with three attributes (e.g. language, province, platform); the export
+publishes one breakdown per attribute (counts per value seen) and sometimes a one-row breakdown
+(a single source, whose cell *is* the total). An independent reader then works out, by set
 enumeration rather than the interval formula the suppressor uses, every value each hidden cell
 could take given everything published — knowing the rule: "<5" is 1..4, "x" is at least 5, "-" is
 anything, totals exact / "<5" / "x". Every cell whose true count is 1..4 must keep two or more
@@ -51,17 +51,20 @@ def reader_view(printed: list[list[str]], total: str, cap: int) -> list[list[set
     return view
 
 
-matrices = st.integers(1, 3).flatmap(
-    lambda r: st.integers(1, 3).flatmap(
-        lambda c: st.lists(st.lists(st.integers(0, 7), min_size=c, max_size=c), min_size=r, max_size=r)))
+records = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 1)), max_size=24)
 
 
 @settings(max_examples=400, deadline=None)
-@given(matrix=matrices, with_single=st.booleans())
-def test_no_published_combination_reveals_a_small_count(matrix: list[list[int]], with_single: bool) -> None:
-    rows = [sum(r) for r in matrix]
-    cols = [sum(c) for c in zip(*matrix, strict=True)]
-    tables = [rows, cols] + ([[sum(rows)]] if with_single else [])
+@given(posts=records, with_single=st.booleans())
+def test_no_published_combination_reveals_a_small_count(posts: list[tuple[int, int, int]], with_single: bool) -> None:
+    """Posts with three attributes (say language, province, platform); each breakdown lists the values seen."""
+    tables = []
+    for k in range(3):
+        seen = sorted({p[k] for p in posts})
+        tables.append([sum(1 for p in posts if p[k] == v) for v in seen])
+    if with_single:
+        tables.append([len(posts)])
+    rows = tables[0]
     total = sum(rows)
     sup = suppress_measure(tables)
     printed = sup.cells(tables)

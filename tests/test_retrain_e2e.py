@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from store.db import session_scope
+from store.db import get_engine, session_scope
 from store.schema import Decision, Post, QueueItem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,35 @@ def _merge(dst: dict[str, Any], src: dict[str, Any]) -> None:
             dst[k] = v
 
 
+HEAVY = ("backbone", "transformer", "onnx", "cascade")  # stages that need torch training: not in the tiny copy
+
+
+def _path(entry: Any) -> str:
+    return str(next(iter(entry))) if isinstance(entry, dict) else str(entry)
+
+
+def tiny_pipeline(pipeline: dict[str, Any]) -> dict[str, Any]:
+    """The repository's ``dvc.yaml`` without the transformer stages (and deps on their outputs).
+
+    The baseline path (data → train_baseline → evaluate → publish, plus whatever else is cheap) is
+    kept exactly as the repository defines it, so the test follows changes to those stages.
+    """
+    stages = pipeline["stages"]
+    heavy = {name for name, st in stages.items() if any(h in name or h in str(st.get("cmd", "")) for h in HEAVY)}
+    heavy_outs = {_path(o) for name in heavy for key in ("outs", "metrics", "plots") for o in stages[name].get(key, [])}
+    kept = {}
+    for name, st in stages.items():
+        if name in heavy:
+            continue
+        st = dict(st)
+        st["deps"] = [d for d in st.get("deps", []) if _path(d) not in heavy_outs]
+        kept[name] = st
+    out = dict(pipeline)
+    out["stages"] = kept
+    out.pop("plots", None)
+    return out
+
+
 def run(cmd: list[str], cwd: Path) -> str:
     env = {**os.environ, "DVC_NO_ANALYTICS": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
@@ -56,7 +85,7 @@ def make_tiny_project(dest: Path) -> Path:
     """A git + DVC project with the repository's pipeline and tiny parameters, reproduced once."""
     dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))
+    pipeline = tiny_pipeline(yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8")))
     outs: set[str] = set()
     for stage in pipeline["stages"].values():
         for out in [*stage.get("outs", []), *stage.get("metrics", []), *stage.get("plots", [])]:
@@ -77,9 +106,11 @@ def make_tiny_project(dest: Path) -> Path:
         (dest / out).parent.mkdir(parents=True, exist_ok=True)
     (dest / "data" / "labels").mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "data" / "labels" / "README.md", dest / "data" / "labels" / "README.md")
-    shutil.copy(ROOT / "dvc.yaml", dest / "dvc.yaml")
+    (dest / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False), encoding="utf-8")
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     _merge(params, TINY)
+    if "serve" in params:
+        params["serve"]["model"] = "baseline"
     (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     (dest / ".gitignore").write_text("/artifacts/\n__pycache__/\n", encoding="utf-8")
     run(["git", "init", "-q"], dest)
@@ -90,6 +121,20 @@ def make_tiny_project(dest: Path) -> Path:
     run(["git", "add", "-A"], dest)
     run(["git", "commit", "-q", "-m", "tiny project"], dest)
     return dest
+
+
+def test_promotion_rule() -> None:
+    from flows.retrain import metrics_diff, not_worse
+
+    old = {"grooming": {"overall": {"pr_auc": 0.80}}, "trafficking_ad": {"overall": {"pr_auc": 0.70}}}
+    same = {"grooming": {"overall": {"pr_auc": 0.796}}, "trafficking_ad": {"overall": {"pr_auc": 0.71}}}
+    worse = {"grooming": {"overall": {"pr_auc": 0.79}}, "trafficking_ad": {"overall": {"pr_auc": 0.75}}}
+    labels = ["grooming", "trafficking_ad"]
+    assert not_worse(old, same, labels, 0.005)[0]
+    ok, reason = not_worse(old, worse, labels, 0.005)
+    assert not ok and reason.startswith("refused: grooming: PR-AUC 0.8000 -> 0.7900")
+    assert not not_worse(old, {"grooming": {"overall": {}}}, labels, 0.005)[0]
+    assert metrics_diff(old, worse)["grooming.overall.pr_auc"] == {"old": 0.8, "new": 0.79, "diff": -0.01}
 
 
 def seed_decisions(url: str, n_confirm: int = 12, n_dismiss: int = 12) -> None:
@@ -123,7 +168,7 @@ def tiny_project(tmp_path: Path) -> Path:
     return make_tiny_project(tmp_path / "project")
 
 
-def test_retrain_end_to_end_refusal_then_promotion_then_rollback(tiny_project: Path, sqlite_url: str) -> None:
+def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlite_url: str) -> None:
     from flows.retrain import load_registry, retrain_flow, served_version
 
     started = time.perf_counter()
@@ -149,35 +194,37 @@ def test_retrain_end_to_end_refusal_then_promotion_then_rollback(tiny_project: P
         assert dvc_diff[key]["old"] == refused["metrics_diff"][key]["old"]
         assert dvc_diff[key]["new"] == refused["metrics_diff"][key]["new"]
 
-    # 2. The normal rule, with the same labels (forced: no new decisions since): promoted unless worse.
-    second = retrain_flow(str(tiny_project), sqlite_url, force=True)
-    print("second retrain:", second["outcome"], second["reason"], f"{second['seconds']:.1f}s")
-    assert second["outcome"] in ("promoted", "refused"), second
-    diffs = {k: v["diff"] for k, v in second["metrics_diff"].items()
-             if k in ("grooming.overall.pr_auc", "trafficking_ad.overall.pr_auc")}  # the test split, not the probe
-    assert len(diffs) == 2
-    expect_ok = all(d is not None and d >= -0.005 for d in diffs.values())
-    assert (second["outcome"] == "promoted") == expect_ok, second
+    # 2. Accept any change within 1.0 PR-AUC (forced: no new decisions since): promoted and served.
+    second = retrain_flow(str(tiny_project), sqlite_url, tolerance=1.0, force=True)
+    assert second["outcome"] == "promoted", second
+    assert second["reason"].startswith("promoted: ") and second["old_version"] == first
     reg = load_registry(tiny_project)
     statuses = {v["version"]: v["status"] for v in reg["versions"]}
     assert statuses[first] == "promoted"
-    assert statuses[refused["new_version"]] in ("refused", "promoted")
-    if second["outcome"] == "refused":
-        assert served_version(tiny_project) == first
-        # 3. Accept any change, to have a promotion to roll back from.
-        second = retrain_flow(str(tiny_project), sqlite_url, tolerance=1.0, force=True)
-        assert second["outcome"] == "promoted", second
     new = second["new_version"]
-    reg = load_registry(tiny_project)
     assert served_version(tiny_project) == new and reg["current"] == new
     assert (tiny_project / "artifacts" / "registry" / new / "manifest.json").exists()
     assert [e["action"] for e in reg["events"]][-1] == "promoted"
 
-    # 4. Nothing new to learn from: no retraining.
-    idle = retrain_flow(str(tiny_project), sqlite_url)
-    assert idle["outcome"] == "no_new_labels" and served_version(tiny_project) == new
+    from sqlalchemy import select
 
-    # 5. Rollback: one command brings the first model back; a second one has nowhere to go.
+    from store.schema import AuditLog
+
+    with session_scope(get_engine(sqlite_url)) as session:
+        actions = session.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars().all()
+    assert actions == ["model_refused", "model_promoted"]
+
+    # 3. Nothing new to learn from: `chhmam retrain` does not retrain (CLI in-process; the database is
+    #    the configured one, i.e. the sqlite_url fixture's).
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    idle = CliRunner().invoke(app, ["retrain", "--project-dir", str(tiny_project)])
+    assert idle.exit_code == 0, idle.output
+    assert "no_new_labels" in idle.output and served_version(tiny_project) == new
+
+    # 4. Rollback: one command brings the first model back; a second one has nowhere to go.
     out = run([sys.executable, "-m", "flows.cli", "model", "rollback", "--project-dir", str(tiny_project)], ROOT)
     assert first in out and new in out
     assert served_version(tiny_project) == first

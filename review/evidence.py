@@ -1,0 +1,139 @@
+"""Evidence packages for referrals (JSON + printable PDF) and the indicator highlighting.
+
+A referral to the police or a hotline must stand on its own: the original text exactly as
+ingested, where and when it was seen, a SHA-256 of the content (so the recipient can check that
+nothing was altered), which model version scored it and how, the indicators, and the reviewers'
+notes. The PDF is rendered by WeasyPrint with the Noto Sans Khmer font shipped as a Python package,
+so Khmer text is shaped correctly without any system font.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from store import decisions, queue
+from store.schema import utcnow
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the original text; ``category`` is set when it is an indicator."""
+
+    text: str
+    category: str | None = None
+    group: str | None = None
+
+
+def indicators(text: str) -> list[dict[str, Any]]:
+    """Indicators with spans into ``text`` (features.featurise); empty if that stage gives none."""
+    try:
+        from features.featurise import featurise
+
+        found = featurise(text).indicators
+    except Exception:  # a broken feature stage must not hide the post from a reviewer
+        return []
+    out = []
+    for ind in found:
+        start, end = getattr(ind, "start", None), getattr(ind, "end", None)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            out.append({"category": str(getattr(ind, "category", "")), "group": str(getattr(ind, "group", "")),
+                        "label": str(getattr(ind, "label", "")), "code": getattr(ind, "code", None),
+                        "start": start, "end": end, "text": text[start:end]})
+    return out
+
+
+def segments(text: str, found: list[dict[str, Any]]) -> list[Segment]:
+    """Split ``text`` into plain and indicator segments (overlaps: the earlier, longer one wins)."""
+    out: list[Segment] = []
+    pos = 0
+    for ind in sorted(found, key=lambda d: (d["start"], -d["end"])):
+        if ind["start"] < pos:
+            continue
+        if ind["start"] > pos:
+            out.append(Segment(text[pos:ind["start"]]))
+        out.append(Segment(text[ind["start"]:ind["end"]], ind["category"], ind["group"]))
+        pos = ind["end"]
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def build_evidence(session: Session, item_id: int, note: str | None = None) -> dict[str, Any]:
+    """The evidence package of a queue item, as a JSON-ready dict."""
+    found = queue.get_item(session, item_id)
+    if found is None:
+        raise KeyError(item_id)
+    item, post = found
+    scores = decisions.scores_for(session, post.id, item.model_version)
+    history = decisions.for_item(session, item_id)
+    return {
+        "package_version": 1,
+        "generated_at": utcnow().isoformat(),
+        "queue_item_id": item.id,
+        "post": {
+            "id": post.id, "source": post.source, "external_id": post.external_id, "url": post.url,
+            "platform": post.platform, "created_at": post.created_at.isoformat() if post.created_at else None,
+            "ingested_at": post.ingested_at.isoformat() if post.ingested_at else None,
+            "lang": post.lang, "text": post.text,
+            "sha256": hashlib.sha256(post.text.encode("utf-8")).hexdigest(),
+        },
+        "model_version": item.model_version,
+        "scores": [{"label": s.label, "probability": s.probability, "threshold": s.threshold, "flagged": s.flagged}
+                   for s in scores],
+        "indicators": indicators(post.text),
+        "labels": list(item.labels),
+        "notes": [d.note for d in history if d.note] + ([note] if note else []),
+        "decisions": [{"action": d.action, "user_id": d.user_id, "at": d.created_at.isoformat(),
+                       "undone": d.undone_at is not None} for d in history],
+    }
+
+
+def khmer_font_path() -> Path:
+    """The Noto Sans Khmer TTF from the ``fontpkg-noto-sans-khmer`` package."""
+    import fontpkg
+
+    return Path(fontpkg.path("noto-sans-khmer"))
+
+
+def evidence_html(ev: dict[str, Any]) -> str:
+    """Printable HTML of an evidence package (everything escaped)."""
+    e = html.escape
+    font = khmer_font_path().as_uri()
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in ev["post"].items() if k != "text")
+    scores = "".join(f"<tr><td>{e(s['label'])}</td><td>{s['probability']:.3f}</td><td>{s['threshold']:.3f}</td>"
+                     f"<td>{'yes' if s['flagged'] else 'no'}</td></tr>" for s in ev["scores"])
+    inds = "".join(f"<li>{e(i['category'])} ({e(i['group'])}): {e(i['text'])}</li>" for i in ev["indicators"])
+    notes = "".join(f"<li>{e(n)}</li>" for n in ev["notes"])
+    hist = "".join(f"<li>{e(d['at'])} {e(d['action'])} user {d['user_id']}{' (undone)' if d['undone'] else ''}</li>"
+                   for d in ev["decisions"])
+    return f"""<!doctype html><html><head><meta charset="utf-8"><style>
+@font-face {{ font-family: "Noto Sans Khmer"; src: url("{font}"); }}
+body {{ font-family: "Noto Sans Khmer", sans-serif; font-size: 10pt; }}
+pre {{ white-space: pre-wrap; border: 1px solid #888; padding: 6pt; font-family: inherit; }}
+table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #aaa; padding: 2pt 4pt; text-align: left; }}
+</style></head><body>
+<h1>Chhmam evidence package — queue item {ev['queue_item_id']}</h1>
+<p>Generated {e(ev['generated_at'])}. Model version {e(ev['model_version'])}.</p>
+<h2>Original text</h2><pre>{e(ev['post']['text'])}</pre>
+<p>SHA-256 (UTF-8): <code>{e(ev['post']['sha256'])}</code></p>
+<h2>Post</h2><table>{rows}</table>
+<h2>Scores</h2><table><tr><th>label</th><th>probability</th><th>threshold</th><th>flagged</th></tr>{scores}</table>
+<h2>Indicators</h2><ul>{inds or '<li>none</li>'}</ul>
+<h2>Notes</h2><ul>{notes or '<li>none</li>'}</ul>
+<h2>Decisions</h2><ul>{hist or '<li>none</li>'}</ul>
+</body></html>"""
+
+
+def evidence_pdf(ev: dict[str, Any]) -> bytes:
+    """The evidence package as a PDF (WeasyPrint, Khmer font embedded)."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=evidence_html(ev)).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf

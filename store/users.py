@@ -1,0 +1,49 @@
+"""Users of the review app. Password hashing is the caller's (review.auth, argon2); this stores rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.schema import User
+
+ROLES = ("moderator", "lead", "analyst", "admin")
+
+
+def create_user(session: Session, username: str, password_hash: str, role: str) -> User:
+    """Add a user; raises ValueError for an unknown role or a taken name."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if get_by_name(session, username) is not None:
+        raise ValueError(f"user {username!r} exists")
+    user = User(username=username, password_hash=password_hash, role=role, active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_by_name(session: Session, username: str) -> User | None:
+    """The user called ``username`` (active or not)."""
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """The user with id ``user_id``."""
+    return session.get(User, user_id)
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by name."""
+    return list(session.execute(select(User).order_by(User.username)).scalars())
+
+
+def set_password_hash(session: Session, user: User, password_hash: str) -> None:
+    """Replace a user's hash (argon2 rehash on parameter change, or a reset)."""
+    user.password_hash = password_hash
+
+
+def set_active(session: Session, user_id: int, active: bool) -> None:
+    """Enable or disable a user (a disabled user's session stops working at the next request)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.active = active

@@ -1,0 +1,83 @@
+"""Length bucketing and cascade threshold choice: the arithmetic the fast path relies on."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.cascade import cascade_probs, choose_low_threshold, recall_at, report
+from models.onnx_engine import token_batches
+from models.transformer import length_batches, pad_batch
+
+
+@given(st.lists(st.integers(min_value=1, max_value=96), max_size=300),
+       st.integers(min_value=96, max_value=4096), st.integers(min_value=1, max_value=128))
+@settings(max_examples=30, deadline=None)
+def test_token_batches_cover_each_post_once_within_budget(lengths: list[int], max_tokens: int, max_batch: int) -> None:
+    batches = token_batches(lengths, max_tokens, max_batch)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(lengths)))
+    for b in batches:
+        width = max(lengths[i] for i in b)
+        assert len(b) <= max_batch
+        assert len(b) == 1 or len(b) * width <= max_tokens
+    # sorted by length: no batch holds a post longer than the next batch's shortest
+    for a, b in itertools.pairwise(batches):
+        assert max(lengths[i] for i in a) <= min(lengths[i] for i in b)
+
+
+def test_padding_is_only_to_the_longest_in_batch() -> None:
+    ids, mask = pad_batch([[0, 5, 2], [0, 2]], pad_id=1)
+    assert ids.tolist() == [[0, 5, 2], [0, 2, 1]] and mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
+def test_training_batches_are_length_bucketed_and_shuffled() -> None:
+    rng = random.Random(0)
+    lengths = [rng.randint(3, 96) for _ in range(1000)]
+    batches = length_batches(lengths, 32, random.Random(1))
+    assert sorted(i for b in batches for i in b) == list(range(1000))
+    padded = sum(len(b) * max(lengths[i] for i in b) for b in batches)
+    chunks = [lengths[s:s + 32] for s in range(0, 1000, 32)]
+    naive = sum(len(c) * max(c) for c in chunks)
+    assert padded < 0.8 * naive  # bucketing removes most padding
+    assert batches != length_batches(lengths, 32, None)  # order is shuffled, unlike inference
+
+
+@given(st.integers(min_value=0, max_value=2**31 - 1), st.floats(min_value=0.0, max_value=0.05))
+@settings(max_examples=30, deadline=None)
+def test_low_threshold_keeps_recall_within_budget(seed: int, max_drop: float) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    y = (rng.random(n) < 0.3).astype(np.int_)
+    first = np.clip(0.5 * y + rng.normal(0.25, 0.2, n), 0, 1)  # the baseline: informative but noisy
+    second = np.clip(0.6 * y + rng.normal(0.2, 0.15, n), 0, 1)
+    op = 0.5
+    t = choose_low_threshold(first, second, y, op, max_drop)
+    full = recall_at(second, y, op)
+    kept = recall_at(np.where(first >= t, second, 0.0), y, op)
+    assert full - kept <= max_drop + 1e-9
+    # the threshold is the highest possible: one step higher would lose one more positive the transformer caught
+    caught = np.sort(first[(y == 1) & (second >= op)])
+    higher = caught[caught > t]
+    if len(higher):
+        worse = recall_at(np.where(first >= higher[0], second, 0.0), y, op)
+        assert full - worse > max_drop - 1e-9
+
+
+def test_cascade_report_counts_skips_and_drops() -> None:
+    first = np.array([[0.01, 0.02], [0.9, 0.1], [0.3, 0.6], [0.05, 0.01]])
+    second = np.array([[0.9, 0.1], [0.95, 0.1], [0.2, 0.9], [0.1, 0.1]])
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
+    low = np.array([0.1, 0.1])
+    combined, sent = cascade_probs(first, second, low)
+    assert sent.tolist() == [False, True, True, False]
+    assert combined[0].tolist() == [0.01, 0.02] and combined[2].tolist() == [0.2, 0.9]
+    rep = report(first, second, y, low, ["g", "t"], {"g": 0.5, "t": 0.5})
+    assert rep["skipped_fraction"] == 0.5
+    assert rep["g"]["transformer_recall"] == 1.0 and rep["g"]["cascade_recall"] == 0.5
+    assert rep["g"]["recall_drop"] == 0.5
+    assert rep["t"]["recall_drop"] == 0.0

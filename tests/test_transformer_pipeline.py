@@ -1,0 +1,165 @@
+"""The transformer stages end to end on a tiny configuration: backbone → train → ONNX int8 → cascade.
+
+The backbone is a tiny random-init BERT saved as a plain Hugging Face folder with the genuine
+multilingual-e5-small tokenizer: it exercises the "any local folder" path of ``transformer.backbone``
+and vocabulary trimming, in seconds. Scores are not checked for quality (CI checks the pipeline,
+not the scores); exactness of the export, padding and the version chain are.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertModel
+
+from features.featurise import featurise
+from models import backbone, cascade, onnx_export, transformer
+from models.bundle import load_bundle
+from models.inference import ScoringEngine
+from models.jsonl import write_jsonl
+from models.onnx_engine import OnnxScorer
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ["grooming", "trafficking_ad"]
+
+# Non-explicit examples: grooming shows manipulation patterns only, trafficking shows recruitment.
+ROWS: list[tuple[str, list[str], str]] = [
+    ("How old are you? Which grade are you in at school?", ["grooming"], "en"),
+    ("You are so mature for your age, I will buy you phone credit, don't tell your mum", ["grooming"], "en"),
+    ("Let's talk on a private app, delete our messages ok?", ["grooming"], "en"),
+    ("អូនអាយុប៉ុន្មានហើយ? រៀនថ្នាក់ទីប៉ុន្មាន?", ["grooming"], "km"),
+    ("បងនឹងទិញទូរស័ព្ទថ្មីឱ្យ តែកុំប្រាប់អ្នកណា", ["grooming"], "km"),
+    ("oun rean thnak ti ponman? kom prab mak na", ["grooming"], "mixed"),
+    ("URGENT hiring in Thailand $1500/month, no experience, free visa, contact Telegram", ["trafficking_ad"], "en"),
+    ("Work abroad, high salary, passport arranged by agent, girls 18-25 only", ["trafficking_ad"], "en"),
+    ("ត្រូវការបុគ្គលិកធ្វើការនៅថៃ ប្រាក់ខែ ១៥០០ ដុល្លារ មិនត្រូវការបទពិសោធន៍", ["trafficking_ad"], "km"),
+    ("rok bokkolik twer kar nov srok thai, luy khe 1500$, tam Telegram", ["trafficking_ad"], "mixed"),
+    ("Court sentences two men for human trafficking after victims were promised jobs abroad.", [], "en"),
+    ("Parents: talk to your children about who they chat with online.", [], "en"),
+    ("Accountant wanted in Phnom Penh, degree required, apply at our office.", [], "en"),
+    ("Top up Smart and Metfone here, pay by ABA", [], "en"),
+    ("ថ្ងៃនេះមេឃស្រឡះល្អណាស់", [], "km"),
+    ("គ្រូបង្រៀនបានប្រាប់សិស្សឱ្យធ្វើលំហាត់នៅផ្ទះ", [], "km"),
+    ("ក្រសួងការងារណែនាំឱ្យប្រើភ្នាក់ងារជ្រើសរើសដែលមានអាជ្ញាប័ណ្ណ", [], "km"),
+    ("nham bay nov? sok sabay te bong", [], "mixed"),
+    ("Happy birthday sister! see you at lunch", [], "en"),
+    ("Legal migration to Korea through the EPS programme: apply at the ministry", [], "en"),
+]
+
+
+def _write_data(folder: Path) -> None:
+    rows = [{"text": t, "labels": lbs, "family": f"f{i}", "kind": lbs[0] if lbs else "news", "lang": lang}
+            for i, (t, lbs, lang) in enumerate(ROWS)]
+    for split in ("train", "val", "test"):
+        write_jsonl(folder / f"{split}.jsonl", rows)
+
+
+def _tiny_backbone(folder: Path) -> None:
+    """A random-init 2-layer BERT with the genuine (untrimmed) e5 tokenizer: a local HF folder."""
+    tok = json.loads(backbone.genuine_tokenizer_path().read_text(encoding="utf-8"))
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(tok["model"]["vocab"]), hidden_size=32, num_hidden_layers=2,
+                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=128, pad_token_id=1)
+    backbone.save_hf_folder(BertModel(cfg, add_pooling_layer=False), tok, folder)
+
+
+def _params() -> dict[str, Any]:
+    return {"seed": 1, "labels": LABELS, "thresholds": {"target_precision": 0.9},
+            "transformer": {"backbone": "", "vocab": {"trim": True, "common_pieces": 500}, "max_len": 32,
+                            "num_layers": None, "freeze_embeddings": True, "freeze_layers": 0, "lr": 1e-3,
+                            "head_lr": 1e-2, "epochs": 3, "batch_size": 8, "dropout": 0.0, "threads": 2,
+                            "calibration": "sigmoid", "fuse": True},
+            "cascade": {"enabled": True, "max_recall_drop": 0.0},
+            "serve": {"threads": 2, "max_batch_tokens": 256, "max_batch": 8}}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    base = ROOT / "artifacts" / "baseline"
+    if not (base / "manifest.json").exists():
+        pytest.fail("no baseline bundle: run `make model` (dvc repro) first")
+    root = tmp_path_factory.mktemp("tiny-transformer")
+    data, arts = root / "data", root / "artifacts"
+    _write_data(data)
+    _tiny_backbone(root / "source")
+    params = _params()
+    params["transformer"]["backbone"] = str(root / "source")
+    info = backbone.build(params, arts / "backbone", data)
+    facts = transformer.train(params, arts / "backbone", arts / "transformer_torch", data)
+    trans, quant = onnx_export.build(params, arts / "transformer_torch", arts / "transformer", data)
+    (arts / "baseline").symlink_to(base, target_is_directory=True)
+    casc, casc_facts = cascade.build(params, arts, arts / "cascade", data)
+    return {"root": root, "arts": arts, "data": data, "params": params, "info": info, "facts": facts,
+            "quant": quant, "trans": trans, "cascade": casc, "cascade_facts": casc_facts}
+
+
+def test_backbone_folder_is_trimmed_and_loadable(tiny: dict[str, Any]) -> None:
+    info = tiny["info"]
+    assert info["vocab_before"] == 250002 and info["vocab_after"] < 20000
+    folder = tiny["arts"] / "backbone"
+    tok = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    model = transformer.load_encoder(folder)
+    assert model.get_input_embeddings().num_embeddings == len(tok["model"]["vocab"]) == info["vocab_after"]
+
+
+def test_training_facts(tiny: dict[str, Any]) -> None:
+    facts = tiny["facts"]
+    assert facts["train_rows"] == len(ROWS) and facts["steps"] == 9 and facts["layers"] == 2
+    assert facts["trainable_params"] < facts["params"]  # word embeddings frozen
+
+
+def test_onnx_fp32_export_matches_torch_under_padding(tiny: dict[str, Any]) -> None:
+    """The fp32 ONNX graph equals torch, and a post scores the same alone or padded in a batch."""
+    model, tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
+    onnx_path = tiny["root"] / "fp32.onnx"
+    onnx_export.export_fp32(model, onnx_path)
+    scorer = OnnxScorer(onnx_path.read_bytes(), (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text(),
+                        LABELS, meta["max_len"], meta["pad_id"], max_tokens=10_000, max_batch=64)
+    texts = [t for t, _, _ in ROWS]
+    seqs = transformer.encode(tok, texts)
+    ref = transformer.predict_logits(model, seqs, meta["pad_id"], batch_size=1)
+    batched = scorer.logits(texts)
+    single = np.concatenate([scorer.logits([t]) for t in texts])
+    assert np.abs(batched - ref).max() < 1e-4
+    assert np.abs(single - ref).max() < 1e-4
+
+
+def test_int8_close_to_fp32_and_calibrated(tiny: dict[str, Any]) -> None:
+    quant = tiny["quant"]
+    assert quant["onnx_int8_mb"] < quant["onnx_fp32_mb"]
+    assert 0.0 <= quant["max_abs_prob_diff"] < 0.2
+    bundle = load_bundle(tiny["arts"] / "transformer")
+    assert bundle.kind == "transformer" and bundle.version.startswith("transformer-")
+    assert set(bundle.thresholds) == set(LABELS)
+    probs = bundle.model.predict_proba(["how old are you", "ថ្ងៃនេះមេឃស្រឡះល្អណាស់", ""])
+    assert probs.shape == (3, 2) and np.all((probs >= 0) & (probs <= 1))
+
+
+def test_scorer_survives_pickling(tiny: dict[str, Any]) -> None:
+    scorer = tiny["trans"].model
+    texts = ["hello", "URGENT hiring in Thailand"]
+    again = pickle.loads(pickle.dumps(scorer))  # noqa: S301 (our own object)
+    assert again._session is None
+    assert np.array_equal(again.logits(texts), scorer.logits(texts))
+
+
+def test_cascade_bundle_scores_through_engine(tiny: dict[str, Any]) -> None:
+    engine = ScoringEngine.from_dir(tiny["arts"] / "cascade")
+    assert engine.version.startswith("cascade-") and engine.labels == tuple(LABELS)
+    texts = [t for t, _, _ in ROWS]
+    on = engine.score_texts(texts)
+    assert all(set(r.scores) == set(LABELS) for r in on)
+    assert engine.set_cascade(False)
+    off = engine.score_texts(texts)
+    trans = load_bundle(tiny["arts"] / "transformer").model.predict_proba([featurise(t).normalised for t in texts])
+    assert np.allclose([[r.scores[lb] for lb in LABELS] for r in off], trans, atol=1e-6)
+    # with the cascade on, a post keeps either the transformer's or the baseline's score
+    facts = tiny["cascade_facts"]
+    assert 0.0 <= facts["test"]["skipped_fraction"] <= 1.0
+    assert all(facts["val"][lb]["recall_drop"] <= facts["max_recall_drop"] + 1e-9 for lb in LABELS)
