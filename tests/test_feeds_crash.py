@@ -61,7 +61,8 @@ def _count() -> int:
         return int(s.scalar(select(func.count(Post.id))) or 0)
 
 
-def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float) -> tuple[int, float]:
+def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float,
+                    total: int) -> tuple[int, float]:
     """Start the ingest process, wait for its first commit after ``before``, kill -9 it after a random delay."""
     before = _count()
     env = dict(os.environ, CHHMAM_DATABASE_URL=db_url, PREFECT_HOME=str(ROOT / "var" / "prefect-test-crash"),
@@ -74,8 +75,13 @@ def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: 
             assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             assert time.monotonic() < deadline, "the ingest process stored nothing in 120 s"
             time.sleep(0.05)
+        # Kill at a random point of the run: once a random share (up to half) of the feed is stored,
+        # or after a random delay, whichever comes first, so a fast database cannot finish first.
         delay = rng.uniform(0.0, max_delay)
-        time.sleep(delay)
+        target = before + rng.randint(1, max(total // 2, 1))
+        stop_at = time.monotonic() + delay
+        while _count() < target and time.monotonic() < stop_at:
+            time.sleep(0.005)
         assert proc.poll() is None, "the run finished before the kill: make the feed bigger"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
@@ -92,7 +98,7 @@ def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path) 
     partners = tmp_path / "partners.yaml"
     partners.write_text("partners:\n  - name: crashfeed\n    kind: dropfolder\n    path: drop\n"
                         "    mapping: {id: external_id}\n    batch_size: 200\n", encoding="utf-8")
-    stored_at_kill, delay = _start_and_kill(partners, db_url, rng, 1.5)
+    stored_at_kill, delay = _start_and_kill(partners, db_url, rng, 1.5, len(ids))
     assert 0 < stored_at_kill < len(ids), (stored_at_kill, delay)
 
     res = ingest_flow(load_partners(partners)[0])
@@ -126,7 +132,7 @@ def test_repeated_kills_of_an_http_ingest(db_url: str, tmp_path: Path) -> None:
                             "    batch_size: 300\n    backoff_max_s: 0.2\n", encoding="utf-8")
         counts = []
         for _ in range(3):
-            n, _delay = _start_and_kill(partners, db_url, rng, 2.0)
+            n, _delay = _start_and_kill(partners, db_url, rng, 2.0, len(posts) // 6)
             counts.append(n)
         assert counts == sorted(counts) and counts[-1] < len(posts)
         res = ingest_flow(load_partners(partners)[0])
