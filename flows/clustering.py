@@ -10,7 +10,9 @@ process can resume clustering with no in-memory state, and it never has to be re
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -111,13 +113,22 @@ def cluster_batch(posts: list[tuple[int, str]], banding: Banding | None = None) 
     return len(assignments)
 
 
-def cluster_pending(batch_size: int = 5000) -> int:
-    """Cluster every post that has no cluster yet, batch by batch; returns how many were clustered."""
-    banding = Banding.for_threshold()
+def cluster_pending(batch_size: int = 5000, run_batch: Callable[[list[Any]], int] | None = None) -> int:
+    """Cluster every post that has no cluster yet, batch by batch; returns how many were clustered.
+
+    ``run_batch`` lets the Prefect flow run each batch as a task; batches stay sequential because
+    each one reads the band index the previous one wrote.
+    """
+    if run_batch is None:
+        banding = Banding.for_threshold()
+
+        def run_batch(posts: list[Any]) -> int:
+            return cluster_batch(posts, banding)
+
     done = 0
     while True:
         with session_scope() as session:
             posts = unclustered_posts(session, limit=batch_size)
         if not posts:
             return done
-        done += cluster_batch(posts, banding)
+        done += run_batch(posts)

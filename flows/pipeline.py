@@ -27,12 +27,11 @@ from prefect.utilities.annotations import quote
 from features.normalise import content_hash
 from feeds.base import Batch, FeedError
 from feeds.records import to_row
-from flows.clustering import Banding, cluster_batch
+from flows.clustering import Banding, cluster_batch, cluster_pending
 from flows.partners import Partner, load_partners
 from models.inference import ScoringEngine
 from review.routing import Flag, route
 from store import posts as store_posts
-from store.clusters import unclustered_posts
 from store.db import migrate, session_scope
 from store.scores import save_scores
 from store.settings import get_settings
@@ -153,13 +152,7 @@ def cluster_batch_task(posts: list[tuple[int, str]]) -> int:
 @flow(name="cluster", task_runner=make_task_runner())
 def cluster_flow(batch_size: int = CLUSTER_CHUNK) -> int:
     """Put every unclustered post in a near-duplicate cluster (batches run one after the other)."""
-    done = 0
-    while True:
-        with session_scope() as session:
-            posts = unclustered_posts(session, limit=batch_size)
-        if not posts:
-            return done
-        done += cluster_batch_task(quote(posts))  # type: ignore[call-overload]
+    return cluster_pending(batch_size, lambda posts: cluster_batch_task(quote(posts)))  # type: ignore[call-overload]
 
 
 @lru_cache(maxsize=2)

@@ -285,25 +285,26 @@ def create_app() -> FastAPI:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
         return RedirectResponse(f"/items/{item_id}", status_code=303)
 
-    @app.get("/items/{item_id}/evidence.json")
-    def evidence_json(item_id: int, user: Auth, session: DB) -> Response:
-        _need(user, *REVIEWERS)
+    def _audited_evidence(session: Session, user_id: int, item_id: int, fmt: str) -> dict[str, Any]:
+        """The evidence package of an item; every download is audited, whatever its format."""
         try:
             ev = build_evidence(session, item_id)
         except KeyError as exc:
             raise HTTPException(status_code=404) from exc
-        audit.record(session, user.id, "view_evidence", "queue_item", str(item_id), {"format": "json"})
+        audit.record(session, user_id, "view_evidence", "queue_item", str(item_id), {"format": fmt})
+        return ev
+
+    @app.get("/items/{item_id}/evidence.json")
+    def evidence_json(item_id: int, user: Auth, session: DB) -> Response:
+        _need(user, *REVIEWERS)
+        ev = _audited_evidence(session, user.id, item_id, "json")
         return Response(json.dumps(ev, ensure_ascii=False, indent=2), media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.json"'})
 
     @app.get("/items/{item_id}/evidence.pdf")
     def evidence_pdf_view(item_id: int, user: Auth, session: DB) -> Response:
         _need(user, *REVIEWERS)
-        try:
-            ev = build_evidence(session, item_id)
-        except KeyError as exc:
-            raise HTTPException(status_code=404) from exc
-        audit.record(session, user.id, "view_evidence", "queue_item", str(item_id), {"format": "pdf"})
+        ev = _audited_evidence(session, user.id, item_id, "pdf")
         return Response(evidence_pdf(ev), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.pdf"'})
 
