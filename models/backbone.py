@@ -229,11 +229,14 @@ def save_hf_folder(model: PreTrainedModel, tokenizer: dict[str, Any], out: Path,
 
 
 def corpus_texts(paths: Iterable[Path]) -> list[str]:
-    """Normalised texts of the generated splits: what the trimmed vocabulary must cover."""
+    """Normalised texts of the generated splits, and the cue phrases the transformer may append:
+    what the trimmed vocabulary must cover."""
     from features.normalise import normalise
+    from models.cues import CUE_WORDS
     from models.jsonl import read_jsonl
 
-    return [normalise(r["text"]) for p in paths if p.exists() for r in read_jsonl(p)]
+    texts = [normalise(r["text"]) for p in paths if p.exists() for r in read_jsonl(p)]
+    return texts + [f"text | {words}" for words in CUE_WORDS.values()]
 
 
 def build(params: dict[str, Any], out: Path = OUT, data: Path = PROJECT_ROOT / "data" / "generated") -> dict[str, Any]:

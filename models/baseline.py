@@ -12,7 +12,6 @@ validation split (itself family-disjoint) and per-label thresholds set for a tar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,14 +26,15 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion
 
 from features.featurise import featurise
-from features.normalise import khmer_digits_to_latin
 from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
+from models.cues import with_cues
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT, load_params
 
 DATA = PROJECT_ROOT / "data" / "generated"
 OUT = PROJECT_ROOT / "artifacts" / "baseline"
+VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (for the cascade)
 WORD_TOKENS = r"(?u)\b\w+\b"  # one-letter words too: "u", "r", Khmer runs
 
 
@@ -73,54 +73,6 @@ class BaselineModel:
             return np.zeros((0, len(self.labels)))
         raw = self.raw_scores(texts)
         return np.stack([self.calibrators[lb].transform(raw[:, j]) for j, lb in enumerate(self.labels)], axis=1)
-
-
-_NUM = r"(\d[\d,]*(?:\.\d+)?)"
-_MONEY = (
-    (re.compile(r"\$\s?" + _NUM + r"\s?(k\b)?"), 1.0),
-    (re.compile(_NUM + r"\s?(k)?\s?(?:\$|usd\b|dollars?\b|dolla\b|ដុល្លារ)"), 1.0),
-    (re.compile(_NUM + r"\s?(million\s?)?(?:riels?\b|៛|រៀល)"), 1 / 4000),
-    (re.compile(_NUM + r"\s?(k\s?)?(?:baht\b|បាត)"), 1 / 35),
-)
-_AGE = re.compile(r"(?:អាយុ|\bayu|\bage[d]?|\bអាយុក្រោម)\s?(\d{1,2})|\b(\d{1,2})\s?(?:ឆ្នាំ|years?\s?old|yo\b|chnam)")
-
-
-def cue_tokens(text: str) -> list[str]:
-    """Coarse, language-independent cues the codebook names, as extra tokens.
-
-    Why: "a salary out of proportion" and "a child's age" are the same cue in $1,500, 1500$,
-    ១៥០០ ដុល្លារ, 6 million riel or 50,000 baht, but character n-grams see unrelated strings; a
-    bucketed amount (in USD) and a minor-age flag let the model learn the cue once for every spelling.
-    """
-    text = khmer_digits_to_latin(text)
-    tokens = []
-    for pattern, rate in _MONEY:
-        for m in pattern.finditer(text):
-            try:
-                value = float(m.group(1).replace(",", ""))
-            except ValueError:
-                continue
-            extra = m.group(2) if m.lastindex and m.lastindex >= 2 else None
-            if extra and extra.strip().startswith("k"):
-                value *= 1000
-            elif extra and extra.strip().startswith("million"):
-                value *= 1_000_000
-            usd = value * rate
-            tokens.append("zzmoneyhigh" if usd >= 800 else "zzmoneymid" if usd >= 450 else
-                          "zzmoneylow" if usd >= 60 else "zzmoneysmall")
-    for m in _AGE.finditer(text):
-        age = int(m.group(1) or m.group(2))
-        if 5 <= age <= 17:
-            tokens.append("zzageminor")
-        elif 18 <= age <= 25:
-            tokens.append("zzageyoung")
-    return tokens
-
-
-def with_cues(text: str) -> str:
-    """The text followed by its cue tokens (the vectorizers' preprocessor)."""
-    cues = cue_tokens(text)
-    return f"{text} {' '.join(cues)}" if cues else text
 
 
 def make_vectorizer(params: dict[str, Any]) -> FeatureUnion:
@@ -197,14 +149,15 @@ def out_of_fold_scores(x: csr_matrix, y: NDArray[np.int_], groups: list[str], we
     return oof
 
 
-def train(params: dict[str, Any]) -> Bundle:
+def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
     """Choose ``C`` per label by family-grouped CV, fit, calibrate, and pick thresholds.
 
     ``fit_on: train`` fits on the training split and calibrates on the validation split.
     ``fit_on: train+val`` (default) fits on both, so the model sees more phrasing families (what
     generalisation to unseen phrasings needs most), and calibrates on *out-of-fold* scores: each
     row scored by a model fitted without its family, which is what a held-out split gives, without
-    holding the families out of the final fit. The test split is never used.
+    holding the families out of the final fit. The test split is never used. Also returns the
+    validation rows' held-out calibrated scores (out-of-fold, or the calibrated val scores).
     """
     labels = params["labels"]
     bp = params["baseline"]
@@ -224,24 +177,42 @@ def train(params: dict[str, Any]) -> Bundle:
     for j, lb in enumerate(labels):
         c_values[lb], cv[lb] = choose_c(features, y_train[:, j], groups, grid, folds, weights[:, j])
     model = BaselineModel(labels, bp, c_values).fit(x_train, y_train, weights)
+    val_probs: NDArray[np.float64]
     if fit_on == "train+val":
         y_cal, cal_probs = y_train, np.zeros(y_train.shape, dtype=np.float64)
         for j, lb in enumerate(labels):
             oof = out_of_fold_scores(features, y_train[:, j], groups, weights[:, j], c_values[lb], folds)
             model.calibrators[lb].fit(oof, y_train[:, j])
             cal_probs[:, j] = model.calibrators[lb].transform(oof)
+        val_probs = cal_probs[len(y_train) - len(y_val):]
     else:
         model.calibrate(x_val, y_val)
         y_cal, cal_probs = y_val, model.predict_proba(x_val)
+        val_probs = cal_probs
     thresholds = {lb: threshold_for_precision(cal_probs[:, j], y_cal[:, j], target) for j, lb in enumerate(labels)}
     extra = {"C": c_values, "cv_pr_auc": cv, "calibration": bp["calibration"], "target_precision": target,
              "fit_on": fit_on, "fit_rows": len(x_train), "calibration_rows": len(y_cal)}
-    return Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra)
+    return Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra), val_probs
+
+
+def held_out_val_probs(model_dir: Path, n_rows: int) -> NDArray[np.float64] | None:
+    """The baseline's calibrated validation scores from models that never saw those rows' families.
+
+    Why: with ``fit_on: train+val`` the served baseline has seen the validation split, so its own
+    scores there are optimistic; the cascade chooses its routing thresholds and its blend on these
+    out-of-fold scores instead. None when the file is missing or was made for another split.
+    """
+    path = model_dir / VAL_OOF
+    if not path.exists():
+        return None
+    probs = np.asarray(np.load(path), dtype=np.float64)
+    return probs if len(probs) == n_rows else None
 
 
 def main(out: Path = OUT) -> None:
-    """Train and save the baseline bundle."""
-    bundle = train(load_params())
+    """Train and save the baseline bundle, with its held-out validation scores beside it."""
+    bundle, val_probs = train(load_params())
     version = save_bundle(bundle, out)
+    np.save(out / VAL_OOF, val_probs)
     print(f"baseline {version} thresholds={bundle.thresholds} extra={bundle.extra}")
 

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from models.calibration import Calibrator
+from models.cues import model_text
 
 
 def session_options(threads: int = 2) -> ort.SessionOptions:
@@ -57,13 +58,14 @@ class OnnxScorer:
 
     def __init__(self, onnx_model: bytes, tokenizer_json: str, labels: Sequence[str], max_len: int, pad_id: int,
                  prefix: str = "", calibrators: Sequence[Calibrator] | None = None, threads: int = 2,
-                 max_tokens: int = 4096, max_batch: int = 128) -> None:
+                 max_tokens: int = 4096, max_batch: int = 128, cues: bool = False) -> None:
         self.onnx_model = onnx_model
         self.tokenizer_json = tokenizer_json
         self.labels = tuple(labels)
         self.max_len = max_len
         self.pad_id = pad_id
         self.prefix = prefix
+        self.cues = cues
         self.calibrators = list(calibrators) if calibrators is not None else None
         self.threads = threads
         self.max_tokens = max_tokens
@@ -98,9 +100,10 @@ class OnnxScorer:
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text."""
-        if len(texts) == 1:
-            return [self.tokenizer.encode(self.prefix + texts[0]).ids]
-        return [e.ids for e in self.tokenizer.encode_batch([self.prefix + t for t in texts])]
+        inputs = [model_text(t, self.prefix, self.cues) for t in texts]
+        if len(inputs) == 1:
+            return [self.tokenizer.encode(inputs[0]).ids]
+        return [e.ids for e in self.tokenizer.encode_batch(inputs)]
 
     def logits_of_ids(self, seqs: Sequence[Sequence[int]]) -> NDArray[np.float32]:
         """Raw logits for token id lists, in input order."""

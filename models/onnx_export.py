@@ -86,10 +86,11 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     enc_cfg = model.encoder.config
     threads = int(serve_cfg.get("threads", 2))
     kwargs: dict[str, Any] = {"labels": labels, "max_len": int(meta["max_len"]), "pad_id": int(meta["pad_id"]),
-              "prefix": str(meta.get("prefix", "")), "threads": threads,
+              "prefix": str(meta.get("prefix", "")), "cues": bool(meta.get("cues", False)), "threads": threads,
               "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
               "max_batch": int(serve_cfg.get("max_batch", 128))}
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
+        "layers", "vocab", "trainable_params", "params", "train_rows", "steps", "train_seconds", "cues")}}
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)

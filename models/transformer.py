@@ -31,6 +31,7 @@ from tokenizers import Tokenizer
 from transformers import AutoConfig, AutoModel, PreTrainedModel
 
 from features.normalise import normalise
+from models.cues import model_text
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT, load_params
 
@@ -148,9 +149,9 @@ def load_split(name: str, labels: Sequence[str], data: Path = DATA) -> tuple[lis
     return texts, y.reshape(-1, len(labels))
 
 
-def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "") -> list[list[int]]:
-    """Token ids for each text (special tokens added, truncated)."""
-    return [e.ids for e in tok.encode_batch([prefix + t for t in texts])]
+def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = False) -> list[list[int]]:
+    """Token ids for each text (special tokens added, truncated), as ``model_text`` writes it."""
+    return [e.ids for e in tok.encode_batch([model_text(t, prefix, cues) for t in texts])]
 
 
 def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed: int
@@ -281,8 +282,8 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     pad_id = pad_id_of(model.encoder.config, tok)
     texts, y = load_split("train", labels, data)
     texts, y = subsample(texts, y, cfg.get("max_train_examples"), seed)
-    prefix = str(cfg.get("prefix", ""))
-    seqs = encode(tok, texts, prefix)
+    prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
+    seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
     losses: list[float] = []
     for step, loss in _iterate(model, seqs, y, cfg, pad_id, rng):
@@ -291,7 +292,7 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
             print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "pad_id": pad_id,
+    facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,

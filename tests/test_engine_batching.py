@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.cascade import cascade_probs, choose_low_threshold, recall_at, report
+from models.baseline import VAL_OOF, held_out_val_probs
+from models.cascade import Blend, CascadeScorer, cascade_probs, choose_low_threshold, recall_at, report
 from models.onnx_engine import token_batches
 from models.transformer import length_batches, pad_batch
 
@@ -78,6 +80,48 @@ def test_cascade_report_counts_skips_and_drops() -> None:
     assert combined[0].tolist() == [0.01, 0.02] and combined[2].tolist() == [0.2, 0.9]
     rep = report(first, second, y, low, ["g", "t"], {"g": 0.5, "t": 0.5})
     assert rep["skipped_fraction"] == 0.5
-    assert rep["g"]["transformer_recall"] == 1.0 and rep["g"]["cascade_recall"] == 0.5
+    assert rep["g"]["stage_two_recall"] == 1.0 and rep["g"]["cascade_recall"] == 0.5
     assert rep["g"]["recall_drop"] == 0.5
     assert rep["t"]["recall_drop"] == 0.0
+
+
+def test_blend_learns_which_stage_to_trust_and_stays_a_probability() -> None:
+    """On data where only the second stage separates the classes, the blend leans on it."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, size=(400, 2))
+    informative = np.clip(0.15 + 0.7 * y + rng.normal(0, 0.1, y.shape), 0.01, 0.99)
+    noise = rng.uniform(0.01, 0.99, size=y.shape)
+    blend = Blend.fit(noise, informative, y)
+    w = blend.weights(["g", "t"])
+    assert all(abs(w[lb]["transformer"]) > 5 * abs(w[lb]["baseline"]) for lb in ("g", "t"))
+    p = blend.combine(noise, informative)
+    assert p.shape == y.shape and np.all((p > 0) & (p < 1))
+    assert ((p > 0.5) == (y == 1)).mean() > 0.95
+
+
+def test_cascade_scorer_blends_only_routed_posts() -> None:
+    class Fixed:
+        def __init__(self, table: dict[str, list[float]]) -> None:
+            self.table = table
+
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            return np.array([self.table[t] for t in texts])
+
+    first = Fixed({"a": [0.001, 0.001], "b": [0.6, 0.1]})
+    second = Fixed({"a": [0.9, 0.9], "b": [0.8, 0.2]})
+    blend = Blend(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0]))
+    scorer = CascadeScorer(first, second, [0.01, 0.01], blend=blend)
+    out = scorer.predict_proba(["a", "b"])
+    assert out[0].tolist() == [0.001, 0.001]  # skipped: keeps the baseline's score
+    assert np.allclose(out[1], blend.combine(np.array([[0.6, 0.1]]), np.array([[0.8, 0.2]]))[0])
+    assert scorer.skipped_fraction == 0.5
+    scorer.enabled = False  # every post goes on, and is blended
+    assert np.allclose(scorer.predict_proba(["a"])[0], blend.combine(np.array([[0.001, 0.001]]),
+                                                                      np.array([[0.9, 0.9]]))[0])
+
+
+def test_held_out_val_probs_only_for_the_same_split(tmp_path: Path) -> None:
+    np.save(tmp_path / VAL_OOF, np.full((3, 2), 0.25))
+    assert held_out_val_probs(tmp_path, 3) is not None
+    assert held_out_val_probs(tmp_path, 4) is None  # made for another validation split
+    assert held_out_val_probs(tmp_path / "missing", 3) is None

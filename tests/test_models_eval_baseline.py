@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.baseline import choose_c, cue_tokens, language_balanced_weights, make_vectorizer
+from models.baseline import choose_c, language_balanced_weights, make_vectorizer
 from models.calibration import Calibrator, threshold_for_precision
+from models.cues import cue_tokens, model_text
 from models.evaluate import per_family, pr_curve_rows
 from models.metrics import breakdown, expected_calibration_error
 
@@ -78,3 +79,12 @@ def test_breakdown_and_per_family_cover_languages_kinds_and_families() -> None:
     assert fams["g1"]["grooming_pr_auc_vs_negatives"] == 1.0
     curve = pr_curve_rows(np.array([1, 0, 1, 0]), np.array([0.9, 0.8, 0.7, 0.1]))
     assert curve and {"recall", "precision", "threshold"} == set(curve[0])
+
+
+def test_model_text_appends_each_cue_once_as_words() -> None:
+    text = "salary $1500 ... another $2000, age 15"
+    assert model_text(text) == text
+    out = model_text(text, prefix="query: ", cues=True)
+    assert out.startswith("query: " + text)
+    assert out.endswith(" | high salary | under 18") and out.count("high salary") == 1
+    assert model_text("see you at the cafe", cues=True) == "see you at the cafe"

@@ -157,9 +157,17 @@ def test_cascade_bundle_scores_through_engine(tiny: dict[str, Any]) -> None:
     assert all(set(r.scores) == set(LABELS) for r in on)
     assert engine.set_cascade(False)
     off = engine.score_texts(texts)
-    trans = load_bundle(tiny["arts"] / "transformer").model.predict_proba([featurise(t).normalised for t in texts])
-    assert np.allclose([[r.scores[lb] for lb in LABELS] for r in off], trans, atol=1e-6)
-    # with the cascade on, a post keeps either the transformer's or the baseline's score
+    normalised = [featurise(t).normalised for t in texts]
+    trans = load_bundle(tiny["arts"] / "transformer").model.predict_proba(normalised)
+    base = load_bundle(tiny["arts"] / "baseline").model.predict_proba(normalised)
+    blend = engine.bundle.model.blend
+    assert blend is not None  # cascade.blend defaults to on
+    assert np.allclose([[r.scores[lb] for lb in LABELS] for r in off], blend.combine(base, trans), atol=1e-6)
+    # with the cascade on, a post keeps either the blended score or the baseline's
+    on_scores = np.array([[r.scores[lb] for lb in LABELS] for r in on])
+    blended = blend.combine(base, trans)
+    kept = np.isclose(on_scores, blended, atol=1e-6).all(axis=1) | np.isclose(on_scores, base, atol=1e-6).all(axis=1)
+    assert kept.all()
     facts = tiny["cascade_facts"]
     assert 0.0 <= facts["test"]["skipped_fraction"] <= 1.0
     assert all(facts["val"][lb]["recall_drop"] <= facts["max_recall_drop"] + 1e-9 for lb in LABELS)
