@@ -49,21 +49,50 @@ def _path(entry: Any) -> str:
     return str(next(iter(entry))) if isinstance(entry, dict) else str(entry)
 
 
+def _light_items(stage: dict[str, Any]) -> dict[str, Any]:
+    """A ``foreach`` stage keeps only its items that name no heavy model (evaluate@baseline stays)."""
+    if "foreach" not in stage:
+        return stage
+    return {**stage, "foreach": [i for i in stage["foreach"] if not any(h in str(i) for h in HEAVY)]}
+
+
+def _expanded(stages: dict[str, Any], keep: Any = lambda item: True) -> list[dict[str, Any]]:
+    """Every stage as DVC runs it: a ``foreach`` stage once per (kept) item, with ``${item}`` filled in."""
+    out = []
+    for st in stages.values():
+        if "foreach" not in st:
+            out.append(st)
+            continue
+        for item in st["foreach"]:
+            if keep(item):
+                out.append(yaml.safe_load(yaml.safe_dump(st["do"]).replace("${item}", str(item))))
+    return out
+
+
+def _foreach_outs(stages: dict[str, Any], dropped: Any) -> set[str]:
+    """Outputs the dropped items of ``foreach`` stages would have written."""
+    only_foreach = {name: st for name, st in stages.items() if "foreach" in st}
+    return {_path(o) for st in _expanded(only_foreach, dropped) for key in ("outs", "metrics", "plots")
+            for o in st.get(key, [])}
+
+
 def tiny_pipeline(pipeline: dict[str, Any]) -> dict[str, Any]:
     """The repository's ``dvc.yaml`` without the transformer stages (and deps on their outputs).
 
     The baseline path (data → train_baseline → evaluate → publish, plus whatever else is cheap) is
     kept exactly as the repository defines it, so the test follows changes to those stages.
     """
-    stages = pipeline["stages"]
+    stages = {name: _light_items(st) for name, st in pipeline["stages"].items()}
     heavy = {name for name, st in stages.items() if any(h in name or h in str(st.get("cmd", "")) for h in HEAVY)}
     heavy_outs = {_path(o) for name in heavy for key in ("outs", "metrics", "plots") for o in stages[name].get(key, [])}
+    heavy_outs |= _foreach_outs(pipeline["stages"], lambda item: any(h in str(item) for h in HEAVY))
     kept = {}
     for name, st in stages.items():
         if name in heavy:
             continue
         st = dict(st)
-        st["deps"] = [d for d in st.get("deps", []) if _path(d) not in heavy_outs]
+        if "foreach" not in st:
+            st["deps"] = [d for d in st.get("deps", []) if _path(d) not in heavy_outs]
         kept[name] = st
     out = dict(pipeline)
     out["stages"] = kept
@@ -86,11 +115,12 @@ def make_tiny_project(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     pipeline = tiny_pipeline(yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8")))
+    stages = _expanded(pipeline["stages"])
     outs: set[str] = set()
-    for stage in pipeline["stages"].values():
+    for stage in stages:
         for out in [*stage.get("outs", []), *stage.get("metrics", []), *stage.get("plots", [])]:
             outs.add(next(iter(out)) if isinstance(out, dict) else out)
-    deps = {"models", "features"} | {d for st in pipeline["stages"].values() for d in st.get("deps", [])}
+    deps = {"models", "features"} | {d for st in stages for d in st.get("deps", [])}
     for dep in sorted(deps):
         src = ROOT / dep
         if dep in outs or any(dep.startswith(o + "/") for o in outs) or not src.exists() or dep == "data/labels":
