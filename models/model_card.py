@@ -93,6 +93,24 @@ def _read(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
 
 
+def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> list[str]:
+    """A limit line for every (set, label) where the transformer alone scores a lower PR-AUC than the baseline."""
+    base, trans = models.get("baseline"), models.get("transformer")
+    if not base or not trans:
+        return []
+    behind = []
+    for name, section in (("test split", None), ("probe set", "probe")):
+        for lb in labels:
+            b = ((base.get(section, {}) if section else base).get(lb, {}).get("overall") or {}).get("pr_auc")
+            t = ((trans.get(section, {}) if section else trans).get(lb, {}).get("overall") or {}).get("pr_auc")
+            if b is not None and t is not None and t < b:
+                behind.append(f"{lb} on the {name} ({t:.3f} vs {b:.3f})")
+    if not behind:
+        return []
+    return [f"- The transformer alone scores a lower PR-AUC than the baseline for {'; '.join(behind)}:",
+            "  it is served inside the cascade, blended with the baseline, not alone."]
+
+
 def transformer_section(metrics_dir: Path) -> list[str]:
     """Training, int8 quantisation and cascade routing facts, when those stages have run."""
     quant, routing = _read(metrics_dir / "transformer_quant.json"), _read(metrics_dir / "cascade_routing.json")
@@ -212,6 +230,7 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "- The probe set is scored for every model and never trained on.",
         "",
         "## Limits",
+        *behind_baseline(models, labels),
         "- Trained on synthetic text; real posts use words, slang and spellings the generator never produced.",
         "- Romanised Khmer has no standard spelling; scores on it are the least stable.",
         "- Calibration was fitted on synthetic validation data: on real feeds, the share of risky posts is",

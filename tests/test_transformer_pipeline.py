@@ -163,11 +163,16 @@ def test_cascade_bundle_scores_through_engine(tiny: dict[str, Any]) -> None:
     blend = engine.bundle.model.blend
     assert blend is not None  # cascade.blend defaults to on
     assert np.allclose([[r.scores[lb] for lb in LABELS] for r in off], blend.combine(base, trans), atol=1e-6)
-    # with the cascade on, a post keeps either the blended score or the baseline's
+    # with the cascade on, a skipped post keeps the baseline's score and a routed one gets the blend of
+    # both stages; the transformer scores the routed posts as one list (int8 activations are quantised
+    # per batch, so a post's score can move slightly with its batch-mates)
     on_scores = np.array([[r.scores[lb] for lb in LABELS] for r in on])
-    blended = blend.combine(base, trans)
-    kept = np.isclose(on_scores, blended, atol=1e-6).all(axis=1) | np.isclose(on_scores, base, atol=1e-6).all(axis=1)
-    assert kept.all()
+    routed = (base >= engine.bundle.model.low).any(axis=1)  # the cascade is switched off by now
+    assert 0 < routed.sum() < len(texts)
+    trans_routed = load_bundle(tiny["arts"] / "transformer").model.predict_proba(
+        [t for t, r in zip(normalised, routed, strict=True) if r])
+    assert np.allclose(on_scores[routed], blend.combine(base[routed], trans_routed), atol=1e-6)
+    assert np.allclose(on_scores[~routed], base[~routed], atol=1e-6)
     facts = tiny["cascade_facts"]
     assert 0.0 <= facts["test"]["skipped_fraction"] <= 1.0
     assert all(facts["val"][lb]["recall_drop"] <= facts["max_recall_drop"] + 1e-9 for lb in LABELS)
