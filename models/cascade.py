@@ -114,7 +114,7 @@ class CascadeScorer:
         return np.asarray((first_probs >= self.low).any(axis=1), dtype=bool)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Calibrated probabilities, shape (n, labels): the transformer's where it ran, else the baseline's."""
+        """Calibrated probabilities, shape (n, labels): stage two's where it ran, else the baseline's."""
         if len(texts) == 0:
             return np.zeros((0, len(self.low)))
         if not self.enabled and self.blend is None:
@@ -192,7 +192,7 @@ def report(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[n
 def low_thresholds(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_],
                    labels: Sequence[str], thresholds: dict[str, float], cfg: dict[str, Any]) -> NDArray[np.float64]:
     """Per-label routing thresholds within ``max_recall_drop``, capped by ``max_low_threshold``."""
-    max_drop = float(cfg.get("max_recall_drop", 0.005))
+    max_drop = float(cfg.get("max_recall_drop", 0.0))
     low = np.array([choose_low_threshold(first[:, j], second[:, j], y[:, j], thresholds[lb], max_drop)
                     for j, lb in enumerate(labels)])
     cap = cfg.get("max_low_threshold")
@@ -227,7 +227,7 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
     texts_test, y_test = load_split("test", labels, data)
     f_test, s_test = base.model.predict_proba(texts_test), trans.model.predict_proba(texts_test)
     two_test = blend.combine(f_test, s_test) if blend is not None else s_test
-    facts = {"enabled": bool(cfg.get("enabled", True)), "max_recall_drop": float(cfg.get("max_recall_drop", 0.005)),
+    facts = {"enabled": bool(cfg.get("enabled", True)), "max_recall_drop": float(cfg.get("max_recall_drop", 0.0)),
              "max_low_threshold": cfg.get("max_low_threshold"),
              "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
              "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
