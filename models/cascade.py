@@ -84,6 +84,11 @@ class Blend:
                      "intercept": round(float(b), 4)} for lb, c, b in rows}
 
 
+def stage_two(blend: Blend | None, first: NDArray[np.float64], second: NDArray[np.float64]) -> NDArray[np.float64]:
+    """What stage two gives a routed post: the blend of both stages, or the transformer's score alone."""
+    return blend.combine(first, second) if blend is not None else second
+
+
 class CascadeScorer:
     """Two calibrated scorers behind one ``predict_proba``; counts how many posts skipped stage two.
 
@@ -125,7 +130,7 @@ class CascadeScorer:
         idx = np.nonzero(self.route(probs))[0]
         if len(idx):
             second = np.asarray(self.second.predict_proba([texts[int(i)] for i in idx]), dtype=np.float64)
-            probs[idx] = self.blend.combine(probs[idx], second) if self.blend is not None else second
+            probs[idx] = stage_two(self.blend, probs[idx], second)
         self.seen += len(texts)
         self.sent += len(idx)
         return probs
@@ -220,13 +225,13 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
     s_val = trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
-    two_val = blend.combine(f_val, s_val) if blend is not None else s_val
+    two_val = stage_two(blend, f_val, s_val)
     thresholds = dict(trans.thresholds) if blend is None else {
         lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
     low = low_thresholds(f_val, two_val, yv, labels, thresholds, cfg)
     texts_test, y_test = load_split("test", labels, data)
     f_test, s_test = base.model.predict_proba(texts_test), trans.model.predict_proba(texts_test)
-    two_test = blend.combine(f_test, s_test) if blend is not None else s_test
+    two_test = stage_two(blend, f_test, s_test)
     facts = {"enabled": bool(cfg.get("enabled", True)), "max_recall_drop": float(cfg.get("max_recall_drop", 0.0)),
              "max_low_threshold": cfg.get("max_low_threshold"),
              "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
