@@ -122,13 +122,17 @@ def transformer_section(metrics_dir: Path) -> list[str]:
         out += [f"- Fine-tuned encoder: {train.get('layers')} layers, vocabulary {train.get('vocab')} pieces, "
                 f"{train.get('trainable_params')} of {train.get('params')} parameters trained, "
                 f"{train.get('train_rows')} posts, {train.get('steps')} steps in {train.get('train_seconds')} s "
-                f"(2 CPU cores); cue words: {train.get('cues')}."]
+                f"(2 CPU cores); cue words: {train.get('cues')}; head fitted first on frozen features (LP-FT): "
+                f"{train.get('linear_probe_c') is not None}."]
     if quant:
         changes = ", ".join(f"{k.removesuffix('_pr_auc_change')} {v:+.4f}" for k, v in quant.items()
                             if k.endswith("_pr_auc_change"))
         out += [f"- int8 ONNX ({quant.get('onnx_int8_mb')} MB; fp32 {quant.get('onnx_fp32_mb')} MB): largest "
                 f"probability change vs fp32 {quant.get('max_abs_prob_diff')}, mean {quant.get('mean_abs_prob_diff')};"
                 f" PR-AUC change on the test split: {changes}."]
+        if quant.get("fp32_nodes"):
+            out += [f"- Left in fp32, as the layers int8 hurt most on validation posts: "
+                    f"{', '.join(f'`{n}`' for n in quant['fp32_nodes'])}."]
     if routing:
         test = routing.get("test", {})
         drops = ", ".join(f"{lb} {100 * v['recall_drop']:.2f}" for lb, v in test.items() if isinstance(v, dict))
@@ -223,7 +227,9 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "  train + validation families with calibration on out-of-fold (family-held-out) scores.",
         "- Transformer: word embeddings frozen, so Khmer and English pieces the templates never use keep",
         "  their pre-trained meaning; the same salary/age cues appended as plain words (`| high salary`);",
-        "  one short pass over the data (more epochs fitted our templates, not the probe set).",
+        "  LP-FT: the head is fitted on the frozen encoder's features before fine-tuning, so the first",
+        "  steps do not push a random head's errors into the pre-trained layers; then two short passes",
+        "  (from a random head, more passes had fitted our templates and lost ground on the probe set).",
         "- Cascade: the baseline and the transformer blended on validation data, because they miss",
         "  different posts (n-grams hold on to numbers, app names and spellings; the transformer to",
         "  phrasings the n-grams never saw).",

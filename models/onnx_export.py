@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,15 +60,48 @@ def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
     return True
 
 
-def quantize(src: Path, dst: Path) -> None:
-    """Dynamic int8 quantisation: int8 weights, activations quantised per batch at run time."""
+def quantize(src: Path, dst: Path, keep_fp32: Sequence[str] = ()) -> None:
+    """Dynamic int8 quantisation: int8 weights, activations quantised per batch at run time.
+
+    Nodes named in ``keep_fp32`` stay in fp32 (see ``sensitive_nodes``).
+    """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # fused operators (com.microsoft Attention, ...) defeat ONNX shape inference: their outputs are float.
     # Per-channel weight scales: measured mean |int8 - fp32| probability error 0.028 vs 0.046 per-tensor.
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+                     nodes_to_exclude=list(keep_fp32), extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def matmul_nodes(path: Path) -> list[str]:
+    """Names of the graph's MatMul nodes: the dense layers int8 quantisation would replace."""
+    import onnx
+
+    return [n.name for n in onnx.load(str(path)).graph.node if n.op_type == "MatMul"]
+
+
+def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts: Sequence[str], budget: int
+                    ) -> dict[str, float]:
+    """The ``budget`` MatMuls whose staying fp32 most reduces the int8 model's error on ``texts``.
+
+    Why: int8 error is not spread evenly. A dense layer fed by outlier activations (measured here:
+    the feed-forward output projection of layer 5 of 6) holds most of it, because dynamic
+    quantisation gives a whole batch's activations one scale. Keeping that one layer in fp32
+    (measured 2026-11-29) cut int8's PR-AUC cost on the test split from 0.0105 / 0.0104 to
+    0.0020 / 0.0014 and the largest probability change from 0.42 to 0.25, for 7-9 % of the speed.
+    Each candidate is tried alone (int8 everywhere else) and scored by its mean |logit - fp32
+    logit| on ``texts``; returns {node: that error} for the chosen ones, smallest error first.
+    """
+    reference = make_scorer(src.read_bytes()).logits(texts)
+    errors: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="chhmam-sens-") as tmp:
+        out = Path(tmp) / "q.onnx"
+        for name in matmul_nodes(src):
+            quantize(src, out, [name])
+            errors[name] = float(np.abs(make_scorer(out.read_bytes()).logits(texts) - reference).mean())
+    chosen = sorted(errors, key=errors.__getitem__)[:max(budget, 0)]
+    return {name: round(errors[name], 5) for name in chosen}
 
 
 def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
@@ -90,20 +124,25 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
               "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
               "max_batch": int(serve_cfg.get("max_batch", 128))}
     facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
-        "layers", "vocab", "trainable_params", "params", "train_rows", "steps", "train_seconds", "cues")}}
+        "layers", "vocab", "trainable_params", "params", "train_rows", "steps", "train_seconds", "cues",
+        "linear_probe_c")}}
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)
         base = fp32
         if cfg.get("fuse", True) and fuse(fp32, fused, int(enc_cfg.num_attention_heads), int(enc_cfg.hidden_size)):
             base = fused
-        quantize(base, int8)
+        texts_val, y_val = load_split("val", labels, data)
+        sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
+        keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample,
+                               int(cfg.get("fp32_nodes", 0))) if cfg.get("fp32_nodes") else {}
+        quantize(base, int8, list(keep))
+        facts["fp32_nodes"] = keep
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
         facts["onnx_int8_mb"] = round(int8.stat().st_size / 2**20, 1)
         fp32_scorer = OnnxScorer(base.read_bytes(), tok_json, **kwargs)
         int8_scorer = OnnxScorer(int8.read_bytes(), tok_json, **kwargs)
 
-    texts_val, y_val = load_split("val", labels, data)
     yv = y_val.astype(np.int_)
     int8_scorer.calibrators = fit_calibration(int8_scorer.logits(texts_val), yv, str(cfg.get("calibration", "sigmoid")))
     probs_val = int8_scorer.predict_proba(texts_val)

@@ -10,6 +10,12 @@ training data never shows at their pre-trained meaning — good for posts unlike
 batches are bucketed by length and padded only to their longest post, and ``max_len`` caps the rest.
 Calibration and thresholds are fitted later, on the int8 ONNX model that is actually served
 (``models/onnx_export.py``).
+
+Why LP-FT (``linear_probe_c``): the head is first fitted on the frozen encoder's pooled features,
+then everything trainable is fine-tuned. Measured 2026-11-29 (fp32 PR-AUC grooming/trafficking on the
+probe set; test split in brackets): from a random head, 1 epoch 0.951/0.862 (0.914/0.883) and 2 epochs
+0.944/0.872 (0.915/0.895); after the probe, 1 epoch 0.958/0.894 (0.908/0.888) and 2 epochs
+0.965/0.917 (0.931/0.902).
 """
 
 from __future__ import annotations
@@ -53,12 +59,16 @@ class MeanPoolClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(int(encoder.config.hidden_size), n_labels)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Raw logits, shape (batch, labels)."""
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Masked mean of the last hidden states, shape (batch, hidden)."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-        logits: torch.Tensor = self.head(self.dropout(pooled))
+        pooled: torch.Tensor = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        return pooled
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Raw logits, shape (batch, labels)."""
+        logits: torch.Tensor = self.head(self.dropout(self.embed(input_ids, attention_mask)))
         return logits
 
 
@@ -164,16 +174,46 @@ def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed:
     return [texts[i] for i in idx], y[idx]
 
 
-def predict_logits(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int,
-                   batch_size: int = 64) -> NDArray[np.float32]:
-    """Logits for token id lists, in input order (length-sorted batches inside)."""
-    out = np.zeros((len(seqs), model.head.out_features), dtype=np.float32)
+def _run(model: MeanPoolClassifier, fn: Any, width: int, seqs: Sequence[Sequence[int]], pad_id: int,
+         batch_size: int) -> NDArray[np.float32]:
+    """``fn(ids, mask)`` over length-sorted batches in eval mode, rows back in input order."""
+    out = np.zeros((len(seqs), width), dtype=np.float32)
     model.eval()
     with torch.inference_mode():
         for batch in length_batches([len(s) for s in seqs], batch_size):
             ids, mask = pad_batch([seqs[i] for i in batch], pad_id)
-            out[batch] = model(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+            out[batch] = fn(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
     return out
+
+
+def predict_logits(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int,
+                   batch_size: int = 64) -> NDArray[np.float32]:
+    """Logits for token id lists, in input order (length-sorted batches inside)."""
+    return _run(model, model, model.head.out_features, seqs, pad_id, batch_size)
+
+
+def linear_probe(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], y: NDArray[np.float32], pad_id: int,
+                 c: float) -> None:
+    """LP-FT's first step: fit the head on the frozen encoder's pooled features, before fine-tuning.
+
+    Why: a random head sends large, arbitrary gradients into the pre-trained layers during the
+    first steps, and fine-tuning then distorts the features that carry meaning beyond our
+    templates (Kumar et al., ICLR 2022, "Fine-Tuning can Distort Pretrained Features and
+    Underperform Out-of-Distribution"). Starting from a fitted head, the encoder moves only as far
+    as the labels need. One regularised logistic regression per label (scikit-learn).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    features = _run(model, model.embed, model.head.in_features, seqs, pad_id, 64)
+    weight = np.zeros((y.shape[1], features.shape[1]), dtype=np.float32)
+    bias = np.zeros(y.shape[1], dtype=np.float32)
+    for j in range(y.shape[1]):
+        if 0 < y[:, j].sum() < len(y):
+            reg = LogisticRegression(C=c, max_iter=2000).fit(features, y[:, j])
+            weight[j], bias[j] = reg.coef_[0], reg.intercept_[0]
+    with torch.no_grad():
+        model.head.weight.copy_(torch.from_numpy(weight))
+        model.head.bias.copy_(torch.from_numpy(bias))
 
 
 def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.float32], cfg: dict[str, Any],
@@ -285,6 +325,9 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
+    if cfg.get("linear_probe_c") is not None:
+        linear_probe(model, seqs, y, pad_id, float(cfg["linear_probe_c"]))
+        print(f"linear probe fitted {time.perf_counter() - t0:.0f}s", flush=True)
     losses: list[float] = []
     for step, loss in _iterate(model, seqs, y, cfg, pad_id, rng):
         losses.append(loss)
@@ -293,6 +336,7 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
+             "linear_probe_c": cfg.get("linear_probe_c"),
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,

@@ -74,7 +74,7 @@ def _params() -> dict[str, Any]:
             "transformer": {"backbone": "", "vocab": {"trim": True, "common_pieces": 500}, "max_len": 32,
                             "num_layers": None, "freeze_embeddings": True, "freeze_layers": 0, "lr": 1e-3,
                             "head_lr": 1e-2, "epochs": 3, "batch_size": 8, "dropout": 0.0, "threads": 2,
-                            "calibration": "sigmoid", "fuse": True},
+                            "calibration": "sigmoid", "fuse": True, "fp32_nodes": 1, "sensitivity_posts": 10},
             "cascade": {"enabled": True, "max_recall_drop": 0.0},
             "serve": {"threads": 2, "max_batch_tokens": 256, "max_batch": 8}}
 
@@ -114,6 +114,23 @@ def test_training_facts(tiny: dict[str, Any]) -> None:
     assert facts["trainable_params"] < facts["params"]  # word embeddings frozen
 
 
+def test_linear_probe_fits_the_head_before_fine_tuning(tiny: dict[str, Any]) -> None:
+    """LP-FT's first step: the head alone, on frozen pooled features, separates the training rows."""
+    params = tiny["params"]
+    model = transformer.build_classifier(tiny["arts"] / "backbone", len(LABELS), params["transformer"])
+    tok = transformer.load_tokenizer(tiny["arts"] / "backbone" / "tokenizer.json", 32)
+    pad_id = transformer.pad_id_of(model.encoder.config, tok)
+    seqs = transformer.encode(tok, [t for t, _, _ in ROWS])
+    y = np.array([[float(lb in lbs) for lb in LABELS] for _, lbs, _ in ROWS], dtype=np.float32)
+    encoder_before = {k: v.clone() for k, v in model.encoder.state_dict().items()}
+    transformer.linear_probe(model, seqs, y, pad_id, c=1000.0)
+    logits = transformer.predict_logits(model, seqs, pad_id)
+    assert np.array_equal(logits > 0, y > 0.5)  # 20 rows in 32 dimensions: separable, all fitted
+    assert all(torch.equal(v, model.encoder.state_dict()[k]) for k, v in encoder_before.items())
+    # the fixture trains without it: on a random 32-wide encoder a fitted head magnifies int8 error
+    assert tiny["facts"]["linear_probe_c"] is None
+
+
 def test_onnx_fp32_export_matches_torch_under_padding(tiny: dict[str, Any]) -> None:
     """The fp32 ONNX graph equals torch, and a post scores the same alone or padded in a batch."""
     model, tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
@@ -139,6 +156,29 @@ def test_int8_close_to_fp32_and_calibrated(tiny: dict[str, Any]) -> None:
     assert set(bundle.thresholds) == set(LABELS)
     probs = bundle.model.predict_proba(["how old are you", "ថ្ងៃនេះមេឃស្រឡះល្អណាស់", ""])
     assert probs.shape == (3, 2) and np.all((probs >= 0) & (probs <= 1))
+
+
+def test_the_most_int8_sensitive_layer_stays_fp32(tiny: dict[str, Any]) -> None:
+    """``fp32_nodes: 1`` keeps one dense layer out of int8: the one whose int8 error is largest."""
+    model, _tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
+    onnx_path, fused = tiny["root"] / "sens.onnx", tiny["root"] / "sens-fused.onnx"
+    onnx_export.export_fp32(model, onnx_path)
+    assert onnx_export.fuse(onnx_path, fused, 2, 32)
+    matmuls = onnx_export.matmul_nodes(fused)
+    assert list(tiny["quant"]["fp32_nodes"]) in ([m] for m in matmuls)
+    tok_json = (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text(encoding="utf-8")
+
+    def scorer(raw: bytes) -> OnnxScorer:
+        return OnnxScorer(raw, tok_json, LABELS, meta["max_len"], meta["pad_id"])
+
+    texts = [t for t, _, _ in ROWS]
+    every = onnx_export.sensitive_nodes(fused, scorer, texts, budget=len(matmuls))
+    assert set(every) == set(matmuls) and list(every.values()) == sorted(every.values())
+    int8 = tiny["root"] / "sens-int8.onnx"
+    onnx_export.quantize(fused, int8)
+    fp32_logits = scorer(fused.read_bytes()).logits(texts)
+    all_int8_error = float(np.abs(scorer(int8.read_bytes()).logits(texts) - fp32_logits).mean())
+    assert next(iter(every.values())) <= all_int8_error + 1e-6
 
 
 def test_scorer_survives_pickling(tiny: dict[str, Any]) -> None:
