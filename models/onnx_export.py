@@ -133,9 +133,9 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
         if cfg.get("fuse", True) and fuse(fp32, fused, int(enc_cfg.num_attention_heads), int(enc_cfg.hidden_size)):
             base = fused
         texts_val, y_val = load_split("val", labels, data)
+        budget = int(cfg.get("fp32_nodes") or 0)
         sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
-        keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample,
-                               int(cfg.get("fp32_nodes", 0))) if cfg.get("fp32_nodes") else {}
+        keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget) if budget else {}
         quantize(base, int8, list(keep))
         facts["fp32_nodes"] = keep
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)

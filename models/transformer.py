@@ -26,7 +26,7 @@ import random
 import resource
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -174,8 +174,8 @@ def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed:
     return [texts[i] for i in idx], y[idx]
 
 
-def _run(model: MeanPoolClassifier, fn: Any, width: int, seqs: Sequence[Sequence[int]], pad_id: int,
-         batch_size: int) -> NDArray[np.float32]:
+def _run(model: MeanPoolClassifier, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], width: int,
+         seqs: Sequence[Sequence[int]], pad_id: int, batch_size: int) -> NDArray[np.float32]:
     """``fn(ids, mask)`` over length-sorted batches in eval mode, rows back in input order."""
     out = np.zeros((len(seqs), width), dtype=np.float32)
     model.eval()
