@@ -36,6 +36,12 @@ def load_metrics(metrics_dir: Path) -> dict[str, dict[str, Any]]:
     return {m: found[m] for m in order}
 
 
+def _part(model: dict[str, Any], section: str | None) -> dict[str, Any]:
+    """One model's metrics for the test split (``None``) or a named set such as ``"probe"``."""
+    part: dict[str, Any] = model.get(section, {}) if section else model
+    return part
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "–"
@@ -51,8 +57,7 @@ def metric_table(models: dict[str, dict[str, Any]], section: str | None, labels:
     for lb in labels:
         for lang in LANGS:
             for name, m in models.items():
-                src = m.get(section, {}) if section else m
-                cell = src.get(lb, {}).get(lang)
+                cell = _part(m, section).get(lb, {}).get(lang)
                 if cell is None:
                     continue
                 lines.append(f"| {lb} | {lang} | {name} | " + " | ".join(_fmt(cell.get(k)) for k, _ in COLUMNS) + " |")
@@ -61,12 +66,10 @@ def metric_table(models: dict[str, dict[str, Any]], section: str | None, labels:
 
 def false_flag_table(models: dict[str, dict[str, Any]], section: str | None) -> list[str]:
     """False-flag rate (any label over its threshold) per negative kind, one column per model."""
-    kinds = sorted({k for m in models.values() for k in ((m.get(section, {}) if section else m)
-                                                       .get("false_flag_rate", {}))})
+    kinds = sorted({k for m in models.values() for k in _part(m, section).get("false_flag_rate", {})})
     lines = ["| negative kind | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
     for kind in kinds:
-        cells = [_fmt((m.get(section, {}) if section else m).get("false_flag_rate", {}).get(kind))
-                 for m in models.values()]
+        cells = [_fmt(_part(m, section).get("false_flag_rate", {}).get(kind)) for m in models.values()]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return lines
 
@@ -101,8 +104,7 @@ def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> lis
     behind = []
     for name, section in (("test split", None), ("probe set", "probe")):
         for lb in labels:
-            b = ((base.get(section, {}) if section else base).get(lb, {}).get("overall") or {}).get("pr_auc")
-            t = ((trans.get(section, {}) if section else trans).get(lb, {}).get("overall") or {}).get("pr_auc")
+            b, t = ((_part(m, section).get(lb, {}).get("overall") or {}).get("pr_auc") for m in (base, trans))
             if b is not None and t is not None and t < b:
                 behind.append(f"{lb} on the {name} ({t:.3f} vs {b:.3f})")
     if not behind:
