@@ -1364,5 +1364,354 @@ SHORT_TEXTING: tuple[Family, ...] = (
     """),
 )
 
+INDEPENDENT_VOICES: tuple[Family, ...] = (
+    # Written from the codebook's indicator tables (not from the probe set) to widen each group
+    # with registers the earlier families lack: recruitment posters with benefit lists, hook
+    # questions, "success story" posts, a neighbour's offer, compound customer-service jobs; and
+    # hard negatives that share their words (call centres, MOU agencies, returnee news).
+    # ------------------------------------------------------------ trafficking ads, Khmer
+    _fam("t_km_poster_benefits", "trafficking_ad", "km", """
+        ដំណឹងជ្រើសរើសបុគ្គលិក! ក្រុមហ៊ុនឯកជននៅតំបន់សេដ្ឋកិច្ចពិសេស{place_km} ត្រូវការបុគ្គលិកសេវាកម្មអតិថិជន
+        អត្ថប្រយោជន៍៖ ប្រាក់ខែ {money} ស្នាក់នៅ អាហារ ៣ ពេល និងសំបុត្រធ្វើដំណើរ ក្រុមហ៊ុនចេញទាំងអស់
+        លក្ខខណ្ឌ៖ អាយុ ១៨-៣០ ឆ្នាំ ចេះអាននិងសរសេរ មិនតម្រូវឱ្យមានបទពិសោធន៍
+        ឯកសារ៖ តែអត្តសញ្ញាណប័ណ្ណប៉ុណ្ណោះ ក្រុមហ៊ុនធ្វើលិខិតឆ្លងដែនជូន
+        ចំនួនមានកំណត់ ចុះឈ្មោះមុនចេញដំណើរមុន ទាក់ទង {app} {phone}
+    """),
+    _fam("t_km_question_hook", "trafficking_ad", "km", """
+        អ្នកធុញនឹងប្រាក់ខែ ២០០ ដុល្លារនៅរោងចក្រហើយមែនទេ?
+        ចង់បានលុយ {money} ក្នុងមួយខែ ដោយគ្រាន់តែអង្គុយលេងទូរស័ព្ទទេ?
+        គ្មានសញ្ញាបត្រ គ្មានបទពិសោធន៍ ក៏ធ្វើបាន ឱកាសមានតែម្តងគត់
+        ខមិនថា "ចង់" ឬឆាតមក {handle} ខ្ញុំពន្យល់លម្អិតតាមឯកជន
+        ការងារនៅក្រៅប្រទេសបន្តិច ប៉ុន្តែថៅកែចេញថ្លៃធ្វើដំណើរទាំងអស់
+    """),
+    _fam("t_km_neighbour_aunt", "trafficking_ad", "km", """
+        មីងស្គាល់ថៅកែហាងបាយនៅ{place_km} គាត់ត្រូវការក្មេងស្រីជួយការងារ ប្រាក់ខែ {money}
+        ក្មួយមិនបាច់មានឯកសារអីទេ មីងនាំទៅខ្លួនឯង ឆ្លងតាមផ្លូវកាត់
+        ថៅកែឱ្យលុយម៉ាក់ក្មួយ {money} មុន ធ្វើការសងបន្តិចម្តងៗ
+        ចេញពីភូមិពេលយប់ កុំឱ្យអ្នកភូមិដឹង គេច្រណែន
+        ទៅដល់ហើយ ថៅកែរក្សាអត្តសញ្ញាណប័ណ្ណទុកឱ្យ កុំខ្លាចបាត់
+    """),
+    _fam("t_km_compound_service", "trafficking_ad", "km", """
+        ក្រុមហ៊ុនចិននៅ{place_km} ត្រូវការបុគ្គលិកឆាតជាមួយភ្ញៀវ ប្រាក់ខែ {money} បូកប្រាក់លើកទឹកចិត្ត
+        ធ្វើការក្នុងការិយាល័យ ស្នាក់នៅក្នុងបរិវេណក្រុមហ៊ុន មានអាហារ អន្តេវាសិកដ្ឋាន កន្លែងហាត់ប្រាណ
+        កុងត្រាមួយឆ្នាំ បើឈប់មុនកុងត្រា ត្រូវសងថ្លៃធ្វើដំណើរនិងថ្លៃស្នាក់នៅវិញ
+        ថ្ងៃដំបូងប្រគល់លិខិតឆ្លងដែនឱ្យផ្នែកធនធានមនុស្សរក្សាទុក
+        សម្ភាសតាម {app} ១០ នាទី ជាប់ហើយមានឡានមកទទួលនៅ{city_km}
+    """),
+    _fam("t_km_success_story", "trafficking_ad", "km", """
+        មិត្តៗដែលទៅជាមួយក្រុមយើងខែមុន ផ្ញើលុយមកផ្ទះបាន {money} ហើយ 🙏
+        ខែនេះនៅសល់កន្លែងតែ {n} នាក់ទៀតប៉ុណ្ណោះ
+        មើលរូបកន្លែងស្នាក់នៅ ស្អាតដូចសណ្ឋាគារ
+        អ្នកចង់ទៅជុំក្រោយ ផ្ញើរូបអត្តសញ្ញាណប័ណ្ណ និងលេខទូរស័ព្ទឪពុកម្តាយមក
+        ក្រុមហ៊ុនរ៉ាប់រងទាំងអស់ អ្នកគ្រាន់តែយកខ្លួនទៅ
+    """),
+    # ------------------------------------------------------------ trafficking ads, English
+    _fam("t_en_compound_service", "trafficking_ad", "en", """
+        Customer support staff needed in {place}, {money} a month, food and dorm included
+        Chinese company, modern office, gym and canteen inside the compound
+        1-year contract: if you leave early you repay the travel and training costs
+        HR keeps your passport safe during the contract
+        10-minute interview on {app}, pick-up from {city} once you pass
+    """),
+    _fam("t_en_question_hook", "trafficking_ad", "en", """
+        Tired of earning $200 at the factory?
+        Want {money} a month just using your phone?
+        No degree, no experience, this chance won't come twice
+        comment "interested" or DM {handle}, I explain privately
+        the job is a bit outside Cambodia but the boss covers every cost
+    """),
+    _fam("t_en_formal_poster", "trafficking_ad", "en", """
+        POSITION: Online Sales Representative / Game Operator
+        LOCATION: to be discussed after selection
+        BENEFITS: {money} monthly, free dorm, 3 meals, air ticket
+        REQUIREMENTS: 18-30 years old, basic typing, own smartphone
+        DOCUMENTS: ID card only, the company processes passport and visa
+        Limited seats, first come first served, contact {app} {phone}
+    """),
+    _fam("t_en_success_story", "trafficking_ad", "en", """
+        our team who left last month already sent {money} home to their families 🙏
+        only {n} seats left this month
+        look at the dorm photos, like a hotel
+        next group: send your ID photo and your parents' phone number
+        the company covers everything, you only bring yourself
+    """),
+    # ------------------------------------------------------------ trafficking ads, romanised / mixed
+    _fam("t_mx_compound_service", "trafficking_ad", "mixed", """
+        company chen nov {place_rom} trov kar bokkolik chat jea mouy phnhoev, luy khe {money} + bonus
+        tver ka knong office, snak nov knong company, mean bay, gym
+        contract 1 chnam, chhob mun trov sang luy dom neur vinh
+        thngai dambong prokol passport oy HR tuk
+        interview tam {app} 10 neati, jeab hz mean lan mok tot nov {city}
+    """),
+    _fam("t_mx_question_hook", "trafficking_ad", "mixed", """
+        oun nuy luy khe 200$ nov rong jakr hz men?
+        chong ban {money} knong mouy khe, kroan te leng phone ot?
+        ot sanhabat, ot bot pisoth kor tver ban, okas mean mdong te
+        comment "chong" ru inbox {handle}, bong pnyul tam private
+        ka ngea nov krav srok bontech, tae thao kae chenh luy dom neur teang os
+    """),
+    _fam("t_mx_success_story", "trafficking_ad", "mixed", """
+        mit del tov jea mouy krom yerng khe mun phnher luy mok phteah ban {money} hz 🙏
+        khe nis nov sol kanleng {n} nak teat te
+        merl rup kanleng snak nov, saat doch hotel
+        neak chong tov chhnaot kroy, phnher rup ID ning lek phone pa mak mok
+        company chenh teang os, yok te kluon tov
+    """),
+    _fam("t_mx_neighbour_aunt", "trafficking_ad", "mixed", """
+        ming skoal thao kae hang bay nov {place_rom}, trov kar kmeng srey juoy ka ngea, luy khe {money}
+        kmouy ot bach mean eksar te, ming noam tov kluon eng, chlong tam plov kat
+        thao kae oy luy mak kmouy {money} mun, tver ka sang bontech mdong
+        chenh pi phum pel yub, kom oy neak phum deng
+    """),
+    # ------------------------------------------------------------ grooming
+    _fam("g_km_online_peer_older", "grooming", "km", """
+        ឯងរៀនថ្នាក់ទី{grade}មែន? បងក៏ទើបរៀនចប់ដែរ យើងអាយុប្រហែលគ្នា
+        ឯងស្អាតជាងស្រីៗក្នុងថ្នាក់ឯងទៀត កុំជឿគេអី
+        ប្តូរមកឆាត {app} វិញ ហ្វេសប៊ុកម៉ាក់ឯងអាចមើលឃើញ
+        ថ្ងៃសៅរ៍ជួបគ្នានៅផ្សារ{city_km}បានទេ? បងទិញ{gift_km}ជូន
+        កុំប្រាប់មិត្តភក្តិរឿងយើង គេមិនយល់ទេ
+    """),
+    _fam("g_km_contest_scout", "grooming", "km", """
+        ប្អូនត្រូវបានជ្រើសរើសក្នុងកម្មវិធីប្រកួតតារាវ័យក្មេង អាយុ{age}ឆ្នាំត្រូវល្មម
+        ផ្ញើរូបថតពេលស្លៀកឯកសណ្ឋានសាលាមក ២-៣ សន្លឹក ដើម្បីដាក់ឈ្មោះ
+        មកសម្ភាសម្នាក់ឯង កុំនាំឪពុកម្តាយមក ក្មេងៗនឹងភ័យ
+        បងផ្ញើ{gift_km}ជាថ្លៃធ្វើដំណើរឱ្យមុន
+        រឿងនេះទុកតែពីរនាក់សិន ចាំជាប់ហើយចាំប្រាប់គ្រួសារ
+    """),
+    _fam("g_en_coach_dm", "grooming", "en", """
+        you played great today, best on the U{age} team, I can get you a scholarship
+        extra training at my place on Sunday, just you, the others aren't ready
+        don't mention it to the other parents, they'll be jealous
+        I'll get you {gift}, let's keep in touch on {app}, it's easier
+    """),
+    _fam("g_en_server_admin", "grooming", "en", """
+        i'm admin in this server, i can give you {gift} free if you stay loyal
+        how old are you, what school? you play better than the adults here
+        add me on {app}, we can voice chat without the others
+        don't tell your parents about the gift or they'll take your phone
+        send a selfie so I know you're real, then I send it
+    """),
+    _fam("g_mx_online_peer_older", "grooming", "mixed", """
+        oun rien thnak ti {grade} men? bong kor teup rien chob der, ayu prohel knea
+        oun saat jeang srey srey knong thnak oun teat
+        doh mok chat {app} vinh, FB mak oun merl kernh
+        thngai sao jub knea nov psar ban te? bong tinh {gift_rom} oy
+        kom prab mit pheak reoung yerng, ke ot yul te
+    """),
+    _fam("g_mx_server_admin", "grooming", "mixed", """
+        bong jea admin group game, oy {gift_rom} free ber oun smos trong
+        oun ayu pon man, rien sala na? oun leng pouke jeang mnus thom
+        add bong tam {app}, niyeay voice pi nak te
+        kom prab pa mak pi gift na, ke dok phone oun
+        send selfie mok sin, bong deng tha oun pit, hz bong phnher oy
+    """),
+    # ------------------------------------------------------------ legitimate local jobs
+    _fam("n_job_km_call_centre", "legit_job", "km", """
+        ក្រុមហ៊ុនទូរគមនាគមន៍{company} ត្រូវការបុគ្គលិកសេវាអតិថិជនតាមទូរស័ព្ទ នៅការិយាល័យភ្នំពេញ
+        ប្រាក់ខែ {low_money} បូកប្រាក់ម៉ោងបន្ថែម មានបសស និងធានារ៉ាប់រងសុខភាព
+        ត្រូវចេះភាសាអង់គ្លេសមូលដ្ឋាន និងប្រើកុំព្យូទ័របាន
+        ដាក់ពាក្យនៅការិយាល័យ អគារលេខ ១២ ផ្លូវ ២៧១ ឬតាមអ៊ីមែលផ្នែកធនធានមនុស្ស
+        មិនគិតថ្លៃដាក់ពាក្យ មានកិច្ចសន្យាការងារត្រឹមត្រូវ
+    """),
+    _fam("n_job_km_teacher", "legit_job", "km", """
+        សាលាឯកជន{company} នៅ{city_km} ត្រូវការគ្រូបង្រៀនភាសាអង់គ្លេស ២ នាក់ ប្រាក់ខែ {low_money}
+        បង្រៀនវេនព្រឹក ឬវេនរសៀល ឈប់សម្រាកតាមប្រតិទិនសាលា
+        សូមយកប្រវត្តិរូបសង្ខេប និងសញ្ញាបត្រមកការិយាល័យសាលា
+        ទូរស័ព្ទសួរព័ត៌មាន {phone} ក្នុងម៉ោងធ្វើការ
+    """),
+    _fam("n_job_km_security_driver", "legit_job", "km", """
+        ក្រុមហ៊ុនសន្តិសុខ ត្រូវការសន្តិសុខ {n} នាក់ អាយុ ២០-៤៥ ប្រាក់ខែ {low_money} មានឯកសណ្ឋាន
+        ត្រូវការអ្នកបើកបរ មានប័ណ្ណបើកបរប្រភេទ B បើកឡានដឹកទំនិញក្នុងភ្នំពេញ
+        ធ្វើការ ៨ ម៉ោង ថ្ងៃអាទិត្យឈប់ ប្រាក់ម៉ោងបន្ថែមគិតតាមច្បាប់ការងារ
+        មកដាក់ពាក្យផ្ទាល់នៅការិយាល័យក្រុមហ៊ុននៅ{city_km}
+    """),
+    _fam("n_job_en_call_centre", "legit_job", "en", """
+        Call centre in Phnom Penh hiring customer support agents, {low_money} plus night-shift allowance
+        Office on Street 271; walk-in interviews Monday to Friday 9-11am, bring your CV and ID
+        Paid training, labour contract and NSSF from the first day
+        We never ask for fees or for your passport
+    """),
+    _fam("n_job_mx_delivery", "legit_job", "mixed", """
+        rok neak deliver mhob nov {city}, mean moto ning smartphone, chamnol 10-15$ mouy thngai
+        chuh chhmous tam app, training 1 thngai nov office
+        yok ID card ning permis bor bor mok
+        ot yok luy chuh chhmous te, ber sour tel {phone}
+    """),
+    # ------------------------------------------------------------ legal migration
+    _fam("n_mig_km_mou_thailand", "legal_migration", "km", """
+        ភ្នាក់ងារជ្រើសរើសមានអាជ្ញាប័ណ្ណពីក្រសួងការងារ ជ្រើសរើសកម្មករទៅធ្វើការរោងចក្រនៅថៃ តាម MOU
+        ប្រាក់ឈ្នួលតាមច្បាប់ថៃ ៣៥០ បាតក្នុងមួយថ្ងៃ មានលិខិតអនុញ្ញាតការងារ និងកិច្ចសន្យា
+        ត្រូវចូលរៀនវគ្គបណ្តុះបណ្តាលមុនចេញដំណើរ ៣ ថ្ងៃ
+        ចុះឈ្មោះផ្ទាល់នៅការិយាល័យ{city_km} មានលេខអាជ្ញាប័ណ្ណបិទនៅមុខការិយាល័យ
+    """),
+    _fam("n_mig_mx_mou_thailand", "legal_migration", "mixed", """
+        agency mean ajnhapan pi krosuong ka ngea, rok kamakor tov tver ka rong jakr nov Thai tam MOU
+        luy knhoul tam chbab Thai 350 baht mouy thngai, mean work permit ning contract
+        trov rien training 3 thngai mun jenh dom neur
+        chuh chhmous pteal nov office {city}, lek ajnhapan bet nov mun office
+    """),
+    _fam("n_mig_en_japan_ssw", "legal_migration", "en", """
+        Japan Specified Skilled Worker programme: caregivers and food-factory workers, salary about {money}
+        Japanese level N4 and a skills test are required; classes in {city} for 6 months
+        Licensed sending agency, contract checked by the Ministry of Labour, no cash to brokers
+        Information session at our office every Saturday morning
+    """),
+    # ------------------------------------------------------------ news and NGO warnings
+    _fam("n_news_km_scam_return", "news", "km", """
+        ពលករខ្មែរ {n} នាក់ ត្រូវបានបញ្ជូនមកវិញតាមច្រក{place_km} ក្រោយរត់គេចពីក្រុមហ៊ុនបោកប្រាស់អនឡាញ
+        ពួកគេប្រាប់ថា មេខ្យល់តាម {app} បានសន្យាប្រាក់ខែ {money} និងទិដ្ឋាការឥតគិតថ្លៃ
+        លិខិតឆ្លងដែនរបស់ពួកគេត្រូវបានរឹបអូស ហើយត្រូវបង្ខំឱ្យធ្វើការ ១៤ ម៉ោងក្នុងមួយថ្ងៃ
+        ប៉ូលិសកំពុងស៊ើបអង្កេតលើមេខ្យល់ដែលប្រើលេខ {phone}
+    """),
+    _fam("n_news_mx_scam_return", "news", "mixed", """
+        polakor khmer {n} nak trov ban bonhchoun mok vinh tam chrok {place_rom} kroy rot ches pi company bok pras online
+        puok ke prab tha mekhyol tam {app} sonya luy khe {money} ning visa free
+        passport puok ke trov ke rib os, hz trov bongkhom tver ka 14 mong mouy thngai
+        police kompong sherb ongket mekhyol del bro lek {phone}
+    """),
+    _fam("n_news_en_ministry_figures", "news", "en", """
+        The Ministry of Interior said {n} recruitment pages offering {money} jobs in {place} were reported this month.
+        Officials urged job seekers to check that an agency is licensed before handing over a passport.
+        Most of those deceived were aged 18 to 30 and were first contacted through {app}.
+        A hotline, 1288, takes reports from families of workers who cannot come home.
+    """),
+    _fam("n_ngo_km_fake_job_signs", "ngo_warning", "km", """
+        សញ្ញាការងារក្លែងក្លាយ៖ ប្រាក់ខែខ្ពស់ពេក មិនត្រូវការបទពិសោធន៍ ទាក់ទងតែតាម {app}
+        កុំប្រគល់លិខិតឆ្លងដែនឱ្យនរណាម្នាក់ កុំឆ្លងព្រំដែនដោយខុសច្បាប់
+        បើមេខ្យល់មិនប្រាប់ឈ្មោះក្រុមហ៊ុន ឬទីតាំងការងារ សូមប្រយ័ត្ន
+        ហៅលេខ ១២៨៨ ឬមកការិយាល័យយើងនៅ{city_km} ដើម្បីពិនិត្យការងារមុនចេញដំណើរ
+    """),
+    _fam("n_ngo_en_fake_job_signs", "ngo_warning", "en", """
+        Signs of a fake job: pay far above normal, no experience needed, contact only by {app}, travel paid
+        Never give your passport to a recruiter; legal employers do not keep your documents
+        Check the agency's licence with the Ministry of Labour before you go
+        If a friend abroad asks you to come quickly and not tell your family, talk to us first: hotline 1288
+    """),
+)
+
+QUIET_VOICES: tuple[Family, ...] = (
+    # A second round in the same spirit, for grooming and the negatives that share its words: a
+    # "sponsor" paying school fees, late-night chat that cuts a child off from parents, an adult
+    # posing as a girl of the same age; and adults' long-distance love, older siblings, school clubs,
+    # pupils' and workers' chat, phone and diamond shops.
+    # ------------------------------------------------------------ grooming, Khmer
+    _fam("g_km_fee_sponsor", "grooming", "km", """
+        ឃើញប្អូនប្រកាសថាចង់បានអាហារូបករណ៍ បងអាចជួយបង់ថ្លៃរៀនឱ្យ
+        ប្អូនអាយុប៉ុន្មាន រៀនសាលាណា? ផ្ញើរូបថតប្អូនមកបងមើលបន្តិច
+        រឿងលុយនេះកុំប្រាប់គ្រូឬម៉ាក់ គេនឹងគិតខុស
+        ចុងសប្តាហ៍នេះមកជួបបងនៅហាងកាហ្វេ{city_km} មកម្នាក់ឯងណា
+        បងផ្ញើ{gift_km}ឱ្យមុនសិន ទុកចាយ
+    """),
+    _fam("g_km_night_chat", "grooming", "km", """
+        យប់ហើយ ម៉ាក់ឯងដេកហើយឬនៅ? ឆាតជាមួយបងបន្តិចទៀត
+        មានតែបងទេដែលយល់ពីឯង ឪពុកម្តាយឯងតឹងរឹងពេក
+        លុបសារយើងមុនដេក កុំឱ្យម៉ាក់ឃើញ
+        ឯងអាយុ{age}ហើយ ធំហើយ អាចសម្រេចចិត្តខ្លួនឯងបាន
+        ថ្ងៃស្អែកចេញពីថ្នាក់មួយម៉ោង មកជួបបងនៅខាងក្រោយសាលា
+    """),
+    _fam("g_km_posing_peer", "grooming", "km", """
+        ខ្ញុំក៏រៀនថ្នាក់ទី{grade}ដែរ តែនៅសាលាផ្សេង យើងធ្វើជាមិត្តគ្នាបានទេ?
+        ឯងមានរូបថតពេលនៅផ្ទះទេ? ផ្ញើមកមើល ខ្ញុំក៏ផ្ញើទៅវិញដែរ
+        បងប្រុសខ្ញុំចង់ស្គាល់ឯង គាត់ចិត្តល្អណាស់ អាចទិញ{gift_km}ឱ្យ
+        ទៅឆាតក្នុង {app} វិញ កុំឱ្យអ្នកណាអាន
+        កុំប្រាប់ម៉ាក់ឯងថាស្គាល់ខ្ញុំតាមអនឡាញណា
+    """),
+    # ------------------------------------------------------------ grooming, English
+    _fam("g_en_fee_sponsor", "grooming", "en", """
+        saw your post about needing school fees, I can help pay them
+        how old are you, which school? send me a recent photo so I know who I'm helping
+        keep the money between us, your teacher might not understand
+        meet me alone at the cafe in {city} this weekend, I'll bring the fees
+        I'll send {gift} first so you know I'm serious
+    """),
+    _fam("g_en_night_chat", "grooming", "en", """
+        is your mom asleep yet? stay up and talk to me a bit longer
+        I'm the only one who really gets you, your parents are way too strict
+        delete our messages before bed ok
+        you're {age}, old enough to decide for yourself
+        skip last period tomorrow and meet me behind the school
+    """),
+    # ------------------------------------------------------------ grooming, romanised / mixed
+    _fam("g_mx_night_chat", "grooming", "mixed", """
+        yub hz, mak oun deik hz ru nov? chat jea bong bontech teat
+        mean te bong del yul pi oun, pa mak oun tung rung pek
+        lub sar yerng mun deik, kom oy mak kernh
+        oun ayu {age} hz, thom hz, somrach chet kluon eng ban
+        sa ek chenh pi thnak mouy mong, mok jub bong nov kroy sala
+    """),
+    _fam("g_mx_posing_peer", "grooming", "mixed", """
+        knhom kor rien thnak ti {grade} der tae nov sala pseng, yerng jea mit knea ban te?
+        oun mean rup pel nov phteah te? phnher mok merl, knhom phnher tov vinh der
+        bong pros knhom chong skoal oun, kat chet lar nas, tinh {gift_rom} oy ban
+        tov chat knong {app} vinh, kom oy neak na an
+        kom prab mak tha skoal knhom tam online na
+    """),
+    # ------------------------------------------------------------ adults dating
+    _fam("n_date_km_marriage_ad", "adult_dating", "km", """
+        ខ្ញុំអាយុ ២៨ ធ្វើការនៅធនាគារ ចង់ស្គាល់មិត្តស្រីដែលមានការងារធ្វើ សម្រាប់រៀបការ
+        យើងទាំងពីរពេញវ័យហើយ ជួបគ្នាញ៉ាំកាហ្វេនៅ{city_km}សិនទៅ
+        ប្តូរមកឆាត {app} វិញ ស្រួលផ្ញើសំឡេង
+        ខានជួបប្រពន្ធមួយសប្តាហ៍ហើយ នឹកណាស់ ថ្ងៃស្អែកខ្ញុំទៅដល់ផ្ទះហើយ
+    """),
+    _fam("n_date_en_long_distance", "adult_dating", "en", """
+        my girlfriend works in {place} and I'm in {city}, we video call every night on {app}
+        2 years together, saving money for our wedding next year
+        can't wait to see you at the airport on {date}, miss you so much
+        we're both 26, our parents met last month and they agree
+    """),
+    _fam("n_date_mx_long_distance", "adult_dating", "mixed", """
+        sangsar knhom tver ka nov {place_rom}, yerng video call ral yub tam {app}
+        nov jea mouy knea 2 chnam hz, sonsam luy rieb ka chnam kroy
+        nirk bong nas, cham jub bong nov airport thngai {date}
+        yerng ayu 26 dauch knea, pa mak pi khang yul prom hz
+    """),
+    # ------------------------------------------------------------ shops
+    _fam("n_shop_en_phone_repair", "top_up_shop", "en", """
+        Phone repair and SIM shop near {city} market: screens fixed the same day
+        top up any network, $1 to $50, ML and Free Fire diamonds too
+        a new SIM needs your ID card, that's the law
+        message our page or {app}, open 7am-9pm
+    """),
+    _fam("n_shop_mx_diamond", "top_up_shop", "mixed", """
+        luk diamond ML ning FF, 86 diamond 1.5$, bong luy tam ABA
+        phnher ID game mok {app}, bonhchol knong 5 neati
+        dak luy phone kroup bontanh, 1$ dol 20$
+        hang nov ke psar {city}, bek 7am-9pm
+    """),
+    # ------------------------------------------------------------ families and schools
+    _fam("n_pt_km_older_sibling", "parent_teacher", "km", """
+        អូនរៀនថ្នាក់ទី{grade}ហើយ ខំរៀនណា បងផ្ញើលុយ ៥ ដុល្លារឱ្យទិញសៀវភៅ
+        ល្ងាចនេះបងទៅទទួលអូនពីសាលា ចាំនៅមុខទ្វារ
+        ផ្ញើរូបអូនពេលទទួលសញ្ញាបត្រមក បងនិងម៉ាក់ចង់មើល
+        កុំលេងហ្គេមយូរពេក ម៉ាក់ប្រាប់បងថាអូនគេងយប់
+    """),
+    _fam("n_pt_km_school_club", "parent_teacher", "km", """
+        ក្លឹបអានសៀវភៅរបស់សាលាជួបគ្នារៀងរាល់ថ្ងៃព្រហស្បតិ៍ សិស្សថ្នាក់ទី{grade}អាចចូលរួមបាន
+        សូមមាតាបិតាចុះហត្ថលេខាលើលិខិតអនុញ្ញាត មុនដំណើរទស្សនកិច្ចទៅ{city_km}
+        អ្នកគ្រូនឹងថតរូបសកម្មភាព ហើយបង្ហោះនៅលើទំព័រសាលា
+        សិស្សអាយុ{age}ឆ្នាំ អាចចុះឈ្មោះប្រកួតកីឡាបាន
+    """),
+    # ------------------------------------------------------------ everyday chat
+    _fam("n_day_km_school_peers", "everyday", "km", """
+        ស្អែកមានប្រឡងគណិត ឯងរៀនបានទេ?
+        គ្រូឱ្យកិច្ចការផ្ទះច្រើនណាស់ ជួយខ្ញុំផង
+        ល្ងាចនេះរៀនគួរម៉ោង ៦ ចាំគ្នានៅមុខសាលា
+        គេដាក់ពិន្ទុហើយ ខ្ញុំបាន A ពីរ
+    """),
+    _fam("n_day_km_work_chat", "everyday", "km", """
+        ថ្ងៃនេះថៅកែហៅប្រជុំម៉ោង ២ កុំភ្លេច
+        ខ្ញុំសុំច្បាប់ឈប់ថ្ងៃស្អែក ផ្តាសាយ
+        ប្រាក់ខែចេញហើយឬនៅ? ខ្ញុំមិនទាន់ទទួលទេ
+        ការិយាល័យយើងរកអ្នកហាត់ការ ១ នាក់ បើស្គាល់អ្នកណាប្រាប់ខ្ញុំ
+    """),
+    _fam("n_day_en_school_peers", "everyday", "en", """
+        math exam tomorrow, did you study?
+        the teacher gave us so much homework, help me pls
+        tutoring at 6 tonight, wait for me at the school gate
+        results are out, I got two As
+    """),
+)
+
 FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
-                                 + MORE_FAMILIES + HARD_NEGATIVES_2 + SHORT_TEXTING)
+                                 + MORE_FAMILIES + HARD_NEGATIVES_2 + SHORT_TEXTING
+                                 + INDEPENDENT_VOICES + QUIET_VOICES)
