@@ -222,7 +222,7 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "- Families, not posts, are split: every test figure above is on phrasing families never trained on.",
         "- Many independent voices per label and language; hard negatives reuse the positives' vocabulary.",
         "  New voices helped where more posts did not: 2.2x more posts per family left the probe set where",
-        "  it was, while 49 more families (211 in all) raised probe trafficking_ad PR-AUC for every model.",
+        "  it was, while 64 more families (226 in all) raised probe trafficking_ad PR-AUC for every model.",
         "- Obfuscation, code-switching and neutral openers/closers are applied to negatives as often as to",
         "  positives, so none of them is a cue.",
         "- Baseline: regularisation chosen by family-grouped cross-validation; each (language, class) cell",

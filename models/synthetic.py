@@ -1712,6 +1712,114 @@ QUIET_VOICES: tuple[Family, ...] = (
     """),
 )
 
+PRESSURE_VOICES: tuple[Family, ...] = (
+    # A third round for the codebook's least covered indicators: compliance testing (G-COMPLY,
+    # "answer in 5 minutes", "you owe me"), a place to run to (G-ISOL), work on a tourist visa
+    # (T-DOCS, T-DEBT); and what must stay negative beside them: children talking to children about
+    # games, an older sibling's credit and pick-up, a parents' checklist of grooming signs.
+    # ------------------------------------------------------------ grooming: compliance testing
+    _fam("g_km_compliance", "grooming", "km", """
+        ឆ្លើយសារបងក្នុង ៥ នាទី បើមិនឆ្លើយ បងនឹងខឹង
+        បើកកាមេរ៉ាបន្តិចមក បងចង់ឃើញថាឯងនៅម្នាក់ឯងមែន
+        បងទិញ{gift_km}ឱ្យហើយ ឯងជំពាក់បងហើយណា
+        បើទុកចិត្តបងមែន ផ្ញើរូបសែលហ្វីមកឥឡូវនេះ
+        ប្តូរឈ្មោះបងក្នុងទូរស័ព្ទជាឈ្មោះមិត្តស្រីឯង ម៉ាក់មិនសង្ស័យ
+    """),
+    _fam("g_en_compliance", "grooming", "en", """
+        answer within 5 minutes or I'll think you don't care
+        turn your camera on for a sec, I want to see you're alone
+        I bought you {gift}, so you owe me now
+        if you trust me, send a selfie right now
+        save my number under your friend's name so your mom doesn't ask
+    """),
+    _fam("g_mx_compliance", "grooming", "mixed", """
+        chlery sar bong knong 5 neati, ot chlery bong khoeng na
+        bek camera bontech, bong chong kernh tha oun nov mneak eng men
+        bong tinh {gift_rom} oy hz, oun jompeak bong hz na
+        ber oun tuk chet bong, send selfie mok eilov
+        dak chhmous bong knong phone jea chhmous mit srey oun, mak min song say
+    """),
+    # ------------------------------------------------------------ grooming: a place to run to
+    _fam("g_km_runaway_offer", "grooming", "km", """
+        ប៉ាម៉ាក់ស្តីឱ្យឯងទៀតហើយមែន? មកនៅជាមួយបងក៏បាន បងមានបន្ទប់ទំនេរ
+        បងនឹងមើលថែឯងល្អជាងគ្រួសារឯងទៀត
+        យប់នេះចាំបងនៅចំណតឡានក្រុង បងមកយក កុំយកទូរស័ព្ទមក
+        ឯងអាយុ{age}ហើយ មិនបាច់រស់ក្រោមការបញ្ជារបស់គេទៀតទេ
+        កុំប្រាប់មិត្តណាម្នាក់ថាឯងទៅណា
+    """),
+    _fam("g_en_runaway_offer", "grooming", "en", """
+        did your parents yell at you again? you can stay at my place, I have a spare room
+        I'd take better care of you than they do
+        wait for me at the bus station tonight, I'll pick you up, leave your phone at home
+        you're {age}, you don't have to live under their rules
+        don't tell any of your friends where you're going
+    """),
+    _fam("g_mx_runaway_offer", "grooming", "mixed", """
+        pa mak sdey oy oun teat hz men? mok nov jea mouy bong kor ban, bong mean bontob tomner
+        bong nung merl tae oun lar jeang krousar oun teat
+        yub nis cham bong nov jamnot lan krong, bong mok yok, kom yok phone mok
+        oun ayu {age} hz, ot bach rous krom kar banhja ke teat te
+        kom prab mit na mneak tha oun tov na
+    """),
+    # ------------------------------------------------------------ trafficking: work on a tourist visa
+    _fam("t_km_tourist_visa", "trafficking_ad", "km", """
+        ទៅតាមទិដ្ឋាការទេសចរណ៍សិន ដល់{place_km}ហើយចាំធ្វើការ ប្រាក់ខែ {money}
+        បើមន្ត្រីអន្តោប្រវេសន៍សួរ ប្រាប់ថាទៅលេងសាច់ញាតិ
+        ថ្លៃធ្វើដំណើរ ក្រុមហ៊ុនខ្ចីឱ្យសិន កាត់ពីប្រាក់ខែរៀងរាល់ខែ
+        ដល់ព្រលានយន្តហោះ មានគេកាន់ផ្លាកឈ្មោះមកចាំ ប្រគល់លិខិតឆ្លងដែនឱ្យគាត់
+    """),
+    _fam("t_en_tourist_visa", "trafficking_ad", "en", """
+        go on a tourist visa first, you start work when you reach {place}, {money} a month
+        if immigration asks, say you're visiting relatives
+        the company lends you the fare, we deduct it from your salary every month
+        someone with your name on a sign meets you at the airport, give him your passport
+    """),
+    _fam("t_mx_tourist_visa", "trafficking_ad", "mixed", """
+        tov tam visa tesjor sin, dol {place_rom} hz cham tver ka, luy khe {money}
+        ber neak immigration sour, prab tha tov leng sach nhat
+        luy dom neur company kchey oy sin, kat pi luy khe ral khe
+        dol airport mean ke kan chhmous mok cham, prokol passport oy kat
+    """),
+    # ------------------------------------------------------------ children talking about games
+    _fam("n_day_en_kids_gaming", "everyday", "en", """
+        bro join my squad tonight, I finally got 200 diamonds
+        what rank are you? I'm stuck in Epic, help me push
+        add me on {app}, our class group is there
+        my mom said only one hour of games on school days lol
+    """),
+    _fam("n_day_km_kids_gaming", "everyday", "km", """
+        យប់នេះចូលក្រុមលេងជាមួយគ្នាទេ? ខ្ញុំទើបបានពេជ្រ ២០០
+        ឯងឡើងដល់ rank អីហើយ? ខ្ញុំជាប់នៅ Epic ជួយផង
+        ចូល group ថ្នាក់យើងក្នុង {app} មក គ្រប់គ្នានៅទីនោះ
+        ម៉ាក់ខ្ញុំឱ្យលេងហ្គេមតែមួយម៉ោងទេថ្ងៃរៀន
+    """),
+    _fam("n_day_mx_kids_gaming", "everyday", "mixed", """
+        yub nis join squad jea mouy knea te? knhom teup ban diamond 200
+        oun dol rank ey hz? knhom jab nov Epic, juoy phong
+        chol group thnak yerng knong {app} mok, knea teang os nov nus
+        mak knhom oy leng game te mouy mong thngai rien
+    """),
+    # ------------------------------------------------------------ families and warnings
+    _fam("n_pt_en_older_sibling", "parent_teacher", "en", """
+        sent you $5 for books, study hard for your grade {grade} exams ok
+        I'll pick you up from school tonight, wait at the front gate
+        send me a photo when you get your certificate, mom and I want to see
+        don't play games too late, mom says you're sleeping at midnight
+    """),
+    _fam("n_pt_mx_older_sibling", "parent_teacher", "mixed", """
+        oun rien thnak ti {grade} hz, kom rien na, bong phnher luy 5$ oy tinh sievphov
+        lngeach nis bong tov tot oun pi sala, cham nov mun tvea
+        phnher rup oun pel tetuol sanhabat mok, bong ning mak chong merl
+        kom leng game yub pek, mak prab bong tha oun deik yub
+    """),
+    _fam("n_ngo_en_parent_checklist", "ngo_warning", "en", """
+        Parents' checklist: does someone online ask your child's age, school and when you are home?
+        Groomers send phone credit or game diamonds, then say "you owe me" and ask for secrecy.
+        Watch for a new contact saved under a friend's name, or requests to move to {app}.
+        Talk calmly with your child; report to the police hotline or to {app} support.
+    """),
+)
+
 FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
                                  + MORE_FAMILIES + HARD_NEGATIVES_2 + SHORT_TEXTING
-                                 + INDEPENDENT_VOICES + QUIET_VOICES)
+                                 + INDEPENDENT_VOICES + QUIET_VOICES + PRESSURE_VOICES)
