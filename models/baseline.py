@@ -35,6 +35,7 @@ from models.params import PROJECT_ROOT, load_params
 DATA = PROJECT_ROOT / "data" / "generated"
 OUT = PROJECT_ROOT / "artifacts" / "baseline"
 VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (for the cascade)
+TRAIN_OOF = "train_oof_probs.npy"  # the same for the training rows (the transformer's soft targets)
 WORD_TOKENS = r"(?u)\b\w+\b"  # one-letter words too: "u", "r", Khmer runs
 
 
@@ -149,7 +150,7 @@ def out_of_fold_scores(x: csr_matrix, y: NDArray[np.int_], groups: list[str], we
     return oof
 
 
-def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
+def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[np.float64] | None]:
     """Choose ``C`` per label by family-grouped CV, fit, calibrate, and pick thresholds.
 
     ``fit_on: train`` fits on the training split and calibrates on the validation split.
@@ -157,7 +158,8 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
     generalisation to unseen phrasings needs most), and calibrates on *out-of-fold* scores: each
     row scored by a model fitted without its family, which is what a held-out split gives, without
     holding the families out of the final fit. The test split is never used. Also returns the
-    validation rows' held-out calibrated scores (out-of-fold, or the calibrated val scores).
+    validation rows' held-out calibrated scores (out-of-fold, or the calibrated val scores) and the
+    training rows' out-of-fold ones (None with ``fit_on: train``, which computes none).
     """
     labels = params["labels"]
     bp = params["baseline"]
@@ -178,6 +180,7 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
         c_values[lb], cv[lb] = choose_c(features, y_train[:, j], groups, grid, folds, weights[:, j])
     model = BaselineModel(labels, bp, c_values).fit(x_train, y_train, weights)
     val_probs: NDArray[np.float64]
+    train_probs: NDArray[np.float64] | None = None
     if fit_on == "train+val":
         y_cal, cal_probs = y_train, np.zeros(y_train.shape, dtype=np.float64)
         for j, lb in enumerate(labels):
@@ -185,6 +188,7 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
             model.calibrators[lb].fit(oof, y_train[:, j])
             cal_probs[:, j] = model.calibrators[lb].transform(oof)
         val_probs = cal_probs[len(y_train) - len(y_val):]
+        train_probs = cal_probs[:len(y_train) - len(y_val)]
     else:
         model.calibrate(x_val, y_val)
         y_cal, cal_probs = y_val, model.predict_proba(x_val)
@@ -192,17 +196,19 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64]]:
     thresholds = {lb: threshold_for_precision(cal_probs[:, j], y_cal[:, j], target) for j, lb in enumerate(labels)}
     extra = {"C": c_values, "cv_pr_auc": cv, "calibration": bp["calibration"], "target_precision": target,
              "fit_on": fit_on, "fit_rows": len(x_train), "calibration_rows": len(y_cal)}
-    return Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra), val_probs
+    bundle = Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra)
+    return bundle, val_probs, train_probs
 
 
-def held_out_val_probs(model_dir: Path, n_rows: int) -> NDArray[np.float64] | None:
-    """The baseline's calibrated validation scores from models that never saw those rows' families.
+def held_out_val_probs(model_dir: Path, n_rows: int, file: str = VAL_OOF) -> NDArray[np.float64] | None:
+    """The baseline's calibrated scores of a split's rows from models that never saw those rows' families.
 
     Why: with ``fit_on: train+val`` the served baseline has seen the validation split, so its own
     scores there are optimistic; the cascade chooses its routing thresholds and its blend on these
-    out-of-fold scores instead. None when the file is missing or was made for another split.
+    out-of-fold scores instead, and the transformer may learn from the training rows' ones
+    (``file=TRAIN_OOF``). None when the file is missing or was made for another split.
     """
-    path = model_dir / VAL_OOF
+    path = model_dir / file
     if not path.exists():
         return None
     probs = np.asarray(np.load(path), dtype=np.float64)
@@ -210,9 +216,11 @@ def held_out_val_probs(model_dir: Path, n_rows: int) -> NDArray[np.float64] | No
 
 
 def main(out: Path = OUT) -> None:
-    """Train and save the baseline bundle, with its held-out validation scores beside it."""
-    bundle, val_probs = train(load_params())
+    """Train and save the baseline bundle, with its held-out validation (and training) scores beside it."""
+    bundle, val_probs, train_probs = train(load_params())
     version = save_bundle(bundle, out)
     np.save(out / VAL_OOF, val_probs)
+    if train_probs is not None:
+        np.save(out / TRAIN_OOF, train_probs)
     print(f"baseline {version} thresholds={bundle.thresholds} extra={bundle.extra}")
 

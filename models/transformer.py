@@ -37,6 +37,7 @@ from tokenizers import Tokenizer
 from transformers import AutoConfig, AutoModel, PreTrainedModel
 
 from features.normalise import normalise
+from models.baseline import TRAIN_OOF, held_out_val_probs
 from models.cues import model_text
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT, load_params
@@ -44,6 +45,7 @@ from models.params import PROJECT_ROOT, load_params
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
 OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
 DATA = PROJECT_ROOT / "data" / "generated"
+TEACHER = PROJECT_ROOT / "artifacts" / "baseline"
 ENCODER_DIR = "encoder"
 HEAD_FILE = "head.pt"
 META_FILE = "meta.json"
@@ -162,6 +164,23 @@ def load_split(name: str, labels: Sequence[str], data: Path = DATA) -> tuple[lis
 def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = False) -> list[list[int]]:
     """Token ids for each text (special tokens added, truncated), as ``model_text`` writes it."""
     return [e.ids for e in tok.encode_batch([model_text(t, prefix, cues) for t in texts])]
+
+
+def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float) -> NDArray[np.float32]:
+    """Labels mixed with the baseline's held-out scores: ``(1 - weight) * y + weight * p_baseline``.
+
+    Why: the n-gram baseline's out-of-fold scores say how a row's phrasing looks to a model that never
+    saw its family: near 0.5 for positives written unlike the others, higher for negatives that share
+    the positives' words. Learning from them as well as from the labels (distillation) passes on what
+    the n-grams generalise well (numbers, app names, spellings) without copying the baseline's mistakes
+    outright, since the labels keep most of the weight.
+    """
+    if weight <= 0:
+        return y
+    probs = held_out_val_probs(teacher, len(y), TRAIN_OOF)
+    if probs is None:
+        raise FileNotFoundError(f"transformer.distill needs {teacher / TRAIN_OOF} made for this training split")
+    return ((1.0 - weight) * y + weight * probs).astype(np.float32)
 
 
 def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed: int
@@ -308,7 +327,8 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA) -> dict[str, Any]:
+def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA,
+          teacher: Path = TEACHER) -> dict[str, Any]:
     """Fine-tune on the train split, save the fp32 classifier; returns training facts."""
     cfg = params["transformer"]
     labels = list(params["labels"])
@@ -321,7 +341,10 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     freeze(model, bool(cfg.get("freeze_embeddings", True)), int(cfg.get("freeze_layers", 0)))
     pad_id = pad_id_of(model.encoder.config, tok)
     texts, y = load_split("train", labels, data)
-    texts, y = subsample(texts, y, cfg.get("max_train_examples"), seed)
+    distill = float(cfg.get("distill") or 0.0)
+    targets = np.concatenate([y, soft_targets(y, teacher, distill)], axis=1)
+    texts, targets = subsample(texts, targets, cfg.get("max_train_examples"), seed)
+    y, soft = targets[:, :len(labels)], targets[:, len(labels):]
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
@@ -329,14 +352,14 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
         linear_probe(model, seqs, y, pad_id, float(cfg["linear_probe_c"]))
         print(f"linear probe fitted {time.perf_counter() - t0:.0f}s", flush=True)
     losses: list[float] = []
-    for step, loss in _iterate(model, seqs, y, cfg, pad_id, rng):
+    for step, loss in _iterate(model, seqs, soft, cfg, pad_id, rng):
         losses.append(loss)
         if step % 20 == 0:
             print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
-             "linear_probe_c": cfg.get("linear_probe_c"),
+             "linear_probe_c": cfg.get("linear_probe_c"), "distill": distill,
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,

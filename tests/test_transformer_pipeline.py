@@ -20,6 +20,7 @@ from transformers import BertConfig, BertModel
 
 from features.featurise import featurise
 from models import backbone, cascade, onnx_export, transformer
+from models.baseline import TRAIN_OOF
 from models.bundle import load_bundle
 from models.inference import ScoringEngine
 from models.jsonl import write_jsonl
@@ -216,3 +217,18 @@ def test_cascade_bundle_scores_through_engine(tiny: dict[str, Any]) -> None:
     facts = tiny["cascade_facts"]
     assert 0.0 <= facts["test"]["skipped_fraction"] <= 1.0
     assert all(facts["val"][lb]["recall_drop"] <= facts["max_recall_drop"] + 1e-9 for lb in LABELS)
+
+
+def test_soft_targets_mix_labels_with_the_baselines_held_out_scores(tmp_path: Path) -> None:
+    """Distillation targets: (1 - w) * label + w * the baseline's out-of-fold score, row by row."""
+    y = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    assert transformer.soft_targets(y, tmp_path / "none", 0.0) is y  # off: labels only, no file needed
+    with pytest.raises(FileNotFoundError):
+        transformer.soft_targets(y, tmp_path, 0.5)
+    np.save(tmp_path / TRAIN_OOF, np.array([[0.2, 0.1], [0.6, 0.0], [0.5, 0.9]]))
+    soft = transformer.soft_targets(y, tmp_path, 0.5)
+    assert soft.dtype == np.float32
+    assert np.allclose(soft, [[0.6, 0.05], [0.3, 0.0], [0.25, 0.95]])
+    np.save(tmp_path / TRAIN_OOF, np.zeros((4, 2)))  # made for another training split
+    with pytest.raises(FileNotFoundError):
+        transformer.soft_targets(y, tmp_path, 0.5)
