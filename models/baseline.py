@@ -200,7 +200,7 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
     return bundle, val_probs, train_probs
 
 
-def held_out_val_probs(model_dir: Path, n_rows: int, file: str = VAL_OOF) -> NDArray[np.float64] | None:
+def held_out_probs(model_dir: Path, n_rows: int, file: str = VAL_OOF) -> NDArray[np.float64] | None:
     """The baseline's calibrated scores of a split's rows from models that never saw those rows' families.
 
     Why: with ``fit_on: train+val`` the served baseline has seen the validation split, so its own

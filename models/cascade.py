@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
-from models.baseline import held_out_val_probs
+from models.baseline import held_out_probs
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.calibration import threshold_for_precision
 from models.params import PROJECT_ROOT, load_params
@@ -208,7 +208,7 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
           ) -> tuple[Bundle, dict[str, Any]]:
     """Fit the blend, thresholds and routing on validation, report on test, save the cascade bundle.
 
-    The baseline's validation scores are its out-of-fold ones (``held_out_val_probs``) when it was
+    The baseline's validation scores are its out-of-fold ones (``held_out_probs``) when it was
     fitted on train+val: its own scores there would make it look surer than it is on new posts, and
     the routing would then skip posts it should not.
     """
@@ -221,7 +221,7 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
         raise ValueError("baseline, transformer and params.yaml must score the same labels")
     texts_val, y_val = load_split("val", labels, data)
     yv = y_val.astype(np.int_)
-    held_out = held_out_val_probs(artifacts / "baseline", len(texts_val))
+    held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
     s_val = trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None

@@ -37,7 +37,7 @@ from tokenizers import Tokenizer
 from transformers import AutoConfig, AutoModel, PreTrainedModel
 
 from features.normalise import normalise
-from models.baseline import TRAIN_OOF, held_out_val_probs
+from models.baseline import TRAIN_OOF, held_out_probs
 from models.cues import model_text
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT, load_params
@@ -177,7 +177,7 @@ def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float) -> NDArra
     """
     if weight <= 0:
         return y
-    probs = held_out_val_probs(teacher, len(y), TRAIN_OOF)
+    probs = held_out_probs(teacher, len(y), TRAIN_OOF)
     if probs is None:
         raise FileNotFoundError(f"transformer.distill needs {teacher / TRAIN_OOF} made for this training split")
     return ((1.0 - weight) * y + weight * probs).astype(np.float32)
@@ -341,7 +341,7 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     freeze(model, bool(cfg.get("freeze_embeddings", True)), int(cfg.get("freeze_layers", 0)))
     pad_id = pad_id_of(model.encoder.config, tok)
     texts, y = load_split("train", labels, data)
-    distill = float(cfg.get("distill") or 0.0)
+    distill = float(cfg.get("distill") or 0.0)  # labels and soft targets are subsampled together
     targets = np.concatenate([y, soft_targets(y, teacher, distill)], axis=1)
     texts, targets = subsample(texts, targets, cfg.get("max_train_examples"), seed)
     y, soft = targets[:, :len(labels)], targets[:, len(labels):]

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.baseline import VAL_OOF, held_out_val_probs
+from models.baseline import VAL_OOF, held_out_probs
 from models.cascade import Blend, CascadeScorer, cascade_probs, choose_low_threshold, recall_at, report
 from models.onnx_engine import token_batches
 from models.transformer import length_batches, pad_batch
@@ -120,8 +120,8 @@ def test_cascade_scorer_blends_only_routed_posts() -> None:
                                                                       np.array([[0.9, 0.9]]))[0])
 
 
-def test_held_out_val_probs_only_for_the_same_split(tmp_path: Path) -> None:
+def test_held_out_probs_only_for_the_same_split(tmp_path: Path) -> None:
     np.save(tmp_path / VAL_OOF, np.full((3, 2), 0.25))
-    assert held_out_val_probs(tmp_path, 3) is not None
-    assert held_out_val_probs(tmp_path, 4) is None  # made for another validation split
-    assert held_out_val_probs(tmp_path / "missing", 3) is None
+    assert held_out_probs(tmp_path, 3) is not None
+    assert held_out_probs(tmp_path, 4) is None  # made for another validation split
+    assert held_out_probs(tmp_path / "missing", 3) is None
