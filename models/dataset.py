@@ -70,11 +70,10 @@ def _split_of(key: str, val_share: float, test_share: float) -> str:
 def family_splits(seed: int) -> dict[str, str]:
     """Assign whole families to splits, dealt within groups so every split sees every group.
 
-    Groups are (label, language) for the positive labels (19-21 families each) and the kind for
-    hard negatives and two-label posts (6-18 families each, across languages). Families of a group
-    are ordered by a seeded hash, then dealt test, val, train, train, train, test, train, val, ...;
-    so a group of 12 puts 2 in test and 2 in validation, and one of 19-21 puts 4 in test and 3-4 in
-    validation.
+    Groups are (label, language) for the positive labels and the kind for hard negatives and
+    two-label posts (across languages). Families of a group are ordered by a seeded hash, then dealt
+    test, val, train, train, train, test, train, val, ...: a group of 12 puts 2 in test and 2 in
+    validation, one of 20 puts 4 in each (docs/codebook.md §7 has the current group sizes).
     """
     by_kind: dict[tuple[str, str], list[str]] = {}
     for fam in FAMILIES:
