@@ -210,7 +210,8 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
 
     The baseline's validation scores are its out-of-fold ones (``held_out_probs``) when it was
     fitted on train+val: its own scores there would make it look surer than it is on new posts, and
-    the routing would then skip posts it should not.
+    the routing would then skip posts it should not. The transformer's are its held-out twin's for
+    the same reason (``transformer.fit_on``), or its own when it never saw the validation split.
     """
     cfg = params.get("cascade", {})
     labels = list(params["labels"])
@@ -223,7 +224,8 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
     yv = y_val.astype(np.int_)
     held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
-    s_val = trans.model.predict_proba(texts_val)
+    trans_held_out = held_out_probs(artifacts / "transformer", len(texts_val))
+    s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
     two_val = stage_two(blend, f_val, s_val)
     thresholds = dict(trans.thresholds) if blend is None else {
@@ -236,6 +238,7 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
              "max_low_threshold": cfg.get("max_low_threshold"),
              "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
              "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
+             "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
              "blend": blend.weights(labels) if blend is not None else None,
              "baseline_version": base.version, "transformer_version": trans.version,
              "val": report(f_val, two_val, yv, low, labels, thresholds),

@@ -3,9 +3,10 @@
 Why calibrate here and not after training: calibration and thresholds must describe the model that
 is served, and int8 quantisation moves scores a little; so the calibrators (``params.yaml``
 ``transformer.calibration``) and the per-label thresholds for the target precision are fitted on the
-validation split scored by the int8 session itself. The fp32 ONNX model is scored on the test split
-too, and the largest int8-vs-fp32 probability difference and both PR-AUCs go to
-``metrics/transformer_quant.json``.
+validation split scored by an int8 session that never saw it: the served model's own, or, with
+``transformer.fit_on: train+val``, its held-out twin's (same recipe, training split only). The fp32
+ONNX model is scored on the test split too, and the largest int8-vs-fp32 probability difference and
+both PR-AUCs go to ``metrics/transformer_quant.json``.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import torch
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score
 
+from models.baseline import VAL_OOF
 from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
 from models.onnx_engine import OnnxScorer
 from models.params import PROJECT_ROOT, load_params
-from models.transformer import DATA, MeanPoolClassifier, load_classifier, load_split
+from models.transformer import DATA, HOLDOUT_DIR, META_FILE, MeanPoolClassifier, load_classifier, load_split
 
 SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
 OUT = PROJECT_ROOT / "artifacts" / "transformer"
@@ -109,30 +111,28 @@ def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) 
     return [Calibrator(method).fit(raw[:, j].astype(np.float64), y[:, j]) for j in range(raw.shape[1])]
 
 
-def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
-          ) -> tuple[Bundle, dict[str, Any]]:
-    """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle."""
+def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str]
+                   ) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any]]:
+    """(fp32, int8) ONNX scorers of the classifier saved in ``source``, uncalibrated, and their facts."""
     cfg = params["transformer"]
     serve_cfg = params.get("serve", {})
-    labels = list(params["labels"])
     model, _tok, meta = load_classifier(source, attn_implementation="eager")
     tok_json = (source / "tokenizer.json").read_text(encoding="utf-8")
     enc_cfg = model.encoder.config
-    threads = int(serve_cfg.get("threads", 2))
-    kwargs: dict[str, Any] = {"labels": labels, "max_len": int(meta["max_len"]), "pad_id": int(meta["pad_id"]),
-              "prefix": str(meta.get("prefix", "")), "cues": bool(meta.get("cues", False)), "threads": threads,
+    kwargs: dict[str, Any] = {"labels": list(params["labels"]), "max_len": int(meta["max_len"]),
+              "pad_id": int(meta["pad_id"]), "prefix": str(meta.get("prefix", "")),
+              "cues": bool(meta.get("cues", False)), "threads": int(serve_cfg.get("threads", 2)),
               "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
               "max_batch": int(serve_cfg.get("max_batch", 128))}
     facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
-        "layers", "vocab", "trainable_params", "params", "train_rows", "steps", "train_seconds", "cues",
-        "linear_probe_c", "distill")}}
+        "layers", "vocab", "trainable_params", "params", "fit_on", "train_rows", "steps", "train_seconds",
+        "cues", "linear_probe_c", "distill")}}
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)
         base = fp32
         if cfg.get("fuse", True) and fuse(fp32, fused, int(enc_cfg.num_attention_heads), int(enc_cfg.hidden_size)):
             base = fused
-        texts_val, y_val = load_split("val", labels, data)
         budget = int(cfg.get("fp32_nodes") or 0)
         sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
         keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget) if budget else {}
@@ -141,11 +141,33 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
         facts["onnx_int8_mb"] = round(int8.stat().st_size / 2**20, 1)
         fp32_scorer = OnnxScorer(base.read_bytes(), tok_json, **kwargs)
-        int8_scorer = OnnxScorer(int8.read_bytes(), tok_json, **kwargs)
+        return fp32_scorer, OnnxScorer(int8.read_bytes(), tok_json, **kwargs), facts
 
+
+def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
+          ) -> tuple[Bundle, dict[str, Any]]:
+    """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle.
+
+    When ``source`` holds a held-out twin (``transformer.fit_on: train+val``, ``models/transformer.py``),
+    the served model has learnt the validation split, so the calibrators and thresholds are fitted on
+    the twin's int8 validation scores instead and then applied to the served model's logits. Either
+    way the calibrated held-out validation scores are saved beside the bundle (``VAL_OOF``), where
+    the cascade fits its blend and routing on them.
+    """
+    cfg = params["transformer"]
+    labels = list(params["labels"])
+    texts_val, y_val = load_split("val", labels, data)
+    fp32_scorer, int8_scorer, facts = export_scorers(source, params, texts_val)
+    held_out_scorer = int8_scorer
+    if (source / HOLDOUT_DIR).exists():
+        _, held_out_scorer, twin_facts = export_scorers(source / HOLDOUT_DIR, params, texts_val)
+        facts["calibrated_on"] = {"model": "held-out twin", "training": twin_facts["training"]}
+    else:
+        facts["calibrated_on"] = {"model": "served model"}
     yv = y_val.astype(np.int_)
-    int8_scorer.calibrators = fit_calibration(int8_scorer.logits(texts_val), yv, str(cfg.get("calibration", "sigmoid")))
-    probs_val = int8_scorer.predict_proba(texts_val)
+    calibrators = fit_calibration(held_out_scorer.logits(texts_val), yv, str(cfg.get("calibration", "sigmoid")))
+    held_out_scorer.calibrators = int8_scorer.calibrators = calibrators
+    probs_val = held_out_scorer.predict_proba(texts_val)
     target = float(params["thresholds"]["target_precision"])
     thresholds = {lb: threshold_for_precision(probs_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
 
@@ -170,9 +192,11 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
             facts[f"{lb}_pr_auc_int8"] = round(ap8, 4)
             facts[f"{lb}_pr_auc_fp32"] = round(ap32, 4)
             facts[f"{lb}_pr_auc_change"] = round(ap8 - ap32, 4)
+    meta = json.loads((source / META_FILE).read_text(encoding="utf-8"))
     extra = {"training": meta, "quantisation": facts, "calibration": str(cfg.get("calibration", "sigmoid"))}
     bundle = Bundle(kind="transformer", labels=tuple(labels), thresholds=thresholds, model=int8_scorer, extra=extra)
     save_bundle(bundle, out)
+    np.save(out / VAL_OOF, probs_val)
     return bundle, facts
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from models.baseline import held_out_probs
 from models.bundle import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,18 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
 
     for split in ("train", "val", "test"):
         assert (project / "data" / "generated" / f"{split}.jsonl").stat().st_size > 0
+
+    # fit_on train+val (params.yaml): the served transformer learnt both splits; calibration, thresholds
+    # and the cascade's blend and routing come from its twin's held-out validation scores.
+    torch_dir = project / "artifacts" / "transformer_torch"
+    assert json.loads((torch_dir / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train+val"
+    assert json.loads((torch_dir / "holdout" / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train"
+    quant = json.loads((project / "metrics" / "transformer_quant.json").read_text(encoding="utf-8"))
+    assert quant["calibrated_on"]["model"] == "held-out twin"
+    n_val = len((project / "data" / "generated" / "val.jsonl").read_text(encoding="utf-8").splitlines())
+    assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
+    routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
+    assert routing["transformer_val_scores"] == "held-out"
     bundle = load_bundle(project / "artifacts" / "baseline")
     assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
     assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}

@@ -20,7 +20,7 @@ from transformers import BertConfig, BertModel
 
 from features.featurise import featurise
 from models import backbone, cascade, onnx_export, transformer
-from models.baseline import TRAIN_OOF
+from models.baseline import TRAIN_OOF, VAL_OOF
 from models.bundle import load_bundle
 from models.inference import ScoringEngine
 from models.jsonl import write_jsonl
@@ -232,3 +232,13 @@ def test_soft_targets_mix_labels_with_the_baselines_held_out_scores(tmp_path: Pa
     np.save(tmp_path / TRAIN_OOF, np.zeros((4, 2)))  # made for another training split
     with pytest.raises(FileNotFoundError):
         transformer.soft_targets(y, tmp_path, 0.5)
+    # fit_on train+val: the validation rows take the baseline's held-out validation scores
+    np.save(tmp_path / VAL_OOF, np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]))
+    assert np.allclose(transformer.soft_targets(y, tmp_path, 0.5, VAL_OOF), [[1.0, 0.0], [0.5, 0.0], [0.5, 0.5]])
+
+
+def test_fit_on_names_the_training_splits(tmp_path: Path) -> None:
+    params = _params()
+    params["transformer"]["fit_on"] = "val"  # a model that never sees the training split is a mistake
+    with pytest.raises(ValueError, match="fit_on"):
+        transformer.train(params, tmp_path / "backbone", tmp_path / "out", tmp_path)
