@@ -28,7 +28,7 @@ from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
 from models.onnx_engine import OnnxScorer
 from models.params import PROJECT_ROOT, load_params
-from models.transformer import DATA, HOLDOUT_DIR, META_FILE, MeanPoolClassifier, load_classifier, load_split
+from models.transformer import DATA, HOLDOUT_DIR, MeanPoolClassifier, load_classifier, load_split
 
 SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
 OUT = PROJECT_ROOT / "artifacts" / "transformer"
@@ -112,8 +112,9 @@ def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) 
 
 
 def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str]
-                   ) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any]]:
-    """(fp32, int8) ONNX scorers of the classifier saved in ``source``, uncalibrated, and their facts."""
+                   ) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any], dict[str, Any]]:
+    """(fp32, int8) ONNX scorers of the classifier saved in ``source``, uncalibrated; their facts; its
+    training metadata."""
     cfg = params["transformer"]
     serve_cfg = params.get("serve", {})
     model, _tok, meta = load_classifier(source, attn_implementation="eager")
@@ -141,7 +142,7 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
         facts["onnx_int8_mb"] = round(int8.stat().st_size / 2**20, 1)
         fp32_scorer = OnnxScorer(base.read_bytes(), tok_json, **kwargs)
-        return fp32_scorer, OnnxScorer(int8.read_bytes(), tok_json, **kwargs), facts
+        return fp32_scorer, OnnxScorer(int8.read_bytes(), tok_json, **kwargs), facts, meta
 
 
 def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
@@ -157,10 +158,10 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     cfg = params["transformer"]
     labels = list(params["labels"])
     texts_val, y_val = load_split("val", labels, data)
-    fp32_scorer, int8_scorer, facts = export_scorers(source, params, texts_val)
+    fp32_scorer, int8_scorer, facts, meta = export_scorers(source, params, texts_val)
     held_out_scorer = int8_scorer
     if (source / HOLDOUT_DIR).exists():
-        _, held_out_scorer, twin_facts = export_scorers(source / HOLDOUT_DIR, params, texts_val)
+        _, held_out_scorer, twin_facts, _ = export_scorers(source / HOLDOUT_DIR, params, texts_val)
         facts["calibrated_on"] = {"model": "held-out twin", "training": twin_facts["training"]}
     else:
         facts["calibrated_on"] = {"model": "served model"}
@@ -192,7 +193,6 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
             facts[f"{lb}_pr_auc_int8"] = round(ap8, 4)
             facts[f"{lb}_pr_auc_fp32"] = round(ap32, 4)
             facts[f"{lb}_pr_auc_change"] = round(ap8 - ap32, 4)
-    meta = json.loads((source / META_FILE).read_text(encoding="utf-8"))
     extra = {"training": meta, "quantisation": facts, "calibration": str(cfg.get("calibration", "sigmoid"))}
     bundle = Bundle(kind="transformer", labels=tuple(labels), thresholds=thresholds, model=int8_scorer, extra=extra)
     save_bundle(bundle, out)
