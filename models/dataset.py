@@ -73,14 +73,18 @@ def family_splits(seed: int) -> dict[str, str]:
     Groups are (label, language) for the positive labels and the kind for hard negatives and
     two-label posts (across languages). Families of a group are ordered by a seeded hash, then dealt
     test, val, train, train, train, test, train, val, ...: a group of 12 puts 2 in test and 2 in
-    validation, one of 20 puts 4 in each (docs/codebook.md §7 has the current group sizes).
+    validation, one of 20 puts 4 in each (docs/codebook.md §7 has the current group sizes). A family
+    pinned to a split (``Family.split``) keeps it and is left out of the dealing, so adding one does
+    not move any other family.
     """
     by_kind: dict[tuple[str, str], list[str]] = {}
+    out = {fam.name: fam.split for fam in FAMILIES if fam.split}
     for fam in FAMILIES:
+        if fam.split:
+            continue
         key = (fam.kind, fam.lang if fam.kind in ("grooming", "trafficking_ad") else "")
         by_kind.setdefault(key, []).append(fam.name)
     cycle = ("test", "val", "train", "train", "train", "test", "train", "val", "train", "train", "train", "train")
-    out = {}
     for names in by_kind.values():
         names.sort(key=lambda n: hashlib.sha256(f"{seed}:{n}".encode()).hexdigest())
         for i, name in enumerate(names):

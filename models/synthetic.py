@@ -40,6 +40,9 @@ class Family:
     kind: str  # "grooming", "trafficking_ad", "both", or a hard-negative kind such as "news"
     lang: str  # km, en, mixed
     parts: tuple[str, ...]
+    # "" = dealt to a split by models.dataset.family_splits; "train" pins a family to training, so a
+    # voice added later teaches the model without reshuffling the families already dealt to test.
+    split: str = ""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -52,10 +55,10 @@ class Family:
         return self.parts
 
 
-def _fam(name: str, kind: str, lang: str, text: str) -> Family:
+def _fam(name: str, kind: str, lang: str, text: str, split: str = "") -> Family:
     """A family from one clause per line (blank lines ignored)."""
     parts = tuple(line.strip() for line in text.strip().splitlines() if line.strip())
-    return Family(name, kind, lang, parts)
+    return Family(name, kind, lang, parts, split)
 
 
 # ---------------------------------------------------------------- content-safety blocklist
@@ -95,6 +98,13 @@ SLOTS: dict[str, tuple[str, ...]] = {
               "+95 9 123 4567", "015 246 357"),
     "money": ("$1500", "1,200 USD", "2000$", "៤០០០០០០ ៛", "30,000 baht", "$900", "៣០០ ដុល្លារ", "$2,500",
               "1800 dollars", "៥០០ ដុល្លារ", "$3000", "1000$ up", "៨០០$", "$700-1200", "4 million riel"),
+    # professional pay: plausible for a degree and years of experience, so a high salary is not
+    # on its own a trafficking signal (codebook §2, "What does not count")
+    "pro_money": ("$1,200", "$1,500-2,000", "$2,500 gross", "1,800 USD", "$900-1,300", "៨០០-១២០០ ដុល្លារ",
+                  "១៥០០ ដុល្លារ", "$1,000 + bonus", "up to $3,000 by experience"),
+    "shop": ("phone shop", "clothes shop", "mini mart", "pharmacy", "bakery", "coffee shop"),
+    "shop_km": ("លក់ទូរស័ព្ទ", "លក់សម្លៀកបំពាក់", "ម៉ាត", "ឱសថស្ថាន", "នំខេក", "កាហ្វេ"),
+    "shop_rom": ("luk phone", "luk ao khor", "mart", "luk thnam", "num cake", "kafe"),
     "low_money": ("$250", "$300", "280 USD", "៣០០ ដុល្លារ", "$320-400", "1,200,000 riel", "$350 negotiable",
                   "២៥០ ដុល្លារ", "$400", "$270 + OT"),
     "place": ("Thailand", "Malaysia", "Bavet", "Poipet", "O'Smach", "Sihanoukville", "Myanmar", "Laos", "Dubai",
@@ -1820,6 +1830,94 @@ PRESSURE_VOICES: tuple[Family, ...] = (
     """),
 )
 
+# ------------------------------------------------------------ training-only voices (stop 15)
+# Two blind spots the transformer showed (model card, "Transformer recipes tried and not kept"): a
+# high salary appeared only in positives, because every legitimate job paid {low_money}, and no
+# training family spoke in the first-person "look what I earn, come with me" voice. The voices
+# below fill both, plus shop jobs contacted by app and ride-sharing posts ("message me", prompted by two
+# probe posts the transformer over-flagged; not copied from them), written
+# from the codebook's tables. They are pinned to training so the test split keeps its families.
+TRAINING_VOICES: tuple[Family, ...] = (
+    _fam("n_job_en_professional", "legit_job", "en", """
+        {company} seeks a senior software engineer in Phnom Penh, salary {pro_money} depending on experience
+        Requirements: bachelor's degree in IT, 5+ years of experience, good written English
+        Apply through the careers page on our website or email your CV to HR before {date}
+        Interviews at our head office on Norodom Boulevard; we never charge candidates a fee
+        Benefits: NSSF, health insurance, 18 days of annual leave, 13th-month salary
+    """, split="train"),
+    _fam("n_job_km_professional", "legit_job", "km", """
+        មន្ទីរពេទ្យឯកជន{company} នៅ{city_km} ជ្រើសរើសវេជ្ជបណ្ឌិតឯកទេស ប្រាក់ខែ {pro_money} តាមបទពិសោធន៍
+        លក្ខខណ្ឌ៖ សញ្ញាបត្រវេជ្ជសាស្ត្រ អាជ្ញាប័ណ្ណពីក្រសួងសុខាភិបាល និងបទពិសោធន៍ ៣ ឆ្នាំ
+        អត្ថប្រយោជន៍៖ បសស ធានារ៉ាប់រងសុខភាព ប្រាក់ខែទី១៣ ច្បាប់ឈប់សម្រាក ១៨ ថ្ងៃ
+        សូមផ្ញើប្រវត្តិរូបតាមអ៊ីមែល ឬដាក់ពាក្យតាមគេហទំព័រ មុនថ្ងៃ{date}
+        សម្ភាសនៅការិយាល័យកណ្តាល មន្ទីរពេទ្យមិនយកថ្លៃពីបេក្ខជនទេ
+    """, split="train"),
+    _fam("n_job_mx_professional", "legit_job", "mixed", """
+        company {company} rok engineer sangsang 2 nak nov {city}, luy khe {pro_money} tam bot pisoth
+        trov mean sanhabat bachelor civil engineering, bot pisoth 3 chnam
+        mean NSSF, insurance, luy khe ti 13, chhob 18 thngai knong 1 chnam
+        phnher CV tam email ru dak peak tam website company, mun thngai {date}
+        interview nov office knong {city}, ot yok luy pi candidate te
+    """, split="train"),
+    _fam("n_job_en_shop_staff", "legit_job", "en", """
+        {shop} in {city} needs 2 sales staff, {low_money} plus commission
+        Open 8am-6pm, 4 days off a month, lunch provided
+        Interested? Message us on {app} {phone} or drop by the shop with your CV
+        We are next to the central market, find us on Google Maps
+    """, split="train"),
+    _fam("n_job_km_shop_staff", "legit_job", "km", """
+        ហាង{shop_km}នៅ{city_km} ត្រូវការបុគ្គលិកលក់ ២ នាក់ ប្រាក់ខែ {low_money} បូកកម្រៃជើងសារ
+        ធ្វើការពីម៉ោង ៨ ព្រឹកដល់ម៉ោង ៦ ល្ងាច ឈប់សម្រាក ៤ ថ្ងៃក្នុងមួយខែ មានបាយថ្ងៃត្រង់
+        អ្នកចាប់អារម្មណ៍ ផ្ញើសារតាម {app} {phone} ឬមកសួរនៅហាងផ្ទាល់
+        ហាងនៅជិតផ្សារធំ មានទីតាំងក្នុង Google Maps
+    """, split="train"),
+    _fam("n_job_mx_shop_staff", "legit_job", "mixed", """
+        hang {shop_rom} nov {city} trov kar bokkolik luk 2 nak, luy khe {low_money} + commission
+        tver ka 8am-6pm, chhob 4 thngai mouy khe, mean bay thngai trang
+        chab aromn inbox {app} {phone} ru mok sour nov hang pteal
+        hang nov jit psar thom, mean location knong Google Maps
+    """, split="train"),
+    _fam("n_day_en_travel_share", "everyday", "en", """
+        going to {city} tomorrow morning by bus, anyone want to share a taxi from the station?
+        one free seat in my car to {city} this weekend, $5 for fuel, message me
+        who's going home for Pchum Ben? let's book the minivan together
+        the bus leaves at 7am from the station and gets there around noon
+    """, split="train"),
+    _fam("n_day_km_travel_share", "everyday", "km", """
+        ស្អែកខ្ញុំទៅ{city_km}តាមឡានក្រុង អ្នកណាចង់ចែកថ្លៃតាក់ស៊ីពីចំណតទេ?
+        ចុងសប្តាហ៍នេះឡានខ្ញុំទំនេរមួយកៅអីទៅ{city_km} ចែកថ្លៃសាំង ៥ ដុល្លារ ផ្ញើសារមក
+        អ្នកណាទៅស្រុកភ្ជុំបិណ្ឌ តោះកក់ឡានមិនីវ៉ានជាមួយគ្នា
+        ឡានចេញម៉ោង ៧ ព្រឹកពីចំណត ដល់ប្រហែលថ្ងៃត្រង់
+    """, split="train"),
+    _fam("n_day_mx_travel_share", "everyday", "mixed", """
+        sa ek knhom tov {city} jis lan krong, neak na chong chek tlai taxi pi jamnot te?
+        chong sabada nis lan knhom tomne 1 kawei tov {city}, chek tlai sang 5$, inbox mok
+        neak na tov srok pchum ben, tos kork lan minivan jea mouy knea
+        lan chenh mong 7 prek pi jamnot, dol bro hel thngai trang
+    """, split="train"),
+    _fam("t_en_payslip_boast", "trafficking_ad", "en", """
+        just got this month's salary: {money} 💰 two years ago I earned $150 in the rice field
+        my boss in {place} paid my ticket and my visa, I didn't spend a single riel
+        anyone who wants the same life, inbox {handle}, I bring a new group every month
+        no English, no experience, the company teaches you everything
+        don't ask too many questions, just trust me and come
+    """, split="train"),
+    _fam("t_km_payslip_boast", "trafficking_ad", "km", """
+        ទើបបើកប្រាក់ខែខែនេះ {money} 💰 ពីរឆ្នាំមុនខ្ញុំរកបានតែ ១៥០ ដុល្លារនៅស្រែ
+        ថៅកែនៅ{place_km}ចេញថ្លៃសំបុត្រ និងទិដ្ឋាការឱ្យ ខ្ញុំមិនចំណាយមួយរៀលសោះ
+        អ្នកណាចង់បានជីវិតដូចខ្ញុំ ឆាតមក {handle} ខ្ញុំនាំក្រុមថ្មីរៀងរាល់ខែ
+        មិនចេះភាសា គ្មានបទពិសោធន៍ក៏បាន ក្រុមហ៊ុនបង្ហាត់ទាំងអស់
+        កុំសួរច្រើន ជឿខ្ញុំ ហើយមកតែម្តង
+    """, split="train"),
+    _fam("t_mx_payslip_boast", "trafficking_ad", "mixed", """
+        teup ban luy khe khe nis {money} 💰 pi chnam mun knhom rok ban te 150$ nov srae
+        thao kae nov {place_rom} chenh tlai sombot ning visa oy, knhom ot chay mouy riel sous
+        neak na chong ban jivit doch knhom, chat mok {handle}, knhom noam krom thmey ral khe
+        ot jes pheasa, ot bot pisoth kor ban, company bonhat teang os
+        kom sour chroen, chuen knhom hz mok te mdong
+    """, split="train"),
+)
+
 FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
                                  + MORE_FAMILIES + HARD_NEGATIVES_2 + SHORT_TEXTING
-                                 + INDEPENDENT_VOICES + QUIET_VOICES + PRESSURE_VOICES)
+                                 + INDEPENDENT_VOICES + QUIET_VOICES + PRESSURE_VOICES + TRAINING_VOICES)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
+import models.dataset
 from features.normalise import normalise
 from models.dataset import build, family_splits
 from models.params import load_params
@@ -40,6 +43,17 @@ def test_no_family_spans_two_splits_and_each_split_has_every_label_language() ->
     assert family_splits(13) == family_splits(13)
     test_fams = [f for f, s in family_splits(13).items() if s == "test"]
     assert len(test_fams) >= 6
+
+
+def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A training-only voice added later must not move any family that test results were measured on."""
+    pinned = [f for f in FAMILIES if f.split]
+    assert pinned and {f.split for f in pinned} == {"train"}
+    with_pinned = family_splits(13)
+    assert all(with_pinned[f.name] == "train" for f in pinned)
+    monkeypatch.setattr(models.dataset, "FAMILIES", tuple(f for f in FAMILIES if not f.split))
+    without = family_splits(13)
+    assert without == {k: v for k, v in with_pinned.items() if k in without}
 
 
 def test_multi_label_posts_join_families_of_the_same_split() -> None:
