@@ -1834,9 +1834,9 @@ PRESSURE_VOICES: tuple[Family, ...] = (
 # Two blind spots the transformer showed (model card, "Transformer recipes tried and not kept"): a
 # high salary appeared only in positives, because every legitimate job paid {low_money}, and no
 # training family spoke in the first-person "look what I earn, come with me" voice. The voices
-# below fill both, plus shop jobs contacted by app and ride-sharing posts ("message me", prompted by two
-# probe posts the transformer over-flagged; not copied from them), written
-# from the codebook's tables. They are pinned to training so the test split keeps its families.
+# below fill both, plus shop jobs contacted by app and ride-sharing posts ("message me"; prompted by
+# two probe posts the transformer over-flagged, not copied from them), all written from the
+# codebook's tables. They are pinned to training so the test split keeps its families.
 TRAINING_VOICES: tuple[Family, ...] = (
     _fam("n_job_en_professional", "legit_job", "en", """
         {company} seeks a senior software engineer in Phnom Penh, salary {pro_money} depending on experience
