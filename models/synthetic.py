@@ -1916,6 +1916,94 @@ TRAINING_VOICES: tuple[Family, ...] = (
         ot jes pheasa, ot bot pisoth kor ban, company bonhat teang os
         kom sour chroen, chuen knhom hz mok te mdong
     """, split="train"),
+    # Stop 16: a referral by a relative ("my cousin went with the agent and built our parents a house";
+    # Polaris's friend/relative referral, T-SECRET) and a recruiter showing proof (a video, pay day,
+    # weekly departures), because the only "success story" voice was dealt to test and the payslip
+    # boast above did not teach it; a grooming cover story (G-SECRET + G-APPROACH: what to tell a
+    # grandmother, where to wait, location off) and parents asking other adults about a child's phone
+    # or birthday (everyday: age + gift with no access to the child). The last two were prompted by two
+    # Khmer probe posts the transformer got wrong (codebook §7); their clauses are not taken from them.
+    _fam("t_en_relative_referral", "trafficking_ad", "en", """
+        my cousin went to {place} with an agent six months ago and already built our parents a new house
+        the agent is back in our village next week to take another group, only {n} places
+        boys and girls 18-25, no passport needed, he arranges the crossing
+        bring your ID card and family book, the agent gives your family {money} before you leave
+        message me on {app} first, don't tell the commune office, they make it complicated
+    """, split="train"),
+    _fam("t_km_relative_referral", "trafficking_ad", "km", """
+        បងជីដូនមួយខ្ញុំទៅ{place_km}ជាមួយមេខ្យល់កាលពីប្រាំមួយខែមុន ឥឡូវសង់ផ្ទះថ្មីឱ្យឪពុកម្តាយហើយ
+        សប្តាហ៍ក្រោយមេខ្យល់មកភូមិយើងម្តងទៀត ដើម្បីនាំក្រុមថ្មី មានកន្លែងតែ {n} នាក់
+        ប្រុសស្រីអាយុ ១៨-២៥ ឆ្នាំ មិនបាច់មានលិខិតឆ្លងដែន គាត់រៀបចំការឆ្លងដែនឱ្យ
+        យកអត្តសញ្ញាណប័ណ្ណ និងសៀវភៅគ្រួសារមក មេខ្យល់ឱ្យលុយគ្រួសារ {money} មុនចេញដំណើរ
+        ឆាតមកខ្ញុំតាម {app} សិន កុំប្រាប់មេឃុំ គាត់ធ្វើឱ្យស្មុគស្មាញ
+    """, split="train"),
+    _fam("t_mx_relative_referral", "trafficking_ad", "mixed", """
+        bong jidonmouy knhom tov {place_rom} jea mouy me kjol 6 khe mun, ailov sang phteah thmey oy pa mak hz
+        atit kroy me kjol mok phum yerng mdong teat, noam krom thmey, mean kanleng te {n} nak
+        bros srey ayu 18-25, ot bach mean passport, koat riep chom chlong den oy
+        yok ID ning sievphov kruosa mok, me kjol oy luy kruosa {money} mun chenh dom neur
+        chat mok knhom tam {app} sen, kom prab me khum, koat tver oy smok smanh
+    """, split="train"),
+    _fam("t_en_video_proof", "trafficking_ad", "en", """
+        watch the video 👉 our workers in {place} eating together in the canteen, everyone paid on time
+        salary {money}, the boss pays on the 5th of every month, never late
+        new staff leave every Monday from {city}, the van picks you up at your house
+        no experience needed, the team leader trains you for a week
+        comment "GO" and I'll add you to our {app} group
+    """, split="train"),
+    _fam("t_km_video_proof", "trafficking_ad", "km", """
+        មើលវីដេអូ 👉 បុគ្គលិកយើងនៅ{place_km}ញ៉ាំបាយជុំគ្នានៅអាហារដ្ឋាន គ្រប់គ្នាបានប្រាក់ខែទាន់ពេល
+        ប្រាក់ខែ {money} ថៅកែបើកថ្ងៃទី៥ រៀងរាល់ខែ មិនដែលយឺត
+        បុគ្គលិកថ្មីចេញដំណើររៀងរាល់ថ្ងៃច័ន្ទពី{city_km} ឡានមកទទួលដល់ផ្ទះ
+        គ្មានបទពិសោធន៍ក៏បាន ប្រធានក្រុមបង្ហាត់មួយសប្តាហ៍
+        ខមមិនថា "ទៅ" ហើយខ្ញុំបញ្ចូលអ្នកក្នុងក្រុម {app}
+    """, split="train"),
+    _fam("t_mx_video_proof", "trafficking_ad", "mixed", """
+        merl video 👉 bokkolik yerng nov {place_rom} nham bay jum knea nov canteen, kroup knea ban luy khe torn pel
+        luy khe {money}, thao kae berk thngai ti 5 ral khe, ot del yut
+        bokkolik thmey chenh dom neur ral thngai chan pi {city}, lan mok tot dol phteah
+        ot bot pisoth kor ban, team leader bonhat 1 atit
+        comment "tov" hz knhom add tov knong krom {app}
+    """, split="train"),
+    _fam("g_en_cover_story", "grooming", "en", """
+        tell your grandma you're studying at your friend's house tonight
+        I'll wait for you at the corner behind the market, come alone
+        we'll ride around a bit, I'll have you back before 8
+        turn off your location and leave your phone at home, ok?
+        if your mom asks, say it was an extra class
+    """, split="train"),
+    _fam("g_km_cover_story", "grooming", "km", """
+        ប្រាប់យាយថាយប់នេះទៅរៀនមេរៀននៅផ្ទះមិត្តភក្តិ
+        បងចាំនៅកាច់ជ្រុងក្រោយផ្សារ មកម្នាក់ឯង
+        យើងជិះម៉ូតូលេងបន្តិច ម៉ោង ៨ បងជូនមកផ្ទះវិញ
+        បិទទីតាំងក្នុងទូរស័ព្ទ ហើយទុកទូរស័ព្ទនៅផ្ទះ ណា
+        បើម៉ាក់សួរ ប្រាប់ថាទៅរៀនបន្ថែម
+    """, split="train"),
+    _fam("g_mx_cover_story", "grooming", "mixed", """
+        prab yeay tha yub nis tov rean meroeun nov phteah mit
+        bong cham nov kach jrung kroy psar, mok mneak eng
+        yerng jis moto leng bontech, mong 8 bong jun mok phteah vinh
+        bet location knong phone, hz tuk phone nov phteah na
+        ber mak sour, prab tha tov rean bontem
+    """, split="train"),
+    _fam("n_day_en_family_gift", "everyday", "en", """
+        my son turns {age} next week, which phone is good for a kid, under $150?
+        bought my niece a new bike for passing her grade 6 exam, she was so happy
+        should a {age}-year-old have Facebook? my daughter keeps asking me
+        any app to limit screen time on my kids' phones? they play games all night
+    """, split="train"),
+    _fam("n_day_km_family_gift", "everyday", "km", """
+        កូនប្រុសខ្ញុំអាយុ{age}ឆ្នាំនៅសប្តាហ៍ក្រោយ ទូរស័ព្ទមួយណាល្អសម្រាប់ក្មេង តម្លៃក្រោម ១៥០ ដុល្លារ?
+        ទិញកង់ថ្មីឱ្យក្មួយស្រី ព្រោះប្រឡងជាប់ថ្នាក់ទី៦ នាងសប្បាយចិត្តណាស់
+        ក្មេងអាយុ{age}ឆ្នាំគួរមានហ្វេសប៊ុកទេ? កូនស្រីខ្ញុំចេះតែសុំ
+        មានកម្មវិធីណាកំណត់ម៉ោងលេងទូរស័ព្ទរបស់កូនទេ? វាលេងហ្គេមរហូតដល់យប់
+    """, split="train"),
+    _fam("n_day_mx_family_gift", "everyday", "mixed", """
+        kon bros knhom ayu {age} chnam atit kroy, phone mouy na la somrab kmeng, tlai kraom 150$?
+        tinh kong thmey oy kmouy srey, prolong jab thnak ti 6, nieng sabay chet nas
+        kmeng ayu {age} chnam kuor mean facebook te? kon srey knhom jes te sum
+        mean app na komnot mong leng phone kon te? vea leng game rohot dol yub
+    """, split="train"),
 )
 
 FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
