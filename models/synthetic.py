@@ -93,6 +93,8 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "handle": ("@jobs_asia88", "@bong_kind", "@work_thai_now", "@sweet_friend21", "@hr_global7", "@kh_easyjob",
                "@sokha_hr", "@dara.team", "@goldenwork_kh", "@lucky_star_99", "@vannak_official", "@asia_recruit",
                "@mr_chen_hr", "@hello_oun", "@rithy.888"),
+    "handle_own": ("@srey_neang99", "@kimly.shop", "@dara_official", "@sokha.store", "@bong_vanna", "@lina_kh",
+                   "@ff_diamond_kh", "@topup_pp24", "@chenda.88", "@mony_k", "@rith.seller", "@pisey_love"),
     "phone": ("097 555 1234", "+855 12 345 678", "០៩៦ ៧៧៧ ៨៨៨៨", "010 223 344", "+66 81 234 5678", "088-999-1122",
               "012 88 77 66", "0967 123 456", "+60 12-345 6789", "081 456 789", "០១២ ៣៤៥ ៦៧៨", "070 90 80 70",
               "+95 9 123 4567", "015 246 357"),
@@ -2003,6 +2005,64 @@ TRAINING_VOICES: tuple[Family, ...] = (
         tinh kong thmey oy kmouy srey, prolong jab thnak ti 6, nieng sabay chet nas
         kmeng ayu {age} chnam kuor mean facebook te? kon srey knhom jes te sum
         mean app na komnot mong leng phone kon te? vea leng game rohot dol yub
+    """, split="train"),
+    # Stop 16, second batch: an account name (@...) had appeared in 11 training trafficking families,
+    # one grooming family and no negative at all, so "@" alone was a trafficking cue (a grooming test
+    # post moving a child to "WhatsApp @lucky_star_99" scored 0.90 for trafficking_ad). Real groomers,
+    # sellers and people dating give account names too. `{handle_own}` is a personal or shop account.
+    _fam("g_en_handle_switch", "grooming", "en", """
+        this app is boring, add me on {app}, I'm {handle_own} there
+        you're in grade {grade} right? you look older in your pics
+        use your second account so your mom doesn't see our chat
+        I'll send you {gift} once you add me, just between us
+    """, split="train"),
+    _fam("g_km_handle_switch", "grooming", "km", """
+        ឆាតនៅទីនេះមិនស្រួលទេ ថែមបងតាម {app} ឈ្មោះបងនៅទីនោះ {handle_own}
+        អូនរៀនថ្នាក់ទី{grade}មែនទេ? មើលរូបអូនដូចធំជាងនេះ
+        ប្រើគណនីទីពីរ កុំឱ្យម៉ាក់អូនឃើញការឆាតរបស់យើង
+        ថែមបងហើយ បងផ្ញើ{gift_km}ឱ្យ ដឹងតែពីរនាក់យើងទេ
+    """, split="train"),
+    _fam("g_mx_handle_switch", "grooming", "mixed", """
+        chat nov nis ot srual te, add bong tam {app}, chhmous bong {handle_own}
+        oun rean thnak ti {grade} men? merl rup oun doch thom jeang nis
+        bropro account ti 2, kom oy mak oun kern chat yerng
+        add bong hz bong phnher {gift_rom} oy, deng te 2 nak yerng
+    """, split="train"),
+    _fam("n_date_en_handle", "adult_dating", "en", """
+        33, teacher in {city}, divorced, looking for a kind woman my age, {app} {handle_own}
+        we matched last night, this app keeps crashing, add me on {app}: {handle_own}
+        miss you already my love, call me on {app} after your shift
+        not here for games, serious people only, message {handle_own}
+    """, split="train"),
+    _fam("n_date_km_handle", "adult_dating", "km", """
+        ខ្ញុំអាយុ ៣៣ ឆ្នាំ ជាគ្រូបង្រៀននៅ{city_km} លែងលះ ចង់ស្គាល់នារីចិត្តល្អអាយុប្រហាក់ប្រហែល {app} {handle_own}
+        យើងទើបស្គាល់គ្នាយប់មិញ កម្មវិធីនេះគាំងរហូត ថែមខ្ញុំតាម {app} {handle_own}
+        នឹកអូនហើយសម្លាញ់ ចេញពីវេនធ្វើការហើយ ខលមកបងតាម {app} ណា
+        មិនមែនលេងសើចទេ អ្នកពិតប្រាកដទើបឆាតមក {handle_own}
+    """, split="train"),
+    _fam("n_date_mx_handle", "adult_dating", "mixed", """
+        knhom ayu 33, kru bongrean nov {city}, leng leh, chong skoal neari chet la ayu prohel knea, {app} {handle_own}
+        yerng teup skoal knea yub minh, app nis kang rohot, add knhom tam {app} {handle_own}
+        nek oun hz somlanh, chenh pi ven tver ka hz call mok bong tam {app} na
+        ot men leng serch te, neak pit brakor teup chat mok {handle_own}
+    """, split="train"),
+    _fam("n_shop_en_handle", "top_up_shop", "en", """
+        Free Fire diamonds and PUBG UC, cheapest in {city}, order on {app} {handle_own}
+        top up any network in 1 minute, pay by ABA or Wing, DM {handle_own}
+        new stock of phone cases and chargers, prices on our {app} channel {handle_own}
+        open every day 8am-9pm, delivery in town for $1
+    """, split="train"),
+    _fam("n_shop_km_handle", "top_up_shop", "km", """
+        លក់ពេជ្រ Free Fire និង UC PUBG ថោកជាងគេនៅ{city_km} កុម្ម៉ង់តាម {app} {handle_own}
+        បញ្ចូលលុយគ្រប់ប្រព័ន្ធ ក្នុង ១ នាទី បង់តាម ABA ឬ Wing ឆាតមក {handle_own}
+        ស្រោមទូរស័ព្ទ និងឆ្នាំងសាកថ្មីមកដល់ហើយ មើលតម្លៃក្នុងឆានែល {app} {handle_own}
+        បើករាល់ថ្ងៃ ម៉ោង ៨ ព្រឹក ដល់ ៩ យប់ ដឹកជញ្ជូនក្នុងក្រុង ១ ដុល្លារ
+    """, split="train"),
+    _fam("n_shop_mx_handle", "top_up_shop", "mixed", """
+        luk diamond FF ning UC PUBG thok jeang ke nov {city}, order tam {app} {handle_own}
+        bonhchoul luy kroup brorpoan knong 1 neati, bong tam ABA ru Wing, inbox {handle_own}
+        sraom phone ning chhnang sak thmey mok dol hz, merl tlai knong channel {app} {handle_own}
+        berk ral thngai 8am-9pm, deuk jonhchoun knong krong 1$
     """, split="train"),
 )
 

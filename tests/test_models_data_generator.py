@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -103,3 +104,22 @@ def test_hard_negatives_share_vocabulary_with_positives() -> None:
     neg = vocab(lambda f: not f.labels)
     for word in ("{app}", "passport", "visa", "salary", "school", "grade", "{money}", "secret", "photo"):
         assert any(word in w for w in pos) and any(word in w for w in neg), word
+
+
+def test_every_slot_positives_fill_in_training_negatives_fill_too() -> None:
+    """A slot only positives use makes the shape of its values a label cue.
+
+    Until stop 16, account names ("@...") filled eleven training recruitment families and no negative,
+    and the transformer scored a grooming post's "WhatsApp @lucky_star_99" 0.90 for trafficking_ad.
+    ``{handle_own}`` (a personal or shop account) counts as an account name like ``{handle}``.
+    """
+    same_shape = {"handle_own": "handle", "gift_km": "gift", "gift_rom": "gift", "city_km": "city",
+                  "name_km": "name"}
+    splits = family_splits(int(load_params()["seed"]))
+    used: dict[bool, set[str]] = {True: set(), False: set()}
+    for fam in FAMILIES:
+        if splits[fam.name] == "test":
+            continue
+        slots = re.findall(r"\{(\w+)\}", " ".join(fam.parts))
+        used[bool(fam.labels)] |= {same_shape.get(s, s) for s in slots}
+    assert used[True] <= used[False], sorted(used[True] - used[False])
