@@ -174,6 +174,7 @@ _EMOJI_FOR = {"salary": "💰", "money": "💰", "luy": "💵", "phone": "📱",
               "secret": "🤫", "meet": "📍", "girl": "👧", "gift": "🎁", "job": "💼", "work": "💼", "photo": "📷",
               "ប្រាក់ខែ": "💰", "ទូរស័ព្ទ": "📱", "ការងារ": "💼", "រូប": "📷", "លុយ": "💵"}
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
+SLOT = re.compile(r"\{(\w+)\}")  # a ``{slot}`` placeholder in a family's clause
 
 
 def fill(template: str, rng: random.Random) -> str:
@@ -181,7 +182,7 @@ def fill(template: str, rng: random.Random) -> str:
     def repl(m: re.Match[str]) -> str:
         values = SLOTS.get(m.group(1))
         return rng.choice(values) if values else m.group(0)
-    return re.sub(r"\{(\w+)\}", repl, template)
+    return SLOT.sub(repl, template)
 
 
 def _one_word(text: str, rng: random.Random, f: Callable[[str], str]) -> str:

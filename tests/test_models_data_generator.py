@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 
 import pytest
@@ -12,7 +11,7 @@ import models.dataset
 from features.normalise import normalise
 from models.dataset import build, family_splits
 from models.params import load_params
-from models.synthetic import FAMILIES, code_switch, generate, obfuscate
+from models.synthetic import FAMILIES, SLOT, code_switch, generate, obfuscate
 
 
 def test_family_coverage_per_label_language_and_negative_kind() -> None:
@@ -120,6 +119,6 @@ def test_every_slot_positives_fill_in_training_negatives_fill_too() -> None:
     for fam in FAMILIES:
         if splits[fam.name] == "test":
             continue
-        slots = re.findall(r"\{(\w+)\}", " ".join(fam.parts))
+        slots = SLOT.findall(" ".join(fam.parts))
         used[bool(fam.labels)] |= {same_shape.get(s, s) for s in slots}
     assert used[True] <= used[False], sorted(used[True] - used[False])
