@@ -2065,6 +2065,88 @@ TRAINING_VOICES: tuple[Family, ...] = (
         sraom phone ning chhnang sak thmey mok dol hz, merl tlai knong channel {app} {handle_own}
         berk ral thngai 8am-9pm, deuk jonhchoun knong krong 1$
     """, split="train"),
+    # Stop 17: hard negatives are dealt by kind across languages, so a language could end up with a
+    # single training family of a kind. Khmer script had one adult-dating and one parent/teacher
+    # family in training against 14 grooming families, and the models flagged a Khmer older sibling
+    # (test) for grooming although its English and romanised twins were training negatives. The
+    # voices below bring every (hard-negative kind, language) cell to three training families (the
+    # test `test_every_hard_negative_kind_has_three_training_families_per_language` keeps it so); the
+    # same count found romanised Khmer with one NGO-warning and two legal-migration families. Six are
+    # another script's member of a voice that already existed (aunt, EPS story, ministry figures, long
+    # distance, fake-job signs, school talk); six are new (a married couple's chores, a grandparent,
+    # seasonal farm work in English and romanised Khmer, a mobile-money agent, a data promotion).
+    _fam("n_date_km_long_distance", "adult_dating", "km", """
+        សង្សារខ្ញុំធ្វើការនៅ{place_km} ខ្ញុំនៅ{city_km} យើងវីដេអូខលគ្នារាល់យប់តាម {app}
+        នៅជាមួយគ្នា ២ ឆ្នាំហើយ កំពុងសន្សំលុយរៀបការឆ្នាំក្រោយ
+        ចាំជួបអូននៅព្រលានយន្តហោះថ្ងៃ{date} នឹកអូនណាស់
+        យើងអាយុ ២៦ ដូចគ្នា ឪពុកម្តាយទាំងសងខាងបានជួបគ្នាខែមុន ហើយយល់ព្រមហើយ
+    """, split="train"),
+    _fam("n_date_km_married_chat", "adult_dating", "km", """
+        ប្តីអើយ ល្ងាចនេះទិញបន្លែមកផង កូនៗចង់ញ៉ាំសម្លម្ជូរ
+        ប្រពន្ធខ្ញុំធ្វើម្ហូបឆ្ងាញ់ជាងគេ រៀបការ ១០ ឆ្នាំហើយនៅតែស្រឡាញ់
+        ថ្ងៃអាទិត្យនេះយើងនាំកូនទៅលេងផ្ទះម៉ែឪនៅ{city_km}
+        អូនបង់ថ្លៃភ្លើងហើយ បងកុំភ្លេចបង់ថ្លៃទឹកណា
+    """, split="train"),
+    _fam("n_pt_km_aunt_uncle", "parent_teacher", "km", """
+        មីងបញ្ចូលលុយទូរស័ព្ទឱ្យក្មួយ ២ ដុល្លារហើយ តេទៅយាយផង
+        ក្មួយរៀនថ្នាក់ទី{grade}ហើយមែនទេ? មីងមកទទួលពេលចេញពីរៀន ចាំនៅមុខសាលា
+        ថតរូបក្មួយពាក់អាវសាលាថ្ងៃដំបូងផ្ញើមកមីងមើល មីងចង់ឃើញ
+        ក្មួយអាយុ{age}ហើយ ធំហើយ ខំរៀនឱ្យពូកែ
+    """, split="train"),
+    _fam("n_pt_km_grandparent", "parent_teacher", "km", """
+        យាយផ្ញើស្វាយមួយបាវតាមពូ ចែកប្អូនស្រីផងចៅ
+        ប្រឡងចប់ហើយ តេមកយាយផង យាយនឹកចៅណាស់
+        ម៉ាក់ចៅប្រាប់ថា ចៅបានលេខ ១ ក្នុងថ្នាក់ទី{grade} យាយសប្បាយចិត្តណាស់
+        ភ្ជុំបិណ្ឌនេះ មកលេងភូមិជាមួយប៉ាម៉ាក់ណាចៅ
+    """, split="train"),
+    _fam("n_mig_km_story", "legal_migration", "km", """
+        បងប្រុសខ្ញុំទៅកូរ៉េតាម EPS ឆ្នាំមុន គាត់ប្រឡងជាប់ TOPIK ហើយឥឡូវបានប្រាក់ខែ {money}
+        ចំណាយពេល ៨ ខែ ប្រឡង ពិនិត្យសុខភាព ចុះកិច្ចសន្យា ហើយនិយោជកចេញថ្លៃយន្តហោះ
+        គាត់ថាត្រូវទៅតាមក្រសួងការងារតែប៉ុណ្ណោះ កុំជឿភ្នាក់ងារលើហ្វេសប៊ុក
+        មានអ្នកណារៀន TOPIK នៅ{city_km}ទេ? តោះបង្កើតក្រុមរៀនជាមួយគ្នា
+    """, split="train"),
+    _fam("n_mig_en_seasonal", "legal_migration", "en", """
+        Korea seasonal farm work programme: the provincial hall in {city} takes registrations until {date}
+        5-month visa, a contract signed by both governments, salary about {money} paid into your own bank account
+        Workers keep their own passports; no fee to any agent, and the province pays for the medical check
+        Ask at the provincial labour office, or call the department's official number {phone}
+    """, split="train"),
+    _fam("n_news_km_ministry_figures", "news", "km", """
+        ក្រសួងមហាផ្ទៃបានឱ្យដឹងថា ទំព័រជ្រើសរើសការងារ {n} ដែលសន្យាប្រាក់ខែ {money} នៅ{place_km} ត្រូវបានរាយការណ៍ក្នុងខែនេះ
+        មន្ត្រីអំពាវនាវឱ្យអ្នករកការងារពិនិត្យថា ភ្នាក់ងារមានអាជ្ញាប័ណ្ណ មុនប្រគល់លិខិតឆ្លងដែន
+        អ្នកដែលត្រូវគេបោកប្រាស់ភាគច្រើនមានអាយុពី ១៨ ដល់ ៣០ ឆ្នាំ ហើយត្រូវគេទាក់ទងដំបូងតាម {app}
+        ខ្សែទូរស័ព្ទបន្ទាន់ ១២៨៨ ទទួលពាក្យបណ្តឹងពីគ្រួសារពលករដែលមិនអាចត្រឡប់មកផ្ទះវិញ
+    """, split="train"),
+    _fam("n_shop_en_mobile_money", "top_up_shop", "en", """
+        Wing and ABA agent near {city} market: cash in, cash out, pay your electricity bill
+        Top up all networks from $0.50, no extra fee
+        Send money to the provinces in 5 minutes, bring your ID card for transfers over $100
+        Open 6:30am-8pm every day, call {phone}
+    """, split="train"),
+    _fam("n_shop_en_data_promo", "top_up_shop", "en", """
+        Weekend data deal: 10 GB for $1, valid 7 days, works on every phone
+        Buy a $5 card at any shop and get double credit for calls to all networks
+        Students: show your school card at our {city} branch for a free SIM
+        Check your balance with *888#, or chat with us on {app}
+    """, split="train"),
+    _fam("n_ngo_mx_fake_job_signs", "ngo_warning", "mixed", """
+        sanhña ka ngea kleng klay: luy khe kpous pek, ot trov bot pisoth, tak tong te tam {app}
+        kom oy passport tov neak na, kom chlong prum den khos chbab
+        ber mekhyol ot prab chhmous company ru ti tang ka ngea, som brayat
+        hau lek 1288 ru mok office yerng nov {city} pinit ka ngea mun chenh dom neur
+    """, split="train"),
+    _fam("n_ngo_mx_school_talk", "ngo_warning", "mixed", """
+        krom ka ngea yerng chos tov sala nov {city} pon yul sis thnak ti {grade} pi sovathepheap online
+        sis ban rien tha mnus ot skoal del oy {gift_rom} hz sum rak sa samngat jea sanhña brayat
+        kom phnher rup oy mnus ot skoal, kom tov jub mit online mneak eng
+        arkun lok kru neak kru ning mak pa del ban chol roum
+    """, split="train"),
+    _fam("n_mig_mx_seasonal", "legal_migration", "mixed", """
+        kammvithi ka ngea kasekam ta rdov nov Korea: sala khet {city} totuol chuh chhmous dol thngai {date}
+        visa 5 khe, contract rodaphibal pi chos hat lekha, luy khe bro hel {money} chol account pteal khluon
+        kamakor rak sa passport khluon eng, ot bach bong luy agent te, khet chenh thlai pinit sokhapheap
+        sour nov munty ka ngea khet, ru tel lek phlauv ka {phone}
+    """, split="train"),
 )
 
 FAMILIES: tuple[Family, ...] = (GROOMING + TRAFFICKING + BOTH + NEGATIVES + EXTRA_POSITIVES + EXTRA_NEGATIVES
