@@ -7,6 +7,7 @@ of its records, the rerun would skip them and the id comparison below would fail
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import json
@@ -63,12 +64,19 @@ def _count() -> int:
 
 def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float,
                     total: int) -> tuple[int, float]:
-    """Start the ingest process, wait for its first commit after ``before``, kill -9 it after a random delay."""
+    """Start the ingest process, wait for its first commit after ``before``, kill -9 it after a random delay.
+
+    The kill takes the whole process group, as a crash of the machine would: the ingest process and
+    the temporary Prefect server it started. Killing the ingest process alone left that server
+    running (its ``atexit`` never ran), holding a random port in 8000-8999 after the suite ended;
+    once it held 8000 and ``make demo`` could not serve the review app.
+    """
     before = _count()
     env = dict(os.environ, CHHMAM_DATABASE_URL=db_url, PREFECT_HOME=str(ROOT / "var" / "prefect-test-crash"),
                PREFECT_LOGGING_LEVEL="WARNING")
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "feeds", "ingest", "--partners", str(partners),
-                             "--no-cluster"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--no-cluster"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while _count() == before:
@@ -83,11 +91,12 @@ def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: 
         while _count() < target and time.monotonic() < stop_at:
             time.sleep(0.005)
         assert proc.poll() is None, "the run finished before the kill: make the feed bigger"
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     return _count(), delay
 
