@@ -91,9 +91,7 @@ def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: 
         while _count() < target and time.monotonic() < stop_at:
             time.sleep(0.005)
         assert proc.poll() is None, "the run finished before the kill: make the feed bigger"
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
+    finally:  # the kill itself, on success and on failure alike
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
