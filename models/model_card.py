@@ -113,6 +113,14 @@ def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> lis
             "  it is served inside the cascade, blended with the baseline, not alone."]
 
 
+def _probe_posts(train: dict[str, Any]) -> str:
+    """Whether LP-FT's head was fitted first, and on how many posts (older metrics lack the count)."""
+    if train.get("linear_probe_c") is None:
+        return "no"
+    posts = train.get("linear_probe_posts")
+    return f"yes, on {posts} posts" if posts else "yes"
+
+
 def transformer_section(metrics_dir: Path) -> list[str]:
     """Training, int8 quantisation and cascade routing facts, when those stages have run."""
     quant, routing = _read(metrics_dir / "transformer_quant.json"), _read(metrics_dir / "cascade_routing.json")
@@ -125,7 +133,7 @@ def transformer_section(metrics_dir: Path) -> list[str]:
                 f"{train.get('trainable_params')} of {train.get('params')} parameters trained, "
                 f"{train.get('train_rows')} posts, {train.get('steps')} steps in {train.get('train_seconds')} s "
                 f"(2 CPU cores); cue words: {train.get('cues')}; head fitted first on frozen features (LP-FT): "
-                f"{train.get('linear_probe_c') is not None}; targets mixed with the baseline's held-out scores "
+                f"{_probe_posts(train)}; targets mixed with the baseline's held-out scores "
                 f"(distillation weight): {train.get('distill') or 0}; fitted on: {train.get('fit_on') or 'train'}."]
     twin = quant.get("calibrated_on", {})
     if twin.get("model") == "held-out twin":
@@ -313,6 +321,19 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "  `dvc repro` took 32 min 0 s in that clean clone (served model 905 s, twin 672 s) and 30 min",
         "  2 s in a working checkout (824 s and 645 s, of which the linear probe's pass over frozen",
         "  features took 143 s and 92 s): over the 30-min budget on this CPU, within it on the Xeon.",
+        "- A smaller training draw (2026-12-02, the same AMD EPYC): the LP-FT head is fitted on a random",
+        "  4,000 posts instead of every training post (`linear_probe_posts`; the logistic fit needs far",
+        "  fewer posts than fine-tuning, and the pass over frozen features was 92-143 s of each model),",
+        "  and fine-tuning samples 12,000 posts instead of 14,000 (`max_train_examples`; 60 posts of",
+        "  each family give the same voices either way). fp32 PR-AUC, test | probe, before and after:",
+        "  seed 13 0.947/0.951 | 0.987/0.984, then 0.957/0.956 | 0.992/0.990; seed 7 0.947/0.954 |",
+        "  0.986/0.989, then 0.954/0.953 | 0.992/0.987 (baseline 0.928/0.961 | 0.992/0.976). Both seeds",
+        "  gained on grooming; trafficking_ad moved within the seed spread. `dvc repro` of the full",
+        "  configuration went from 30 min 2 s to 23 min 13 s in a working checkout (served model and",
+        "  twin 544 s and 522 s of training against 824 s and 645 s). Still behind the baseline on test",
+        "  trafficking_ad: its lowest-scored positives are one-clause fragments of held-out recruiter",
+        "  voices (\"look at the dorm photos, like a hotel\"; 15 of the 41 English positives under 0.2",
+        "  are `t_en_success_story`), which both models rank near chance.",
         "- Cascade: the baseline and the transformer blended on validation data, because they miss",
         "  different posts (n-grams hold on to numbers, app names and spellings; the transformer to",
         "  phrasings the n-grams never saw).",

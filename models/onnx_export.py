@@ -127,7 +127,7 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
               "max_batch": int(serve_cfg.get("max_batch", 128))}
     facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
         "layers", "vocab", "trainable_params", "params", "fit_on", "train_rows", "steps", "train_seconds",
-        "cues", "linear_probe_c", "distill")}}
+        "cues", "linear_probe_c", "linear_probe_posts", "distill")}}
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)

@@ -28,7 +28,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -52,6 +52,7 @@ META_FILE = "meta.json"
 TOKENIZER_FILE = "tokenizer.json"
 HOLDOUT_DIR = "holdout"  # with fit_on train+val: the twin trained on the training split alone
 OOF_FILES = {"train": TRAIN_OOF, "val": VAL_OOF}  # the baseline's held-out scores of each split's rows
+Row = TypeVar("Row")
 
 
 class MeanPoolClassifier(torch.nn.Module):
@@ -200,14 +201,18 @@ def training_rows(splits: Sequence[str], labels: Sequence[str], data: Path, teac
     return texts, np.concatenate(ys), np.concatenate(softs)
 
 
-def subsample(texts: list[str], y: NDArray[np.float32], limit: int | None, seed: int
-              ) -> tuple[list[str], NDArray[np.float32]]:
-    """At most ``limit`` training rows, drawn at random (the data stage may grow past the CPU budget)."""
-    if not limit or len(texts) <= limit:
-        return texts, y
-    idx = np.random.default_rng(seed).choice(len(texts), size=limit, replace=False)
+def subsample(rows: list[Row], y: NDArray[np.float32], limit: int | None, seed: int
+              ) -> tuple[list[Row], NDArray[np.float32]]:
+    """At most ``limit`` rows and their targets, drawn at random, in their original order.
+
+    Why: the data stage may grow past the CPU budget (``max_train_examples``), and the linear
+    probe's logistic head needs far fewer posts than fine-tuning (``linear_probe_posts``).
+    """
+    if not limit or len(rows) <= limit:
+        return rows, y
+    idx = np.random.default_rng(seed).choice(len(rows), size=limit, replace=False)
     idx.sort()
-    return [texts[i] for i in idx], y[idx]
+    return [rows[i] for i in idx], y[idx]
 
 
 def _run(model: MeanPoolClassifier, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], width: int,
@@ -365,9 +370,13 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
+    probe_posts = 0
     if cfg.get("linear_probe_c") is not None:
-        linear_probe(model, seqs, y, pad_id, float(cfg["linear_probe_c"]))
-        print(f"linear probe fitted {time.perf_counter() - t0:.0f}s", flush=True)
+        # a separate draw (seed + 1): the head's posts, not a prefix of the fine-tuning sample
+        probe_seqs, probe_y = subsample(seqs, y, cfg.get("linear_probe_posts"), seed + 1)
+        linear_probe(model, probe_seqs, probe_y, pad_id, float(cfg["linear_probe_c"]))
+        probe_posts = len(probe_seqs)
+        print(f"linear probe fitted on {probe_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
     losses: list[float] = []
     for step, loss in _iterate(model, seqs, soft, cfg, pad_id, rng):
         losses.append(loss)
@@ -376,7 +385,8 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
-             "linear_probe_c": cfg.get("linear_probe_c"), "distill": distill, "fit_on": "+".join(splits),
+             "linear_probe_c": cfg.get("linear_probe_c"), "linear_probe_posts": probe_posts, "distill": distill,
+             "fit_on": "+".join(splits),
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,

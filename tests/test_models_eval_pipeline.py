@@ -43,7 +43,7 @@ def _tiny_project(tmp: Path) -> Path:
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["data"].update(TINY)
     params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
-    params["transformer"].update({"num_layers": 1, "max_train_examples": 300, "max_len": 32,
+    params["transformer"].update({"num_layers": 1, "max_train_examples": 300, "linear_probe_posts": 100, "max_len": 32,
                                   "vocab": {"trim": True, "common_pieces": 2000}})
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
@@ -66,7 +66,9 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     # fit_on train+val (params.yaml): the served transformer learnt both splits; calibration, thresholds
     # and the cascade's blend and routing come from its twin's held-out validation scores.
     torch_dir = project / "artifacts" / "transformer_torch"
-    assert json.loads((torch_dir / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train+val"
+    meta = json.loads((torch_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["fit_on"] == "train+val" and meta["train_rows"] == 300
+    assert meta["linear_probe_posts"] == 100  # LP-FT's head is fitted on its own smaller draw
     assert json.loads((torch_dir / "holdout" / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train"
     quant = json.loads((project / "metrics" / "transformer_quant.json").read_text(encoding="utf-8"))
     assert quant["calibrated_on"]["model"] == "held-out twin"

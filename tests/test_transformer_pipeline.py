@@ -237,6 +237,19 @@ def test_soft_targets_mix_labels_with_the_baselines_held_out_scores(tmp_path: Pa
     assert np.allclose(transformer.soft_targets(y, tmp_path, 0.5, VAL_OOF), [[1.0, 0.0], [0.5, 0.0], [0.5, 0.5]])
 
 
+def test_subsample_draws_rows_and_targets_together_in_order() -> None:
+    rows = [[i, i] for i in range(50)]
+    y = np.arange(50, dtype=np.float32).reshape(-1, 1)
+    for limit in (None, 50):  # nothing to drop: the same rows and targets
+        same, same_y = transformer.subsample(rows, y, limit, 0)
+        assert same is rows and same_y is y
+    picked, picked_y = transformer.subsample(rows, y, 10, 3)
+    assert len(picked) == 10 and [r[0] for r in picked] == sorted(r[0] for r in picked)
+    assert [r[0] for r in picked] == picked_y[:, 0].astype(int).tolist()
+    assert transformer.subsample(rows, y, 10, 3)[0] == picked  # seeded
+    assert transformer.subsample(rows, y, 10, 4)[0] != picked
+
+
 def test_fit_on_names_the_training_splits(tmp_path: Path) -> None:
     params = _params()
     params["transformer"]["fit_on"] = "val"  # a model that never sees the training split is a mistake
