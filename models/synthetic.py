@@ -254,9 +254,11 @@ def code_switch(text: str, lang: str, rng: random.Random) -> str:
     return re.sub(r" {2,}", " ", out).strip()
 
 
-def compose(fam: Family, rng: random.Random, max_parts: int = 4) -> str:
-    """A post: 1-``max_parts`` of the family's clauses in random order, with optional opener/closer."""
-    k = min(len(fam.parts), rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0], max_parts)
+def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int = 1) -> str:
+    """A post: ``min_parts``-``max_parts`` of the family's clauses in random order, with optional
+    opener/closer. A draw below ``min_parts`` is raised to it, so the longer lengths keep their odds."""
+    drawn = rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0]
+    k = min(len(fam.parts), max(drawn, min_parts), max_parts)
     parts = [fill(p, rng) for p in rng.sample(fam.parts, k)]
     sep_en = (" ", ". ", "! ", ", ", " - ", "\n", " ... ")
     sep_km = (" ", "។ ", " ", "\n", "! ", " ")
@@ -276,16 +278,23 @@ def compose(fam: Family, rng: random.Random, max_parts: int = 4) -> str:
 
 
 def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, code_switch_rate: float = 0.15,
-             families: tuple[Family, ...] | None = None) -> Iterator[dict[str, object]]:
+             min_positive_clauses: int = 1, families: tuple[Family, ...] | None = None
+             ) -> Iterator[dict[str, object]]:
     """Yield ``n_per_family`` posts per family: {text, labels, family, kind, lang, augment}.
 
     ``lang`` is the family's language, except that a code-switched Khmer or English post is
     ``mixed``: that is what a human reader (and the hidden set's writers) would call it.
+
+    ``min_positive_clauses``: the fewest clauses a post of a labelled family has (negatives always
+    keep one-clause posts: a teacher's lone "which grade are you in?" is the hard negative the models
+    need). The codebook asks for the pattern, and one clause of a voice is sometimes a single
+    indicator or none ("look at the dorm photos, like a hotel"); but 2 made short grooming chat
+    messages look benign to both models (codebook §7), so params.yaml keeps 1.
     """
     rng = random.Random(seed)
     for fam in families or FAMILIES:
         for _ in range(n_per_family):
-            text = compose(fam, rng)
+            text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1)
             lang, augment = fam.lang, []
             if fam.lang != "mixed" and rng.random() < code_switch_rate:
                 switched = code_switch(text, fam.lang, rng)

@@ -11,7 +11,7 @@ import models.dataset
 from features.normalise import normalise
 from models.dataset import build, family_splits
 from models.params import load_params
-from models.synthetic import FAMILIES, SLOT, code_switch, generate, obfuscate
+from models.synthetic import FAMILIES, SLOT, Family, code_switch, generate, obfuscate
 
 
 def test_family_coverage_per_label_language_and_negative_kind() -> None:
@@ -43,6 +43,24 @@ def test_no_family_spans_two_splits_and_each_split_has_every_label_language() ->
     assert family_splits(13) == family_splits(13)
     test_fams = [f for f, s in family_splits(13).items() if s == "test"]
     assert len(test_fams) >= 6
+
+
+def test_labelled_posts_have_the_fewest_clauses_asked_and_negatives_may_have_one() -> None:
+    """Codebook: a label needs the pattern, so a positive post is never one lone clause of its voice."""
+    clauses = ("alpha", "bravo", "charlie", "delta", "echo")
+    fams = (Family("pos", "trafficking_ad", "en", clauses), Family("neg", "news", "en", clauses))
+
+    def counts(min_positive_clauses: int) -> dict[str, Counter[int]]:
+        out: dict[str, Counter[int]] = {"pos": Counter(), "neg": Counter()}
+        for row in generate(400, 5, obfuscation_rate=0.0, code_switch_rate=0.0,
+                            min_positive_clauses=min_positive_clauses, families=fams):
+            out[str(row["family"])][sum(c in str(row["text"]) for c in clauses)] += 1
+        return out
+
+    raised = counts(2)
+    assert min(raised["pos"]) == 2 and raised["pos"][2] > raised["pos"][3] > raised["pos"][4] > 0
+    assert raised["neg"][1] > 0 and max(raised["neg"]) == 4
+    assert min(counts(1)["pos"]) == 1  # the parameter, not the family, decides
 
 
 def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
