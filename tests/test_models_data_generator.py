@@ -46,7 +46,7 @@ def test_no_family_spans_two_splits_and_each_split_has_every_label_language() ->
 
 
 def test_labelled_posts_have_the_fewest_clauses_asked_and_negatives_may_have_one() -> None:
-    """Codebook: a label needs the pattern, so a positive post is never one lone clause of its voice."""
+    """``min_positive_clauses`` raises labelled posts only; params.yaml keeps 1 (codebook §7 says why)."""
     clauses = ("alpha", "bravo", "charlie", "delta", "echo")
     fams = (Family("pos", "trafficking_ad", "en", clauses), Family("neg", "news", "en", clauses))
 
