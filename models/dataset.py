@@ -147,7 +147,8 @@ def build(params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     fam_split = family_splits(params["seed"])
     for row in generate(d["synthetic_per_family"], params["seed"], obfuscation_rate=d.get("obfuscation_rate", 0.25),
                         code_switch_rate=d.get("code_switch_rate", 0.15),
-                        min_positive_clauses=d.get("min_positive_clauses", 1)):
+                        min_positive_clauses=d.get("min_positive_clauses", 1),
+                        lone_indicator=d.get("lone_indicator", False)):
         splits[fam_split[str(row["family"])]].append(dict(row))
     for rows in splits.values():
         rows.extend(multi_label_rows(rows, int(len(rows) * d.get("multi_label_share", 0.03)), rng))

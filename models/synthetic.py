@@ -43,11 +43,20 @@ class Family:
     # "" = dealt to a split by models.dataset.family_splits; "train" pins a family to training, so a
     # voice added later teaches the model without reshuffling the families already dealt to test.
     split: str = ""
+    # Indices of *supporting* clauses (written "~ " in the family's text): clauses that add to a
+    # labelled post but do not earn the label alone ("no experience needed", "only 30 seats left"),
+    # because legitimate posts say them too. Codebook §7: a one-clause post never is one of them.
+    supporting: frozenset[int] = frozenset()
 
     @property
     def labels(self) -> tuple[str, ...]:
         """The labels every post of this family carries."""
         return POSITIVE_KINDS.get(self.kind, ())
+
+    @property
+    def indicator_parts(self) -> tuple[str, ...]:
+        """The clauses that carry an unambiguous indicator: the ones a post may be alone."""
+        return tuple(p for i, p in enumerate(self.parts) if i not in self.supporting)
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -56,9 +65,11 @@ class Family:
 
 
 def _fam(name: str, kind: str, lang: str, text: str, split: str = "") -> Family:
-    """A family from one clause per line (blank lines ignored)."""
-    parts = tuple(line.strip() for line in text.strip().splitlines() if line.strip())
-    return Family(name, kind, lang, parts, split)
+    """A family from one clause per line (blank lines ignored; "~ " marks a supporting clause)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    parts = tuple(line.removeprefix("~").strip() for line in lines)
+    supporting = frozenset(i for i, line in enumerate(lines) if line.startswith("~"))
+    return Family(name, kind, lang, parts, split, supporting)
 
 
 # ---------------------------------------------------------------- content-safety blocklist
@@ -254,12 +265,23 @@ def code_switch(text: str, lang: str, rng: random.Random) -> str:
     return re.sub(r" {2,}", " ", out).strip()
 
 
-def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int = 1) -> str:
+def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int = 1,
+            lone_indicator: bool = False) -> str:
     """A post: ``min_parts``-``max_parts`` of the family's clauses in random order, with optional
-    opener/closer. A draw below ``min_parts`` is raised to it, so the longer lengths keep their odds."""
+    opener/closer. A draw below ``min_parts`` is raised to it, so the longer lengths keep their odds.
+
+    ``lone_indicator``: a one-clause post is one of the family's indicator clauses, never a
+    supporting one, since a lone supporting clause does not earn the family's label (codebook §1:
+    several indicators together, or one unambiguous one). A family with no indicator clause (a
+    voice whose pattern only shows in combination) gets two clauses instead.
+    """
     drawn = rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0]
     k = min(len(fam.parts), max(drawn, min_parts), max_parts)
-    parts = [fill(p, rng) for p in rng.sample(fam.parts, k)]
+    pool = fam.parts
+    if lone_indicator and k == 1 and fam.supporting:
+        pool = fam.indicator_parts or fam.parts
+        k = 1 if fam.indicator_parts else min(2, len(fam.parts))
+    parts = [fill(p, rng) for p in rng.sample(pool, k)]
     sep_en = (" ", ". ", "! ", ", ", " - ", "\n", " ... ")
     sep_km = (" ", "។ ", " ", "\n", "! ", " ")
     seps = sep_km if fam.lang == "km" else sep_en
@@ -278,8 +300,8 @@ def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int 
 
 
 def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, code_switch_rate: float = 0.15,
-             min_positive_clauses: int = 1, families: tuple[Family, ...] | None = None
-             ) -> Iterator[dict[str, object]]:
+             min_positive_clauses: int = 1, lone_indicator: bool = False,
+             families: tuple[Family, ...] | None = None) -> Iterator[dict[str, object]]:
     """Yield ``n_per_family`` posts per family: {text, labels, family, kind, lang, augment}.
 
     ``lang`` is the family's language, except that a code-switched Khmer or English post is
@@ -290,11 +312,16 @@ def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, co
     need). The codebook asks for the pattern, and one clause of a voice is sometimes a single
     indicator or none ("look at the dorm photos, like a hotel"); but 2 made short grooming chat
     messages look benign to both models (codebook §7), so params.yaml keeps 1.
+
+    ``lone_indicator``: one-clause labelled posts use only indicator clauses (see ``compose``). It
+    lowered the probe set and raised false flags (codebook §7), so params.yaml keeps it off; with it
+    off the data is byte-identical to the data before the supporting marks.
     """
     rng = random.Random(seed)
     for fam in families or FAMILIES:
         for _ in range(n_per_family):
-            text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1)
+            text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1,
+                           lone_indicator=lone_indicator)
             lang, augment = fam.lang, []
             if fam.lang != "mixed" and rng.random() < code_switch_rate:
                 switched = code_switch(text, fam.lang, rng)
@@ -325,7 +352,7 @@ GROOMING: tuple[Family, ...] = (
     # ------------------------------------------------------------ grooming, English
     _fam("g_en_gamer_peer", "grooming", "en", """
         u play free fire? i can gift you {gift} if you add me
-        how old r u btw, still in school? grade {grade}?
+        ~ how old r u btw, still in school? grade {grade}?
         dont tell ur parents i send you stuff, they wont understand
         lets talk on {app} its better there, my id {handle}
         we should meet up and play together, just us, near your school
@@ -337,7 +364,7 @@ GROOMING: tuple[Family, ...] = (
         nobody understands you like i do, not your mom, not your friends
         this is between us ok? delete the chat after
         i want to see you this weekend, tell them you're going to a friend's house
-        you deserve someone who treats you like a princess
+        ~ you deserve someone who treats you like a princess
     """),
     _fam("g_en_fake_scout", "grooming", "en", """
         hi! i'm a photographer and you have the perfect look for our teen model page
@@ -347,7 +374,7 @@ GROOMING: tuple[Family, ...] = (
         we pay {money} per shoot, first one is just a test, come alone
     """),
     _fam("g_en_caring_listener", "grooming", "en", """
-        you seemed sad in your story. are your parents fighting again? you can tell me anything
+        ~ you seemed sad in your story. are your parents fighting again? you can tell me anything
         i'm the only one who really listens to you
         your family doesn't deserve you honestly
         if you ever want to run away you can stay with me
@@ -355,7 +382,7 @@ GROOMING: tuple[Family, ...] = (
         let's keep our chats private, ok sweetheart?
     """),
     _fam("g_en_gift_credit", "grooming", "en", """
-        i just sent you {gift}, did you get it?
+        ~ i just sent you {gift}, did you get it?
         i can top up your phone every week, you just have to reply fast when i text
         good girls get presents. don't tell anyone who sent it
         you owe me a little favour now, send me a pic of you right now
@@ -363,14 +390,14 @@ GROOMING: tuple[Family, ...] = (
     """),
     _fam("g_en_tutor", "grooming", "en", """
         i can give you free english lessons, just you and me at my place
-        you're my smartest student, i want to help you more than the others
+        ~ you're my smartest student, i want to help you more than the others
         come to the extra class alone, don't bring your friends
         don't tell your parents about the private lessons, they may stop you
         what time do your parents get home from work?
     """),
     _fam("g_en_fan_dm", "grooming", "en", """
         omg your tiktok dances are so cute, how old are you?
-        you're way prettier than the other girls on here
+        ~ you're way prettier than the other girls on here
         dm me on {app}, i'll send you {gift} for your next video
         are you home alone after school?
         don't show our messages to anyone, they'll be jealous
@@ -383,7 +410,7 @@ GROOMING: tuple[Family, ...] = (
         you promised, don't break my heart, send it
     """),
     _fam("g_en_family_friend", "grooming", "en", """
-        i'm your uncle's friend, remember me? you've grown up so much
+        ~ i'm your uncle's friend, remember me? you've grown up so much
         i can pick you up from school today, your mom said it's ok
         let's go for ice cream, just the two of us, it's our secret
         you can call me anytime on {app}, but delete my number from your contacts
@@ -393,7 +420,7 @@ GROOMING: tuple[Family, ...] = (
         ur parents asleep? call me
         come out tonite, ill wait at the corner
         dont post about me ok
-        moved to {app}?? answer
+        ~ moved to {app}?? answer
         i miss u, need to see u tmrw after school
     """),
     _fam("g_en_sponsor", "grooming", "en", """
@@ -412,25 +439,25 @@ GROOMING: tuple[Family, ...] = (
     """),
     # ------------------------------------------------------------ grooming, Khmer
     _fam("g_km_bong_flirt", "grooming", "km", """
-        អូនអាយុប៉ុន្មានហើយ? រៀនថ្នាក់ទីប៉ុន្មាន?
+        ~ អូនអាយុប៉ុន្មានហើយ? រៀនថ្នាក់ទីប៉ុន្មាន?
         អូនស្អាតណាស់ ចាស់ទុំជាងអាយុ មិនដូចក្មេងឯទៀតទេ
         កុំប្រាប់ប៉ាម៉ាក់ពីរឿងយើងណា ទុកជាការសម្ងាត់របស់យើងពីរនាក់
         បងចង់ជួបអូនម្នាក់ឯង ចេញពីសាលាមកណា
         តោះនិយាយគ្នាតាម {app} វិញ នៅទីនេះមានគេមើល
     """),
     _fam("g_km_credit_gift", "grooming", "km", """
-        បងបញ្ចូលលុយទូរស័ព្ទឱ្យអូនហើយ ទទួលបានទេ?
+        ~ បងបញ្ចូលលុយទូរស័ព្ទឱ្យអូនហើយ ទទួលបានទេ?
         បងអាចទិញ{gift_km}ឱ្យអូនរាល់សប្តាហ៍ បើអូនឆ្លើយសារបងលឿន
         កុំប្រាប់នរណាថាបងផ្ញើ{gift_km}ឱ្យអូនណា
         ឥឡូវអូនជំពាក់គុណបងហើយ ផ្ញើរូបអូនមកបងមើលមួយ
         ចេញពីរៀនមកយក{gift_km}ពីបងនៅមុខសាលា
     """),
     _fam("g_km_school_probe", "grooming", "km", """
-        អូនរៀននៅសាលាណា? ថ្នាក់ទី{grade}មែនទេ?
+        ~ អូនរៀននៅសាលាណា? ថ្នាក់ទី{grade}មែនទេ?
         ប៉ាម៉ាក់អូនមើលទូរស័ព្ទអូនទេ?
         ប៉ាម៉ាក់អូនទៅធ្វើការដល់ម៉ោងប៉ុន្មានបានមកផ្ទះវិញ?
         អូននៅផ្ទះម្នាក់ឯងពេលល្ងាចមែនទេ?
-        មើលទៅអូននៅក្មេងណាស់ អាយុ{age}ឆ្នាំមែនទេ?
+        ~ មើលទៅអូននៅក្មេងណាស់ អាយុ{age}ឆ្នាំមែនទេ?
     """),
     _fam("g_km_secret_app", "grooming", "km", """
         លុបសារយើងចោលផង កុំឱ្យម៉ាក់ឃើញ
@@ -452,7 +479,7 @@ GROOMING: tuple[Family, ...] = (
         កុំនាំមិត្តមក បងចង់ជួបតែអូនម្នាក់
     """),
     _fam("g_km_sympathy", "grooming", "km", """
-        អូនមិនសប្បាយចិត្តនៅផ្ទះមែនទេ? ប្រាប់បងមក បងយល់ពីអូន
+        ~ អូនមិនសប្បាយចិត្តនៅផ្ទះមែនទេ? ប្រាប់បងមក បងយល់ពីអូន
         មានតែបងទេដែលស្រឡាញ់អូនពិតប្រាកដ
         ប៉ាម៉ាក់អូនមិនយល់ពីអូនទេ ចុះមកនៅជាមួយបងទៅ
         បើអូនចង់រត់ចេញពីផ្ទះ បងមានកន្លែងឱ្យអូនស្នាក់នៅ
@@ -466,7 +493,7 @@ GROOMING: tuple[Family, ...] = (
     """),
     _fam("g_km_private_tutor", "grooming", "km", """
         គ្រូនឹងបង្រៀនគួរឯកជនឱ្យអូនដោយឥតគិតថ្លៃ នៅផ្ទះគ្រូ
-        អូនជាសិស្សដែលគ្រូស្រឡាញ់ជាងគេ
+        ~ អូនជាសិស្សដែលគ្រូស្រឡាញ់ជាងគេ
         មករៀនម្នាក់ឯងណា កុំនាំមិត្តមក
         កុំប្រាប់ឪពុកម្តាយរឿងរៀនគួរនេះ
         បើអូនស្តាប់គ្រូ គ្រូនឹងដាក់ពិន្ទុល្អឱ្យ
@@ -481,15 +508,15 @@ GROOMING: tuple[Family, ...] = (
     _fam("g_km_pressure", "grooming", "km", """
         បើអូនស្រឡាញ់បងពិត ផ្ញើរូបមកឥឡូវនេះ
         ឆ្លើយសារបងភ្លាមៗ បើមិនឆ្លើយបងខឹងហើយ
-        អូនសន្យាហើយ កុំធ្វើឱ្យបងខកចិត្ត
+        ~ អូនសន្យាហើយ កុំធ្វើឱ្យបងខកចិត្ត
         បើអូនប្រាប់គេ អូនមុខជាត្រូវម៉ាក់វាយ
     """),
     _fam("g_km_short_dm", "grooming", "km", """
-        អូននៅម្នាក់ឯងទេ?
+        ~ អូននៅម្នាក់ឯងទេ?
         ម៉ាក់ដេកហើយនៅ? តេមកបង
         យប់នេះចេញមកបានទេ បងចាំនៅផ្លូវកែង
-        អូនអាយុ{age}មែន? នៅក្មេងម្ល៉េះ
-        ថែម {app} មក
+        ~ អូនអាយុ{age}មែន? នៅក្មេងម្ល៉េះ
+        ~ ថែម {app} មក
     """),
     # ------------------------------------------------------------ grooming, romanised / mixed
     _fam("g_mx_bong_oun", "grooming", "mixed", """
@@ -500,18 +527,18 @@ GROOMING: tuple[Family, ...] = (
         chenh pi sala mok jub bong mneak eng ban te?
     """),
     _fam("g_mx_gift_credit", "grooming", "mixed", """
-        bong dak luy phone oy oun hz, ban ot?
+        ~ bong dak luy phone oy oun hz, ban ot?
         oun chong ban {gift_rom} te? bong tinh oy
         kom prab ke tha bong oy luy na
         oun jompeak bong hz, send rup mok bong merl mouy
         mok yok gift pi bong nov mun sala
     """),
     _fam("g_mx_school_probe", "grooming", "mixed", """
-        oun rean sala na? grade {grade} men?
+        ~ oun rean sala na? grade {grade} men?
         mak pa oun check phone oun te?
         pa mak oun tver ka dol mong pon man?
         oun nov phteah mneak eng pel lngeach men?
-        oun merl tov kmeng nas, ayu {age} men?
+        ~ oun merl tov kmeng nas, ayu {age} men?
     """),
     _fam("g_mx_secret_app", "grooming", "mixed", """
         lub sa yerng jol pong, kom oy mak kern
@@ -533,7 +560,7 @@ GROOMING: tuple[Family, ...] = (
         kom noam mit mok, bong chong jub te oun
     """),
     _fam("g_mx_sympathy", "grooming", "mixed", """
-        oun ot sabay chet nov phteah men? prab bong mok, bong yul pi oun
+        ~ oun ot sabay chet nov phteah men? prab bong mok, bong yul pi oun
         mean te bong te del srolanh oun pit
         pa mak oun ot yul pi oun te, mok nov jea mouy bong
         ber oun chong rot chenh pi phteah, bong mean kanleng oy oun
@@ -554,13 +581,13 @@ GROOMING: tuple[Family, ...] = (
     """),
     _fam("g_mx_teacher", "grooming", "mixed", """
         kru bong rien kuor private oy oun free nov phteah kru
-        oun jea sis del kru srolanh jeang ke
+        ~ oun jea sis del kru srolanh jeang ke
         mok rien mneak eng na, kom noam mit
         kom prab pa mak pi rien kuor nis
         ber oun sdab kru, kru dak pinteu lar oy
     """),
     _fam("g_mx_pressure_short", "grooming", "mixed", """
-        oun nov mneak eng te?
+        ~ oun nov mneak eng te?
         mak dek hz nov? tel mok bong
         yup nis chenh mok ban te, bong cham nov plov keng
         ber srolanh bong pit send rup mok eilov
@@ -578,9 +605,9 @@ TRAFFICKING: tuple[Family, ...] = (
     # ------------------------------------------------------------ trafficking ads, English
     _fam("t_en_urgent_high_pay", "trafficking_ad", "en", """
         URGENT HIRING!! work in {place}, salary {money}/month
-        no experience needed, no education needed
-        contact only by {app} {handle}, no calls
-        leave this week, only few places left!!
+        ~ no experience needed, no education needed
+        ~ contact only by {app} {handle}, no calls
+        ~ leave this week, only few places left!!
     """),
     _fam("t_en_travel_paid", "trafficking_ad", "en", """
         we pay your passport, visa and ticket to {place}
@@ -597,12 +624,12 @@ TRAFFICKING: tuple[Family, ...] = (
     _fam("t_en_typing_job", "trafficking_ad", "en", """
         easy typing job in {place}, just need to know how to use a phone
         {money} per month + bonus, company provides everything
-        chat with customers online, we train you
+        ~ chat with customers online, we train you
         don't need CV, just send name and age to {app} {handle}
     """),
     _fam("t_en_casino_customer_service", "trafficking_ad", "en", """
         casino company in {place} hiring customer service, {money}
-        english or chinese a plus but not required
+        ~ english or chinese a plus but not required
         visa and flight covered by boss, 2 year contract
         interview by {app} only, depart in 3 days
     """),
@@ -616,26 +643,26 @@ TRAFFICKING: tuple[Family, ...] = (
         big foreign company needs {n} staff, location will tell after interview
         job details in private message only
         high salary {money}, food and accommodation free
-        hurry, we leave from {city} on {date}
+        ~ hurry, we leave from {city} on {date}
     """),
     _fam("t_en_fishing_farm", "trafficking_ad", "en", """
         men 18-40 needed for fishing boat in {place}, good money {money}
         we pick you up at {city}, travel all paid
         no documents needed, boss keeps passport for safety
-        work 6 months then come home rich
+        ~ work 6 months then come home rich
     """),
     _fam("t_en_marketing_crypto", "trafficking_ad", "en", """
         online marketing / crypto team in {place} hiring, salary {money} + commission
-        age 18-30, can use computer, no degree needed
+        ~ age 18-30, can use computer, no degree needed
         company pays ticket, you just bring your passport
-        message {handle} on {app} now, interview today
+        ~ message {handle} on {app} now, interview today
     """),
     _fam("t_en_short_spam", "trafficking_ad", "en", """
         JOB {place} {money} 💰 pm
         easy work big money, inbox {app}
         girls 18+ only, {money}/month
         go {date}, free visa ✈️
-        hiring now no exp {phone}
+        ~ hiring now no exp {phone}
     """),
     _fam("t_en_friend_referral", "trafficking_ad", "en", """
         my cousin works in {place} and earns {money} a month, they need more people
@@ -652,9 +679,9 @@ TRAFFICKING: tuple[Family, ...] = (
     # ------------------------------------------------------------ trafficking ads, Khmer
     _fam("t_km_urgent_high_pay", "trafficking_ad", "km", """
         ត្រូវការបុគ្គលិកបន្ទាន់ ធ្វើការនៅ{place_km} ប្រាក់ខែ {money}
-        មិនត្រូវការបទពិសោធន៍ មិនត្រូវការសញ្ញាបត្រ
-        ទាក់ទងតាម {app} {handle} តែប៉ុណ្ណោះ
-        ចេញដំណើរសប្តាហ៍នេះ កន្លែងនៅតិចណាស់
+        ~ មិនត្រូវការបទពិសោធន៍ មិនត្រូវការសញ្ញាបត្រ
+        ~ ទាក់ទងតាម {app} {handle} តែប៉ុណ្ណោះ
+        ~ ចេញដំណើរសប្តាហ៍នេះ កន្លែងនៅតិចណាស់
     """),
     _fam("t_km_travel_paid", "trafficking_ad", "km", """
         ក្រុមហ៊ុនចេញថ្លៃលិខិតឆ្លងដែន ទិដ្ឋាការ និងការធ្វើដំណើរទៅ{place_km}
@@ -671,12 +698,12 @@ TRAFFICKING: tuple[Family, ...] = (
     _fam("t_km_typing_job", "trafficking_ad", "km", """
         ការងារវាយអក្សរស្រួលៗ នៅ{place_km} ចេះប្រើទូរស័ព្ទគឺបាន
         ប្រាក់ខែ {money} បូកប្រាក់រង្វាន់ ក្រុមហ៊ុនផ្តល់ឱ្យទាំងអស់
-        ឆាតជាមួយអតិថិជនតាមអនឡាញ មានបង្ហាត់បង្រៀន
+        ~ ឆាតជាមួយអតិថិជនតាមអនឡាញ មានបង្ហាត់បង្រៀន
         មិនបាច់ CV ផ្ញើតែឈ្មោះនិងអាយុមក {app} {handle}
     """),
     _fam("t_km_casino", "trafficking_ad", "km", """
         ក្រុមហ៊ុនកាស៊ីណូនៅ{place_km} ជ្រើសរើសបុគ្គលិកផ្នែកសេវាអតិថិជន
-        ចេះភាសាចិនកាន់តែល្អ តែមិនចេះក៏បាន
+        ~ ចេះភាសាចិនកាន់តែល្អ តែមិនចេះក៏បាន
         ថៅកែចេញថ្លៃទិដ្ឋាការនិងសំបុត្រយន្តហោះ កុងត្រា ២ ឆ្នាំ
         សម្ភាសតាម {app} ប៉ុណ្ណោះ ចេញដំណើរក្នុង ៣ ថ្ងៃ
     """),
@@ -690,26 +717,26 @@ TRAFFICKING: tuple[Family, ...] = (
         ក្រុមហ៊ុនបរទេសធំ ត្រូវការបុគ្គលិក {n} នាក់ ទីតាំងប្រាប់ពេលសម្ភាស
         ព័ត៌មានការងារលម្អិតសូមឆាតឯកជន
         ប្រាក់ខែខ្ពស់ {money} មានកន្លែងស្នាក់នៅនិងអាហារ
-        ប្រញាប់ឡើង ឡានចេញពី{city_km}ថ្ងៃស្អែក
+        ~ ប្រញាប់ឡើង ឡានចេញពី{city_km}ថ្ងៃស្អែក
     """),
     _fam("t_km_fishing_farm", "trafficking_ad", "km", """
         ត្រូវការបុរសអាយុ ១៨-៤០ ធ្វើការលើទូកនេសាទនៅ{place_km} លុយច្រើន
         យើងមកទទួលនៅ{city_km} ចេញថ្លៃធ្វើដំណើរទាំងអស់
         មិនចាំបាច់មានឯកសារ ថៅកែរក្សាលិខិតឆ្លងដែនទុកឱ្យ
-        ធ្វើការ ៦ ខែ ត្រឡប់មកវិញមានលុយ
+        ~ ធ្វើការ ៦ ខែ ត្រឡប់មកវិញមានលុយ
     """),
     _fam("t_km_online_marketing", "trafficking_ad", "km", """
         ក្រុមការងារទីផ្សារអនឡាញនៅ{place_km} ប្រាក់ខែ {money} បូកកម្រៃជើងសារ
-        អាយុ ១៨-៣០ ចេះប្រើកុំព្យូទ័រ មិនត្រូវការសញ្ញាបត្រ
+        ~ អាយុ ១៨-៣០ ចេះប្រើកុំព្យូទ័រ មិនត្រូវការសញ្ញាបត្រ
         ក្រុមហ៊ុនចេញថ្លៃសំបុត្រ យកតែលិខិតឆ្លងដែនមក
-        ផ្ញើសារ {handle} តាម {app} ឥឡូវនេះ សម្ភាសថ្ងៃនេះ
+        ~ ផ្ញើសារ {handle} តាម {app} ឥឡូវនេះ សម្ភាសថ្ងៃនេះ
     """),
     _fam("t_km_short_spam", "trafficking_ad", "km", """
         ការងារ{place_km} {money} 💰 inbox
         ការងារស្រួល លុយច្រើន ឆាត {app}
         ត្រូវការស្រីអាយុ ១៨ ឡើង {money}/ខែ
         ចេញដំណើរ{date} ទិដ្ឋាការឥតគិតថ្លៃ ✈️
-        រើសបុគ្គលិកឥឡូវ គ្មានបទពិសោធន៍ក៏បាន {phone}
+        ~ រើសបុគ្គលិកឥឡូវ គ្មានបទពិសោធន៍ក៏បាន {phone}
     """),
     _fam("t_km_friend_referral", "trafficking_ad", "km", """
         បងជីដូនមួយខ្ញុំធ្វើការនៅ{place_km} បានលុយ {money} ក្នុងមួយខែ គេត្រូវការមនុស្សថែម
@@ -726,9 +753,9 @@ TRAFFICKING: tuple[Family, ...] = (
     # ------------------------------------------------------------ trafficking ads, romanised / mixed
     _fam("t_mx_urgent", "trafficking_ad", "mixed", """
         trov kar bokkolik bontoan tver ka nov {place_rom}, luy khe {money}
-        min trov kar bot pisoth, ot trov sanhabat
-        tak tong tam {app} {handle} te ponnoh
-        jenh dom neur atet nis, kanleng nov tich nas
+        ~ min trov kar bot pisoth, ot trov sanhabat
+        ~ tak tong tam {app} {handle} te ponnoh
+        ~ jenh dom neur atet nis, kanleng nov tich nas
     """),
     _fam("t_mx_travel_paid", "trafficking_ad", "mixed", """
         company chenh luy passport, visa ning dom neur tov {place_rom}
@@ -745,12 +772,12 @@ TRAFFICKING: tuple[Family, ...] = (
     _fam("t_mx_typing", "trafficking_ad", "mixed", """
         ka ngea type srol srol nov {place_rom}, jes brer phone ban hz
         luy khe {money} + bonus, company oy krob yang
-        chat jea mouy customer online, mean bong rien
+        ~ chat jea mouy customer online, mean bong rien
         ot bach CV, send te chhmous ning ayu mok {app}
     """),
     _fam("t_mx_casino", "trafficking_ad", "mixed", """
         company casino nov {place_rom} rok bokkolik customer service
-        jes chen kan te lar, ot jes kor ban
+        ~ jes chen kan te lar, ot jes kor ban
         thao ke chenh luy visa ning sombot yun hos, contract 2 chnam
         interview tam {app} te ponnoh, jenh dom neur knong 3 thngai
     """),
@@ -764,26 +791,26 @@ TRAFFICKING: tuple[Family, ...] = (
         company bor tes thom trov kar bokkolik {n} nak, titang prab pel interview
         job detail som chat private
         luy khe kpos {money}, mean kanleng snak nov ning bay
-        bro nhab lerng, lan chenh pi {city} sa ek
+        ~ bro nhab lerng, lan chenh pi {city} sa ek
     """),
     _fam("t_mx_fishing", "trafficking_ad", "mixed", """
         trov kar bros ayu 18-40 tver ka ler touk nesat nov {place_rom}, luy chroen
         yerng mok tot nov {city}, chenh luy dom neur teang os
         ot bach mean eksar, thao ke rak sa passport oy
-        tver 6 khe trolob mok vinh mean luy
+        ~ tver 6 khe trolob mok vinh mean luy
     """),
     _fam("t_mx_engmix_marketing", "trafficking_ad", "mixed", """
         online marketing team nov {place_rom} hiring, salary {money} + commission
-        ayu 18-30, jes computer, no degree ot ey te
+        ~ ayu 18-30, jes computer, no degree ot ey te
         company chenh sombot, yok te passport mok
-        inbox {handle} tam {app} eilov, interview thngai nis
+        ~ inbox {handle} tam {app} eilov, interview thngai nis
     """),
     _fam("t_mx_short_spam", "trafficking_ad", "mixed", """
         ka ngea {place_rom} {money} 💰 inbox
         ka srol luy chroen, chat {app}
         trov kar srey 18+ {money}/khe
         go {date}, visa free ✈️
-        rok bokkolik eilov ot mean bot pisoth kor ban {phone}
+        ~ rok bokkolik eilov ot mean bot pisoth kor ban {phone}
     """),
     _fam("t_mx_friend_referral", "trafficking_ad", "mixed", """
         bong jidonmouy knhom tver ka nov {place_rom}, ban {money} mouy khe, ke trov kar mnus bonthem
@@ -1173,9 +1200,9 @@ EXTRA_POSITIVES: tuple[Family, ...] = (
     """),
     _fam("t_mx_sez_sales", "trafficking_ad", "mixed", """
         company nov tombon SEZ rok sales online, luy khe {money}, snak nov free
-        ot trov kar sanhabat, jes typing ban hz, ayu 18-30
-        lan mok tot dol phteah, chenh dom neur {date}
-        chat {app} {handle} te ponnoh, ot tel
+        ~ ot trov kar sanhabat, jes typing ban hz, ayu 18-30
+        ~ lan mok tot dol phteah, chenh dom neur {date}
+        ~ chat {app} {handle} te ponnoh, ot tel
     """),
 )
 
@@ -1276,20 +1303,20 @@ MORE_FAMILIES: tuple[Family, ...] = (
         ឆាតមកខ្ញុំតែម្នាក់ កុំបង្ហោះលេខក្នុងខមិន
     """),
     _fam("t_km_online_company", "trafficking_ad", "km", """
-        ក្រុមហ៊ុនអនឡាញទំនើប ត្រូវការយុវជនអាយុ ១៨-២៨ ចេះវាយអក្សរ និងប្រើហ្វេសប៊ុក
+        ~ ក្រុមហ៊ុនអនឡាញទំនើប ត្រូវការយុវជនអាយុ ១៨-២៨ ចេះវាយអក្សរ និងប្រើហ្វេសប៊ុក
         ប្រាក់ខែចាប់ពី {money} ប្រាក់លើកទឹកចិត្តរៀងរាល់ខែ ហូបចុកស្នាក់នៅក្រុមហ៊ុនចេញ
         ទីតាំងក្រុមហ៊ុននៅក្បែរ{place_km} មិនអាចប្រាប់ឈ្មោះតាមអនឡាញបាន
-        មានរថយន្តទៅទទួលពីភ្នំពេញ ចាប់ផ្តើមការងារភ្លាមៗ
+        ~ មានរថយន្តទៅទទួលពីភ្នំពេញ ចាប់ផ្តើមការងារភ្លាមៗ
     """),
     _fam("t_en_agent_whatsapp", "trafficking_ad", "en", """
         agent here 🙋 we still have 6 seats for {place}, good company, {money} after training
-        you don't need to speak english or chinese, they teach you
+        ~ you don't need to speak english or chinese, they teach you
         first month salary pays your transport, after that all yours
         send passport photo page or ID to my whatsapp, i prepare documents in 2 days
     """),
     _fam("t_mx_agent_voice", "trafficking_ad", "mixed", """
         agent nis, nov kanleng 6 teat tov {place_rom}, company lar, luy khe {money} kroy training
-        ot bach jes pheasa english ru chen, ke bong rien oy
+        ~ ot bach jes pheasa english ru chen, ke bong rien oy
         luy khe khe dambong kat luy dom neur, kroy nuh luy eng teang os
         send rup passport ru ID mok whatsapp knhom, riep eksar 2 thngai hz
     """),
@@ -1365,8 +1392,8 @@ SHORT_TEXTING: tuple[Family, ...] = (
     # Very short, slangy DMs: the register where character n-grams have least to hold on to.
     _fam("g_en_short_texting", "grooming", "en", """
         how old r u again? {age}? cute
-        ur mom home?
-        wat grade r u in
+        ~ ur mom home?
+        ~ wat grade r u in
         dont show anyone our chat k
         come out, im near ur school
         send pic now pls 🙏
@@ -1376,8 +1403,8 @@ SHORT_TEXTING: tuple[Family, ...] = (
     """),
     _fam("g_mx_short_texting", "grooming", "mixed", """
         oun ayu pon man? {age}? kmeng nas
-        mak oun nov phteah te?
-        rien thnak ti pon man oun
+        ~ mak oun nov phteah te?
+        ~ rien thnak ti pon man oun
         kom oy ke merl chat yerng na
         chenh mok, bong nov ke sala oun
         send rup mok eilov
@@ -1395,15 +1422,15 @@ INDEPENDENT_VOICES: tuple[Family, ...] = (
     _fam("t_km_poster_benefits", "trafficking_ad", "km", """
         ដំណឹងជ្រើសរើសបុគ្គលិក! ក្រុមហ៊ុនឯកជននៅតំបន់សេដ្ឋកិច្ចពិសេស{place_km} ត្រូវការបុគ្គលិកសេវាកម្មអតិថិជន
         អត្ថប្រយោជន៍៖ ប្រាក់ខែ {money} ស្នាក់នៅ អាហារ ៣ ពេល និងសំបុត្រធ្វើដំណើរ ក្រុមហ៊ុនចេញទាំងអស់
-        លក្ខខណ្ឌ៖ អាយុ ១៨-៣០ ឆ្នាំ ចេះអាននិងសរសេរ មិនតម្រូវឱ្យមានបទពិសោធន៍
+        ~ លក្ខខណ្ឌ៖ អាយុ ១៨-៣០ ឆ្នាំ ចេះអាននិងសរសេរ មិនតម្រូវឱ្យមានបទពិសោធន៍
         ឯកសារ៖ តែអត្តសញ្ញាណប័ណ្ណប៉ុណ្ណោះ ក្រុមហ៊ុនធ្វើលិខិតឆ្លងដែនជូន
-        ចំនួនមានកំណត់ ចុះឈ្មោះមុនចេញដំណើរមុន ទាក់ទង {app} {phone}
+        ~ ចំនួនមានកំណត់ ចុះឈ្មោះមុនចេញដំណើរមុន ទាក់ទង {app} {phone}
     """),
     _fam("t_km_question_hook", "trafficking_ad", "km", """
-        អ្នកធុញនឹងប្រាក់ខែ ២០០ ដុល្លារនៅរោងចក្រហើយមែនទេ?
+        ~ អ្នកធុញនឹងប្រាក់ខែ ២០០ ដុល្លារនៅរោងចក្រហើយមែនទេ?
         ចង់បានលុយ {money} ក្នុងមួយខែ ដោយគ្រាន់តែអង្គុយលេងទូរស័ព្ទទេ?
-        គ្មានសញ្ញាបត្រ គ្មានបទពិសោធន៍ ក៏ធ្វើបាន ឱកាសមានតែម្តងគត់
-        ខមិនថា "ចង់" ឬឆាតមក {handle} ខ្ញុំពន្យល់លម្អិតតាមឯកជន
+        ~ គ្មានសញ្ញាបត្រ គ្មានបទពិសោធន៍ ក៏ធ្វើបាន ឱកាសមានតែម្តងគត់
+        ~ ខមិនថា "ចង់" ឬឆាតមក {handle} ខ្ញុំពន្យល់លម្អិតតាមឯកជន
         ការងារនៅក្រៅប្រទេសបន្តិច ប៉ុន្តែថៅកែចេញថ្លៃធ្វើដំណើរទាំងអស់
     """),
     _fam("t_km_neighbour_aunt", "trafficking_ad", "km", """
@@ -1415,67 +1442,67 @@ INDEPENDENT_VOICES: tuple[Family, ...] = (
     """),
     _fam("t_km_compound_service", "trafficking_ad", "km", """
         ក្រុមហ៊ុនចិននៅ{place_km} ត្រូវការបុគ្គលិកឆាតជាមួយភ្ញៀវ ប្រាក់ខែ {money} បូកប្រាក់លើកទឹកចិត្ត
-        ធ្វើការក្នុងការិយាល័យ ស្នាក់នៅក្នុងបរិវេណក្រុមហ៊ុន មានអាហារ អន្តេវាសិកដ្ឋាន កន្លែងហាត់ប្រាណ
+        ~ ធ្វើការក្នុងការិយាល័យ ស្នាក់នៅក្នុងបរិវេណក្រុមហ៊ុន មានអាហារ អន្តេវាសិកដ្ឋាន កន្លែងហាត់ប្រាណ
         កុងត្រាមួយឆ្នាំ បើឈប់មុនកុងត្រា ត្រូវសងថ្លៃធ្វើដំណើរនិងថ្លៃស្នាក់នៅវិញ
         ថ្ងៃដំបូងប្រគល់លិខិតឆ្លងដែនឱ្យផ្នែកធនធានមនុស្សរក្សាទុក
-        សម្ភាសតាម {app} ១០ នាទី ជាប់ហើយមានឡានមកទទួលនៅ{city_km}
+        ~ សម្ភាសតាម {app} ១០ នាទី ជាប់ហើយមានឡានមកទទួលនៅ{city_km}
     """),
     _fam("t_km_success_story", "trafficking_ad", "km", """
         មិត្តៗដែលទៅជាមួយក្រុមយើងខែមុន ផ្ញើលុយមកផ្ទះបាន {money} ហើយ 🙏
-        ខែនេះនៅសល់កន្លែងតែ {n} នាក់ទៀតប៉ុណ្ណោះ
-        មើលរូបកន្លែងស្នាក់នៅ ស្អាតដូចសណ្ឋាគារ
+        ~ ខែនេះនៅសល់កន្លែងតែ {n} នាក់ទៀតប៉ុណ្ណោះ
+        ~ មើលរូបកន្លែងស្នាក់នៅ ស្អាតដូចសណ្ឋាគារ
         អ្នកចង់ទៅជុំក្រោយ ផ្ញើរូបអត្តសញ្ញាណប័ណ្ណ និងលេខទូរស័ព្ទឪពុកម្តាយមក
         ក្រុមហ៊ុនរ៉ាប់រងទាំងអស់ អ្នកគ្រាន់តែយកខ្លួនទៅ
     """),
     # ------------------------------------------------------------ trafficking ads, English
     _fam("t_en_compound_service", "trafficking_ad", "en", """
         Customer support staff needed in {place}, {money} a month, food and dorm included
-        Chinese company, modern office, gym and canteen inside the compound
+        ~ Chinese company, modern office, gym and canteen inside the compound
         1-year contract: if you leave early you repay the travel and training costs
         HR keeps your passport safe during the contract
-        10-minute interview on {app}, pick-up from {city} once you pass
+        ~ 10-minute interview on {app}, pick-up from {city} once you pass
     """),
     _fam("t_en_question_hook", "trafficking_ad", "en", """
-        Tired of earning $200 at the factory?
+        ~ Tired of earning $200 at the factory?
         Want {money} a month just using your phone?
-        No degree, no experience, this chance won't come twice
-        comment "interested" or DM {handle}, I explain privately
+        ~ No degree, no experience, this chance won't come twice
+        ~ comment "interested" or DM {handle}, I explain privately
         the job is a bit outside Cambodia but the boss covers every cost
     """),
     _fam("t_en_formal_poster", "trafficking_ad", "en", """
-        POSITION: Online Sales Representative / Game Operator
+        ~ POSITION: Online Sales Representative / Game Operator
         LOCATION: to be discussed after selection
         BENEFITS: {money} monthly, free dorm, 3 meals, air ticket
-        REQUIREMENTS: 18-30 years old, basic typing, own smartphone
+        ~ REQUIREMENTS: 18-30 years old, basic typing, own smartphone
         DOCUMENTS: ID card only, the company processes passport and visa
-        Limited seats, first come first served, contact {app} {phone}
+        ~ Limited seats, first come first served, contact {app} {phone}
     """),
     _fam("t_en_success_story", "trafficking_ad", "en", """
         our team who left last month already sent {money} home to their families 🙏
-        only {n} seats left this month
-        look at the dorm photos, like a hotel
+        ~ only {n} seats left this month
+        ~ look at the dorm photos, like a hotel
         next group: send your ID photo and your parents' phone number
         the company covers everything, you only bring yourself
     """),
     # ------------------------------------------------------------ trafficking ads, romanised / mixed
     _fam("t_mx_compound_service", "trafficking_ad", "mixed", """
         company chen nov {place_rom} trov kar bokkolik chat jea mouy phnhoev, luy khe {money} + bonus
-        tver ka knong office, snak nov knong company, mean bay, gym
+        ~ tver ka knong office, snak nov knong company, mean bay, gym
         contract 1 chnam, chhob mun trov sang luy dom neur vinh
         thngai dambong prokol passport oy HR tuk
-        interview tam {app} 10 neati, jeab hz mean lan mok tot nov {city}
+        ~ interview tam {app} 10 neati, jeab hz mean lan mok tot nov {city}
     """),
     _fam("t_mx_question_hook", "trafficking_ad", "mixed", """
-        oun nuy luy khe 200$ nov rong jakr hz men?
+        ~ oun nuy luy khe 200$ nov rong jakr hz men?
         chong ban {money} knong mouy khe, kroan te leng phone ot?
-        ot sanhabat, ot bot pisoth kor tver ban, okas mean mdong te
-        comment "chong" ru inbox {handle}, bong pnyul tam private
+        ~ ot sanhabat, ot bot pisoth kor tver ban, okas mean mdong te
+        ~ comment "chong" ru inbox {handle}, bong pnyul tam private
         ka ngea nov krav srok bontech, tae thao kae chenh luy dom neur teang os
     """),
     _fam("t_mx_success_story", "trafficking_ad", "mixed", """
         mit del tov jea mouy krom yerng khe mun phnher luy mok phteah ban {money} hz 🙏
-        khe nis nov sol kanleng {n} nak teat te
-        merl rup kanleng snak nov, saat doch hotel
+        ~ khe nis nov sol kanleng {n} nak teat te
+        ~ merl rup kanleng snak nov, saat doch hotel
         neak chong tov chhnaot kroy, phnher rup ID ning lek phone pa mak mok
         company chenh teang os, yok te kluon tov
     """),
@@ -1487,8 +1514,8 @@ INDEPENDENT_VOICES: tuple[Family, ...] = (
     """),
     # ------------------------------------------------------------ grooming
     _fam("g_km_online_peer_older", "grooming", "km", """
-        ឯងរៀនថ្នាក់ទី{grade}មែន? បងក៏ទើបរៀនចប់ដែរ យើងអាយុប្រហែលគ្នា
-        ឯងស្អាតជាងស្រីៗក្នុងថ្នាក់ឯងទៀត កុំជឿគេអី
+        ~ ឯងរៀនថ្នាក់ទី{grade}មែន? បងក៏ទើបរៀនចប់ដែរ យើងអាយុប្រហែលគ្នា
+        ~ ឯងស្អាតជាងស្រីៗក្នុងថ្នាក់ឯងទៀត កុំជឿគេអី
         ប្តូរមកឆាត {app} វិញ ហ្វេសប៊ុកម៉ាក់ឯងអាចមើលឃើញ
         ថ្ងៃសៅរ៍ជួបគ្នានៅផ្សារ{city_km}បានទេ? បងទិញ{gift_km}ជូន
         កុំប្រាប់មិត្តភក្តិរឿងយើង គេមិនយល់ទេ
@@ -1501,28 +1528,28 @@ INDEPENDENT_VOICES: tuple[Family, ...] = (
         រឿងនេះទុកតែពីរនាក់សិន ចាំជាប់ហើយចាំប្រាប់គ្រួសារ
     """),
     _fam("g_en_coach_dm", "grooming", "en", """
-        you played great today, best on the U{age} team, I can get you a scholarship
+        ~ you played great today, best on the U{age} team, I can get you a scholarship
         extra training at my place on Sunday, just you, the others aren't ready
         don't mention it to the other parents, they'll be jealous
         I'll get you {gift}, let's keep in touch on {app}, it's easier
     """),
     _fam("g_en_server_admin", "grooming", "en", """
         i'm admin in this server, i can give you {gift} free if you stay loyal
-        how old are you, what school? you play better than the adults here
+        ~ how old are you, what school? you play better than the adults here
         add me on {app}, we can voice chat without the others
         don't tell your parents about the gift or they'll take your phone
         send a selfie so I know you're real, then I send it
     """),
     _fam("g_mx_online_peer_older", "grooming", "mixed", """
-        oun rien thnak ti {grade} men? bong kor teup rien chob der, ayu prohel knea
-        oun saat jeang srey srey knong thnak oun teat
+        ~ oun rien thnak ti {grade} men? bong kor teup rien chob der, ayu prohel knea
+        ~ oun saat jeang srey srey knong thnak oun teat
         doh mok chat {app} vinh, FB mak oun merl kernh
         thngai sao jub knea nov psar ban te? bong tinh {gift_rom} oy
         kom prab mit pheak reoung yerng, ke ot yul te
     """),
     _fam("g_mx_server_admin", "grooming", "mixed", """
         bong jea admin group game, oy {gift_rom} free ber oun smos trong
-        oun ayu pon man, rien sala na? oun leng pouke jeang mnus thom
+        ~ oun ayu pon man, rien sala na? oun leng pouke jeang mnus thom
         add bong tam {app}, niyeay voice pi nak te
         kom prab pa mak pi gift na, ke dok phone oun
         send selfie mok sin, bong deng tha oun pit, hz bong phnher oy
@@ -1618,11 +1645,11 @@ QUIET_VOICES: tuple[Family, ...] = (
     # pupils' and workers' chat, phone and diamond shops.
     # ------------------------------------------------------------ grooming, Khmer
     _fam("g_km_fee_sponsor", "grooming", "km", """
-        ឃើញប្អូនប្រកាសថាចង់បានអាហារូបករណ៍ បងអាចជួយបង់ថ្លៃរៀនឱ្យ
+        ~ ឃើញប្អូនប្រកាសថាចង់បានអាហារូបករណ៍ បងអាចជួយបង់ថ្លៃរៀនឱ្យ
         ប្អូនអាយុប៉ុន្មាន រៀនសាលាណា? ផ្ញើរូបថតប្អូនមកបងមើលបន្តិច
         រឿងលុយនេះកុំប្រាប់គ្រូឬម៉ាក់ គេនឹងគិតខុស
         ចុងសប្តាហ៍នេះមកជួបបងនៅហាងកាហ្វេ{city_km} មកម្នាក់ឯងណា
-        បងផ្ញើ{gift_km}ឱ្យមុនសិន ទុកចាយ
+        ~ បងផ្ញើ{gift_km}ឱ្យមុនសិន ទុកចាយ
     """),
     _fam("g_km_night_chat", "grooming", "km", """
         យប់ហើយ ម៉ាក់ឯងដេកហើយឬនៅ? ឆាតជាមួយបងបន្តិចទៀត
@@ -1632,7 +1659,7 @@ QUIET_VOICES: tuple[Family, ...] = (
         ថ្ងៃស្អែកចេញពីថ្នាក់មួយម៉ោង មកជួបបងនៅខាងក្រោយសាលា
     """),
     _fam("g_km_posing_peer", "grooming", "km", """
-        ខ្ញុំក៏រៀនថ្នាក់ទី{grade}ដែរ តែនៅសាលាផ្សេង យើងធ្វើជាមិត្តគ្នាបានទេ?
+        ~ ខ្ញុំក៏រៀនថ្នាក់ទី{grade}ដែរ តែនៅសាលាផ្សេង យើងធ្វើជាមិត្តគ្នាបានទេ?
         ឯងមានរូបថតពេលនៅផ្ទះទេ? ផ្ញើមកមើល ខ្ញុំក៏ផ្ញើទៅវិញដែរ
         បងប្រុសខ្ញុំចង់ស្គាល់ឯង គាត់ចិត្តល្អណាស់ អាចទិញ{gift_km}ឱ្យ
         ទៅឆាតក្នុង {app} វិញ កុំឱ្យអ្នកណាអាន
@@ -1640,11 +1667,11 @@ QUIET_VOICES: tuple[Family, ...] = (
     """),
     # ------------------------------------------------------------ grooming, English
     _fam("g_en_fee_sponsor", "grooming", "en", """
-        saw your post about needing school fees, I can help pay them
+        ~ saw your post about needing school fees, I can help pay them
         how old are you, which school? send me a recent photo so I know who I'm helping
         keep the money between us, your teacher might not understand
         meet me alone at the cafe in {city} this weekend, I'll bring the fees
-        I'll send {gift} first so you know I'm serious
+        ~ I'll send {gift} first so you know I'm serious
     """),
     _fam("g_en_night_chat", "grooming", "en", """
         is your mom asleep yet? stay up and talk to me a bit longer
@@ -1662,7 +1689,7 @@ QUIET_VOICES: tuple[Family, ...] = (
         sa ek chenh pi thnak mouy mong, mok jub bong nov kroy sala
     """),
     _fam("g_mx_posing_peer", "grooming", "mixed", """
-        knhom kor rien thnak ti {grade} der tae nov sala pseng, yerng jea mit knea ban te?
+        ~ knhom kor rien thnak ti {grade} der tae nov sala pseng, yerng jea mit knea ban te?
         oun mean rup pel nov phteah te? phnher mok merl, knhom phnher tov vinh der
         bong pros knhom chong skoal oun, kat chet lar nas, tinh {gift_rom} oy ban
         tov chat knong {app} vinh, kom oy neak na an
@@ -1908,24 +1935,24 @@ TRAINING_VOICES: tuple[Family, ...] = (
         lan chenh mong 7 prek pi jamnot, dol bro hel thngai trang
     """, split="train"),
     _fam("t_en_payslip_boast", "trafficking_ad", "en", """
-        just got this month's salary: {money} 💰 two years ago I earned $150 in the rice field
+        ~ just got this month's salary: {money} 💰 two years ago I earned $150 in the rice field
         my boss in {place} paid my ticket and my visa, I didn't spend a single riel
         anyone who wants the same life, inbox {handle}, I bring a new group every month
-        no English, no experience, the company teaches you everything
+        ~ no English, no experience, the company teaches you everything
         don't ask too many questions, just trust me and come
     """, split="train"),
     _fam("t_km_payslip_boast", "trafficking_ad", "km", """
-        ទើបបើកប្រាក់ខែខែនេះ {money} 💰 ពីរឆ្នាំមុនខ្ញុំរកបានតែ ១៥០ ដុល្លារនៅស្រែ
+        ~ ទើបបើកប្រាក់ខែខែនេះ {money} 💰 ពីរឆ្នាំមុនខ្ញុំរកបានតែ ១៥០ ដុល្លារនៅស្រែ
         ថៅកែនៅ{place_km}ចេញថ្លៃសំបុត្រ និងទិដ្ឋាការឱ្យ ខ្ញុំមិនចំណាយមួយរៀលសោះ
         អ្នកណាចង់បានជីវិតដូចខ្ញុំ ឆាតមក {handle} ខ្ញុំនាំក្រុមថ្មីរៀងរាល់ខែ
-        មិនចេះភាសា គ្មានបទពិសោធន៍ក៏បាន ក្រុមហ៊ុនបង្ហាត់ទាំងអស់
+        ~ មិនចេះភាសា គ្មានបទពិសោធន៍ក៏បាន ក្រុមហ៊ុនបង្ហាត់ទាំងអស់
         កុំសួរច្រើន ជឿខ្ញុំ ហើយមកតែម្តង
     """, split="train"),
     _fam("t_mx_payslip_boast", "trafficking_ad", "mixed", """
-        teup ban luy khe khe nis {money} 💰 pi chnam mun knhom rok ban te 150$ nov srae
+        ~ teup ban luy khe khe nis {money} 💰 pi chnam mun knhom rok ban te 150$ nov srae
         thao kae nov {place_rom} chenh tlai sombot ning visa oy, knhom ot chay mouy riel sous
         neak na chong ban jivit doch knhom, chat mok {handle}, knhom noam krom thmey ral khe
-        ot jes pheasa, ot bot pisoth kor ban, company bonhat teang os
+        ~ ot jes pheasa, ot bot pisoth kor ban, company bonhat teang os
         kom sour chroen, chuen knhom hz mok te mdong
     """, split="train"),
     # Stop 16: a referral by a relative ("my cousin went with the agent and built our parents a house";
@@ -1957,25 +1984,25 @@ TRAINING_VOICES: tuple[Family, ...] = (
         chat mok knhom tam {app} sen, kom prab me khum, koat tver oy smok smanh
     """, split="train"),
     _fam("t_en_video_proof", "trafficking_ad", "en", """
-        watch the video 👉 our workers in {place} eating together in the canteen, everyone paid on time
-        salary {money}, the boss pays on the 5th of every month, never late
-        new staff leave every Monday from {city}, the van picks you up at your house
-        no experience needed, the team leader trains you for a week
-        comment "GO" and I'll add you to our {app} group
+        ~ watch the video 👉 our workers in {place} eating together in the canteen, everyone paid on time
+        ~ salary {money}, the boss pays on the 5th of every month, never late
+        ~ new staff leave every Monday from {city}, the van picks you up at your house
+        ~ no experience needed, the team leader trains you for a week
+        ~ comment "GO" and I'll add you to our {app} group
     """, split="train"),
     _fam("t_km_video_proof", "trafficking_ad", "km", """
-        មើលវីដេអូ 👉 បុគ្គលិកយើងនៅ{place_km}ញ៉ាំបាយជុំគ្នានៅអាហារដ្ឋាន គ្រប់គ្នាបានប្រាក់ខែទាន់ពេល
-        ប្រាក់ខែ {money} ថៅកែបើកថ្ងៃទី៥ រៀងរាល់ខែ មិនដែលយឺត
-        បុគ្គលិកថ្មីចេញដំណើររៀងរាល់ថ្ងៃច័ន្ទពី{city_km} ឡានមកទទួលដល់ផ្ទះ
-        គ្មានបទពិសោធន៍ក៏បាន ប្រធានក្រុមបង្ហាត់មួយសប្តាហ៍
-        ខមមិនថា "ទៅ" ហើយខ្ញុំបញ្ចូលអ្នកក្នុងក្រុម {app}
+        ~ មើលវីដេអូ 👉 បុគ្គលិកយើងនៅ{place_km}ញ៉ាំបាយជុំគ្នានៅអាហារដ្ឋាន គ្រប់គ្នាបានប្រាក់ខែទាន់ពេល
+        ~ ប្រាក់ខែ {money} ថៅកែបើកថ្ងៃទី៥ រៀងរាល់ខែ មិនដែលយឺត
+        ~ បុគ្គលិកថ្មីចេញដំណើររៀងរាល់ថ្ងៃច័ន្ទពី{city_km} ឡានមកទទួលដល់ផ្ទះ
+        ~ គ្មានបទពិសោធន៍ក៏បាន ប្រធានក្រុមបង្ហាត់មួយសប្តាហ៍
+        ~ ខមមិនថា "ទៅ" ហើយខ្ញុំបញ្ចូលអ្នកក្នុងក្រុម {app}
     """, split="train"),
     _fam("t_mx_video_proof", "trafficking_ad", "mixed", """
-        merl video 👉 bokkolik yerng nov {place_rom} nham bay jum knea nov canteen, kroup knea ban luy khe torn pel
-        luy khe {money}, thao kae berk thngai ti 5 ral khe, ot del yut
-        bokkolik thmey chenh dom neur ral thngai chan pi {city}, lan mok tot dol phteah
-        ot bot pisoth kor ban, team leader bonhat 1 atit
-        comment "tov" hz knhom add tov knong krom {app}
+        ~ merl video 👉 bokkolik yerng nov {place_rom} nham bay jum knea nov canteen, kroup knea ban luy khe torn pel
+        ~ luy khe {money}, thao kae berk thngai ti 5 ral khe, ot del yut
+        ~ bokkolik thmey chenh dom neur ral thngai chan pi {city}, lan mok tot dol phteah
+        ~ ot bot pisoth kor ban, team leader bonhat 1 atit
+        ~ comment "tov" hz knhom add tov knong krom {app}
     """, split="train"),
     _fam("g_en_cover_story", "grooming", "en", """
         tell your grandma you're studying at your friend's house tonight

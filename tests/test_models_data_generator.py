@@ -11,7 +11,7 @@ import models.dataset
 from features.normalise import normalise
 from models.dataset import build, family_splits
 from models.params import load_params
-from models.synthetic import FAMILIES, SLOT, Family, code_switch, generate, obfuscate
+from models.synthetic import FAMILIES, SLOT, Family, _fam, code_switch, generate, obfuscate
 
 
 def test_family_coverage_per_label_language_and_negative_kind() -> None:
@@ -61,6 +61,42 @@ def test_labelled_posts_have_the_fewest_clauses_asked_and_negatives_may_have_one
     assert min(raised["pos"]) == 2 and raised["pos"][2] > raised["pos"][3] > raised["pos"][4] > 0
     assert raised["neg"][1] > 0 and max(raised["neg"]) == 4
     assert min(counts(1)["pos"]) == 1  # the parameter, not the family, decides
+
+
+def test_a_lone_clause_is_never_a_supporting_one_and_longer_posts_still_use_them() -> None:
+    """``lone_indicator``: a one-clause labelled post earns its label (codebook §1 and §7)."""
+    fam = _fam("pos", "trafficking_ad", "en", """
+        alpha
+        ~ bravo
+        ~ charlie
+        delta
+    """)
+    only_support = _fam("voice", "trafficking_ad", "en", "~ echo\n~ foxtrot\n~ golf")
+    assert fam.parts == ("alpha", "bravo", "charlie", "delta") and fam.supporting == {1, 2}
+    assert fam.indicator_parts == ("alpha", "delta")
+
+    def clause_sets(lone_indicator: bool, f: Family) -> list[set[str]]:
+        return [{c for c in f.parts if c in str(row["text"])}
+                for row in generate(400, 5, obfuscation_rate=0.0, code_switch_rate=0.0,
+                                    lone_indicator=lone_indicator, families=(f,))]
+
+    kept = clause_sets(True, fam)
+    lone = [s for s in kept if len(s) == 1]
+    assert lone and all(s <= {"alpha", "delta"} for s in lone)
+    assert any(s == {"bravo", "charlie"} for s in kept)  # two supporting clauses together are a pattern
+    assert any(len(s) == 1 and s <= {"bravo", "charlie"} for s in clause_sets(False, fam))
+    assert min(len(s) for s in clause_sets(True, only_support)) == 2
+
+
+def test_supporting_marks_are_on_labelled_families_only_and_every_short_voice_keeps_lone_posts() -> None:
+    """A negative family's clauses are all equal; a labelled voice keeps at least one lone clause
+    unless its pattern only shows in combination (the video-proof recruiters)."""
+    assert all(not f.supporting for f in FAMILIES if not f.labels)
+    marked = [f for f in FAMILIES if f.supporting]
+    assert len(marked) >= 30
+    without_lone = {f.name for f in marked if not f.indicator_parts}
+    assert without_lone == {"t_en_video_proof", "t_km_video_proof", "t_mx_video_proof"}
+    assert all(f.split == "train" for f in FAMILIES if f.name in without_lone)
 
 
 def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
