@@ -45,7 +45,7 @@ class Family:
     split: str = ""
     # Indices of *supporting* clauses (written "~ " in the family's text): clauses that add to a
     # labelled post but do not earn the label alone ("no experience needed", "only 30 seats left"),
-    # because legitimate posts say them too. Codebook §7: a one-clause post never is one of them.
+    # because legitimate posts say them too. With ``lone_indicator`` a one-clause post is never one.
     supporting: frozenset[int] = frozenset()
 
     @property
@@ -271,8 +271,8 @@ def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int 
     opener/closer. A draw below ``min_parts`` is raised to it, so the longer lengths keep their odds.
 
     ``lone_indicator``: a one-clause post is one of the family's indicator clauses, never a
-    supporting one, since a lone supporting clause does not earn the family's label (codebook §1:
-    several indicators together, or one unambiguous one). A family with no indicator clause (a
+    supporting one, since a lone supporting clause does not earn the family's label (the codebook's
+    first rule: several indicators together, or one unambiguous one). A family with no indicator clause (a
     voice whose pattern only shows in combination) gets two clauses instead.
     """
     drawn = rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0]
