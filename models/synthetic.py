@@ -272,15 +272,17 @@ def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int 
 
     ``lone_indicator``: a one-clause post is one of the family's indicator clauses, never a
     supporting one, since a lone supporting clause does not earn the family's label (the codebook's
-    first rule: several indicators together, or one unambiguous one). A family with no indicator clause (a
-    voice whose pattern only shows in combination) gets two clauses instead.
+    first rule: several indicators together, or one unambiguous one). A family with no indicator
+    clause (a voice whose pattern only shows in combination) gets two clauses instead.
     """
     drawn = rng.choices((1, 2, 3, 4), weights=(30, 35, 22, 13))[0]
     k = min(len(fam.parts), max(drawn, min_parts), max_parts)
     pool = fam.parts
     if lone_indicator and k == 1 and fam.supporting:
-        pool = fam.indicator_parts or fam.parts
-        k = 1 if fam.indicator_parts else min(2, len(fam.parts))
+        if fam.indicator_parts:
+            pool = fam.indicator_parts
+        else:
+            k = min(2, len(pool))
     parts = [fill(p, rng) for p in rng.sample(pool, k)]
     sep_en = (" ", ". ", "! ", ", ", " - ", "\n", " ... ")
     sep_km = (" ", "។ ", " ", "\n", "! ", " ")
