@@ -30,6 +30,7 @@ def test_blocklist_matches_terms_and_not_innocent_words() -> None:
     assert unsafe_terms("ot mean ruom phet te") == ["ruom phet"]
     assert unsafe_terms("Essex county, Middlesex, sextant") == []
     assert unsafe_terms("send me a photo in your school uniform") == []
+    assert unsafe_terms("I'll assess the cocktail menu, Dickens class at 5") == []  # whole words only
 
 
 def test_every_clause_slot_opener_and_closer_is_safe() -> None:
