@@ -378,7 +378,7 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "cost grows with depth too. On a 2-vCPU AMD EPYC with AVX2 but no AVX-512 (2026-11-30), the",
         "6-layer pipeline itself took 45 min: the served model trained in 1133 s and the twin in 888 s.",
         "",
-        "Measured 2026-12-03 on a 2-vCPU AMD EPYC with AVX-512 with the served recipe and that morning's",
+        "Measured 2026-12-03 on a 2-vCPU AMD EPYC with AVX-512, using the served recipe and that morning's",
         "data, before eight real SMS left it for the content rule (codebook §5); fp32, seed 13. The served",
         "recipe scored 0.957/0.956 | 0.992/0.990 in 599 s, the baseline 0.928/0.961 | 0.992/0.976.",
         "",
@@ -389,7 +389,7 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "| negatives weighted 1 + 4 × the baseline's held-out score | 0.954/0.953 | 0.993/0.992 | 676 s |"
         " lower on test; held-out hard negatives (`n_ngo_mx_awareness`) scored as high as before |",
         "| twice the real benign text (3,000 khPOS, 1,600 SMS) | 0.950/0.952 | 0.992/0.993 | 693 s |"
-        " lower on test, where the baseline gained: 0.931/0.964 | 0.994/0.975 |",
+        " lower on test, where the baseline gained (0.931/0.964 test, 0.994/0.975 probe) |",
         "",
         "The last row's test figures are on the split above; its own, larger test split gave the transformer",
         "0.949/0.952 and its baseline 0.930/0.964. Training times include some concurrent scoring.",
