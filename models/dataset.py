@@ -78,9 +78,10 @@ def family_splits(seed: int) -> dict[str, str]:
     not move any other family.
     """
     by_kind: dict[tuple[str, str], list[str]] = {}
-    out = {fam.name: fam.split for fam in FAMILIES if fam.split}
+    out: dict[str, str] = {}
     for fam in FAMILIES:
         if fam.split:
+            out[fam.name] = fam.split
             continue
         key = (fam.kind, fam.lang if fam.kind in ("grooming", "trafficking_ad") else "")
         by_kind.setdefault(key, []).append(fam.name)

@@ -6,11 +6,13 @@ and calls ``bundle.model.predict_proba(normalised_texts)``: any model kind that 
 
 Why two sets: the test split holds families the model never saw, but they were still written by the
 same hands as the training families; ``data/probe/probe.jsonl`` was written separately, by hand, in
-another style, and is never trained on. It is the closest proxy we have for the hidden set.
+another style, and is never trained on. It is the closest proxy we have for the hidden set. Neither
+holds much ordinary text, so each model also scores real benign text no split holds
+(``models/real_text.py``: English SMS between adults, Khmer prose) and reports how much it flags.
 
 Writes ``metrics/NAME.json`` (DVC metrics: per label x language, false-flag rates per hard-negative
-kind, for test and probe), ``metrics/NAME_families.json`` (per-family results on the test split)
-and ``metrics/plots/pr_NAME_<label>.csv`` (precision-recall curves, DVC plots).
+kind, for test and probe; flag rates on the real text), ``metrics/NAME_families.json`` (per-family
+results on the test split) and ``metrics/plots/pr_NAME_<label>.csv`` (precision-recall curves, DVC plots).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import csv
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +30,11 @@ from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from features.featurise import featurise
-from models.bundle import load_bundle
+from models.bundle import Bundle, load_bundle
 from models.jsonl import read_jsonl
 from models.metrics import breakdown
 from models.params import PROJECT_ROOT
+from models.real_text import POSTS, flag_rates, real_benign
 
 DATA = PROJECT_ROOT / "data" / "generated"
 PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
@@ -78,29 +82,34 @@ def pr_curve_rows(y: NDArray[np.int_], p: NDArray[np.float64]) -> list[dict[str,
              "threshold": round(float(thr[i]), 4)} for i in idx]
 
 
+def score_texts(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
+    """Calibrated probabilities of raw ``texts`` (featurised here, as the served engine does)."""
+    return np.asarray(bundle.model.predict_proba([featurise(t).normalised for t in texts]), dtype=np.float64)
+
+
 def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float64]:
     """Calibrated probabilities of ``rows`` from the bundle in ``model_dir``."""
-    bundle = load_bundle(model_dir)
-    return np.asarray(bundle.model.predict_proba([featurise(r["text"]).normalised for r in rows]), dtype=np.float64)
+    return score_texts(load_bundle(model_dir), [r["text"] for r in rows])
 
 
 def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | None = None,
-             probe: Path | None = None) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
+             probe: Path | None = None, real_text_posts: int = POSTS
+             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
     """(metrics, per-family results, PR curves) of ``artifacts/<model_name>``."""
     model_dir = (artifacts or PROJECT_ROOT / "artifacts") / model_name
     bundle = load_bundle(model_dir)
     test_rows = list(read_jsonl((data or DATA) / "test.jsonl"))
-    texts = [featurise(r["text"]).normalised for r in test_rows]
-    probs = np.asarray(bundle.model.predict_proba(texts), dtype=np.float64)
+    probs = score_texts(bundle, [r["text"] for r in test_rows])
     metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
                                "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
                                **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
     probe_path = probe or PROBE
     if probe_path.exists():
         probe_rows = list(read_jsonl(probe_path))
-        probe_probs = np.asarray(bundle.model.predict_proba([featurise(r["text"]).normalised for r in probe_rows]),
-                                 dtype=np.float64)
+        probe_probs = score_texts(bundle, [r["text"] for r in probe_rows])
         metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
+    metrics["real_text"] = {source: flag_rates(score_texts(bundle, texts), bundle.labels, bundle.thresholds)
+                            for source, texts in real_benign(real_text_posts, data or DATA).items()}
     families = per_family(test_rows, probs, bundle.labels, bundle.thresholds)
     y = label_matrix(test_rows, bundle.labels)
     curves = {lb: pr_curve_rows(y[:, j], probs[:, j]) for j, lb in enumerate(bundle.labels)}

@@ -96,6 +96,19 @@ def _read(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
 
 
+def real_text_table(models: dict[str, dict[str, Any]], labels: list[str]) -> list[str]:
+    """Share of real benign posts flagged, per source and label (any label last), one column per model."""
+    sources = sorted({s for m in models.values() for s in m.get("real_text", {})})
+    lines = ["| source | posts | label | " + " | ".join(models) + " |", "|---|---|---|" + "---|" * len(models)]
+    for source in sources:
+        posts = next(m["real_text"][source]["posts"] for m in models.values() if source in m.get("real_text", {}))
+        for lb in [*labels, "any"]:
+            rates = [m.get("real_text", {}).get(source, {}).get("flag_rate", {}).get(lb) for m in models.values()]
+            cells = ["–" if r is None else f"{100 * r:.2f} %" for r in rates]
+            lines.append(f"| {source} | {posts} | {lb} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> list[str]:
     """A limit line for every (set, label) where the transformer alone scores a lower PR-AUC than the baseline."""
     base, trans = models.get("baseline"), models.get("transformer")
@@ -223,6 +236,16 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
             "### False-flag rate per hard-negative kind (probe set)",
             "",
             *false_flag_table(models, "probe"),
+            "",
+        ]
+    if any("real_text" in m for m in models.values()):
+        out += [
+            "## Real benign text no split holds — share flagged at each model's thresholds",
+            "",
+            "English SMS between adults (UCI SMS ham) and Khmer prose (khPOS), drawn from rows that no split",
+            "holds and that pass the content rule (`models/real_text.py`); what a partner feed mostly carries.",
+            "",
+            *real_text_table(models, labels),
             "",
         ]
     out += transformer_section(metrics_dir)
@@ -394,6 +417,24 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "The last row's test figures are on the split above; its own, larger test split gave the transformer",
         "0.949/0.952 and its baseline 0.930/0.964. Training times include some concurrent scoring.",
         "",
+        "Measured 2026-12-03 (later) on a 2-vCPU Intel Xeon with AMX, on the data after the content fix;",
+        "fp32, seed 13, one fit at a time. The served recipe scored 0.956/0.954 | 0.988/0.978 in 331 s;",
+        "the baseline scores 0.934/0.961 | 0.995/0.973 on the same sets.",
+        "",
+        "| change | test | probe | training | why not kept |",
+        "|---|---|---|---|---|",
+        "| 8 layers, the lowest 4 frozen (again, on this data) | 0.948/0.950 | 0.995/0.976 | 398 s |"
+        " lower on test: Khmer grooming 0.960 to 0.917 |",
+        "| mean and max pooling, concatenated | 0.951/0.951 | 0.991/0.978 | 331 s |"
+        " English trafficking_ad 0.937 to 0.957, Khmer 0.947 to 0.936: no net gain |",
+        "| distillation weight 0.4 (from 0.25) | 0.955/0.951 | 0.987/0.980 | 324 s | no gain |",
+        "| mean logits of the three fits above and the served recipe's | 0.956/0.959 | 0.992/0.983 |"
+        " 3 fits | still behind the baseline on test trafficking_ad and probe grooming |",
+        "",
+        "The last row says the gap is not the variance of one fit: averaging three differently trained",
+        "transformers, at three times the cost of training and of scoring, moves test trafficking_ad",
+        "from 0.954 to 0.959 and probe grooming from 0.988 to 0.992, short of 0.961 and 0.995.",
+        "",
         "## Limits",
         *behind_baseline(models, labels),
         "- Where the served transformer loses trafficking_ad ranking to the baseline on the test split:",
@@ -402,12 +443,11 @@ def render(metrics_dir: Path, params: dict[str, Any]) -> str:
         "  couples' and marriage posts; before the training-only voices it also missed the testimonial",
         "  voice (`t_*_success_story`) and well-paid professional jobs (`n_job_km_it_high_pay`). The",
         "  cascade blends both models' views; on trafficking_ad it is ahead of either.",
-        "- On text of no risk it was never trained on, the transformer flags more than the baseline: of",
-        "  3,000 real English SMS (ham) and 3,000 khPOS sentences left out of every split, at each model's",
-        "  own thresholds (served models, 2026-12-03), it flagged 1.47% and 0.03% for grooming and 0.37% and",
-        "  0.27% for trafficking_ad; the baseline 0.73% and 0%, 0.07% and 0%. Messages between adults read",
-        "  as grooming to it (\"Dont put your phone on silent mode ok\": 0.93, the baseline 0.37), and both",
-        "  models flag \"Ok leave no need to ask\" as trafficking_ad (0.96 and 0.91).",
+        "- On real text of no risk that it never saw, the transformer flags more than the baseline (the",
+        "  table \"Real benign text no split holds\" above). Short messages between adults read as grooming",
+        "  to it (2026-12-03: \"Bring tat cd don forget\" 0.98), and both models flag \"Ok leave no need to",
+        "  ask\" as trafficking_ad (0.97 and 0.91). `python -m models.real_text transformer 5` lists the",
+        "  highest-scored ones.",
         "- Trained on synthetic text; real posts use words, slang and spellings the generator never produced.",
         "- Romanised Khmer has no standard spelling; scores on it are the least stable.",
         "- Calibration was fitted on synthetic validation data: on real feeds, the share of risky posts is",

@@ -81,7 +81,7 @@ UNSAFE_TERMS_LATIN = (
     "lingerie", "underwear", "bikini", "undress", "horny", "fuck", "fucking", "blowjob", "masturbate",
     "stripper", "striptease", "escort", "onlyfans", "nsfw", "hooker", "prostitute", "prostitution",
     "brothel", "rape", "raped", "molest", "molested", "sech", "sich", "akrat", "sr'at", "ruom phet",
-    # found in the real English SMS (ham) on 2026-12-03: adults' sexual messages the words above missed
+    # found in the real English SMS (ham) on 2026-12-03: sexual slang and profanity the words above missed
     "pussy", "dick", "dicks", "cock", "cocks", "cum", "cumming", "tits", "titties", "panties", "lick",
     "boytoy", "ass", "whore", "slut", "fucked", "fucks", "fucker", "motherfucker",
 )

@@ -370,13 +370,13 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
-    probe_posts = 0
+    lp_posts = 0
     if cfg.get("linear_probe_c") is not None:
         # a separate draw (seed + 1): the head's posts, not a prefix of the fine-tuning sample
-        probe_seqs, probe_y = subsample(seqs, y, cfg.get("linear_probe_posts"), seed + 1)
-        linear_probe(model, probe_seqs, probe_y, pad_id, float(cfg["linear_probe_c"]))
-        probe_posts = len(probe_seqs)
-        print(f"linear probe fitted on {probe_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
+        lp_seqs, lp_y = subsample(seqs, y, cfg.get("linear_probe_posts"), seed + 1)
+        linear_probe(model, lp_seqs, lp_y, pad_id, float(cfg["linear_probe_c"]))
+        lp_posts = len(lp_seqs)
+        print(f"linear probe fitted on {lp_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
     losses: list[float] = []
     for step, loss in _iterate(model, seqs, soft, cfg, pad_id, rng):
         losses.append(loss)
@@ -385,7 +385,7 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
-             "linear_probe_c": cfg.get("linear_probe_c"), "linear_probe_posts": probe_posts, "distill": distill,
+             "linear_probe_c": cfg.get("linear_probe_c"), "linear_probe_posts": lp_posts, "distill": distill,
              "fit_on": "+".join(splits),
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),

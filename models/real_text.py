@@ -1,0 +1,79 @@
+"""Real benign text that no split holds: how often each model flags ordinary messages it never saw.
+
+Why: the test split and the probe set are mostly our own writing. Real messages between adults (the
+UCI SMS ham corpus) and real Khmer prose (khPOS) are closer to what a partner feed mostly carries,
+and a model that flags them sends moderators work for nothing. Only rows absent from every built
+split (``data/generated/*.jsonl``) and passing the content rule are drawn, so nothing here was
+trained, calibrated or tested on. ``evaluate`` puts the flag rates in ``metrics/<model>.json``
+(``real_text``); to read the highest-scored texts of one model:
+
+    .venv/bin/python -m models.real_text transformer 5
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models.dataset import REAL, khpos_sentences, sms_ham
+from models.jsonl import read_jsonl
+from models.params import PROJECT_ROOT
+from models.synthetic import unsafe_terms
+
+DATA = PROJECT_ROOT / "data" / "generated"
+POSTS = 3000  # per source: 1 in 3,000 is the smallest flag rate that reads as more than zero
+SEED = 13
+KHPOS_FILES = ("train6.word", "OPEN-TEST.word", "CLOSE-TEST.word")
+
+
+def built_texts(data: Path = DATA) -> set[str]:
+    """Every text in the built splits that exist in ``data`` (train, val, test)."""
+    return {r["text"] for split in ("train", "val", "test") if (data / f"{split}.jsonl").exists()
+            for r in read_jsonl(data / f"{split}.jsonl")}
+
+
+def unused(texts: Sequence[str], used: set[str], n: int, seed: int = SEED) -> list[str]:
+    """Up to ``n`` distinct texts, drawn at random, in no split and passing the content rule."""
+    pool = sorted({t for t in texts if t not in used and not unsafe_terms(t)})
+    return random.Random(seed).sample(pool, min(n, len(pool)))
+
+
+def real_benign(n: int = POSTS, data: Path = DATA, real: Path = REAL) -> dict[str, list[str]]:
+    """``n`` unused texts per source: English SMS between adults, Khmer sentences."""
+    used = built_texts(data)
+    khmer = [t for name in KHPOS_FILES if (real / "khpos" / name).exists()
+             for t in khpos_sentences(real / "khpos" / name)]
+    return {"sms_en": unused(list(sms_ham(real / "sms" / "SMSSpamCollection.filtered.tsv")), used, n),
+            "khpos_km": unused(khmer, used, n)}
+
+
+def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: dict[str, float]
+               ) -> dict[str, Any]:
+    """Posts scored and the share flagged per label and for any label, at the model's thresholds."""
+    over = np.stack([probs[:, j] >= thresholds[lb] for j, lb in enumerate(labels)], axis=1)
+    rates = {lb: round(float(over[:, j].mean()), 5) for j, lb in enumerate(labels)}
+    return {"posts": len(probs), "flag_rate": {**rates, "any": round(float(over.any(axis=1).mean()), 5)}}
+
+
+def main(model_name: str = "transformer", show: str = "5") -> None:
+    """Print a model's flag rates on the real benign text and its highest-scored texts per label."""
+    from models.bundle import load_bundle
+    from models.evaluate import score_texts
+
+    bundle = load_bundle(PROJECT_ROOT / "artifacts" / model_name)
+    for source, texts in real_benign().items():
+        probs = score_texts(bundle, texts)
+        print(source, flag_rates(probs, bundle.labels, bundle.thresholds))
+        for j, lb in enumerate(bundle.labels):
+            for i in np.argsort(-probs[:, j])[:int(show)]:
+                print(f"  {lb} {probs[i, j]:.3f} (threshold {bundle.thresholds[lb]:.3f}) {texts[i][:100]!r}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
