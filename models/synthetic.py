@@ -321,9 +321,13 @@ def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, co
     ``lone_indicator``: one-clause labelled posts use only indicator clauses (see ``compose``). It
     lowered the probe set and raised false flags (codebook §7), so params.yaml keeps it off; with it
     off the data is byte-identical to the data before the supporting marks.
+
+    Each family draws from its own generator, seeded by the seed and the family's name: editing,
+    adding or removing one family leaves every other family's posts byte-identical, so a data fix
+    moves only the rows it touches (as ``Family.split`` does for the split assignment).
     """
-    rng = random.Random(seed)
     for fam in families or FAMILIES:
+        rng = random.Random(f"{seed}:{fam.name}")
         for _ in range(n_per_family):
             text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1,
                            lone_indicator=lone_indicator)
@@ -1171,8 +1175,8 @@ NEGATIVES: tuple[Family, ...] = (
 
 EXTRA_POSITIVES: tuple[Family, ...] = (
     _fam("g_km_uncle_voice", "grooming", "km", """
-        ក្មួយរៀនថ្នាក់ទីប៉ុន្មានហើយ? ពូឃើញក្មួយដើរទៅសាលារាល់ព្រឹក
-        ពូផ្ញើលុយឱ្យក្មួយទិញនំហើយ តែកុំប្រាប់យាយណា
+        ក្មួយអាយុប៉ុន្មានឆ្នាំហើយ? ពូចាំមើលក្មួយចេញពីផ្ទះរៀងរាល់ល្ងាច
+        ពូដាក់កាតទូរស័ព្ទឱ្យក្មួយ ២ដុល្លារហើយ កុំនិយាយប្រាប់ម្តាយណា
         ល្ងាចនេះពូទៅទទួលក្មួយពីសាលា យើងទៅញ៉ាំការ៉េមតែពីរនាក់
         ក្មួយនៅផ្ទះម្នាក់ឯងពេលម៉ាក់ទៅធ្វើការមែនទេ?
         ទុករឿងពូនិងក្មួយជាការសម្ងាត់ណា ក្មួយល្អណាស់
