@@ -161,6 +161,14 @@ def transformer_section(metrics_dir: Path) -> list[str]:
         out += [f"- int8 ONNX ({quant.get('onnx_int8_mb')} MB; fp32 {quant.get('onnx_fp32_mb')} MB): largest "
                 f"probability change vs fp32 {quant.get('max_abs_prob_diff')}, mean {quant.get('mean_abs_prob_diff')};"
                 f" PR-AUC change on the test split: {changes}."]
+        alone = quant.get("batch_vs_alone")
+        if alone:
+            flips = " / ".join(str(v) for v in alone["flag_changes"].values())
+            out += [f"- A post's int8 score depends on the posts scored with it (dynamic quantisation: one "
+                    f"activation scale per batch, padding included). {alone['posts']} test posts scored in "
+                    f"served batches and then one at a time differ by {alone['mean_abs_prob_diff']} on average, "
+                    f"{alone['p99_abs_prob_diff']} at the 99th percentile and {alone['max_abs_prob_diff']} at most; "
+                    f"{flips} of them ({' / '.join(alone['flag_changes'])}) change sides of the threshold."]
         if quant.get("fp32_nodes"):
             out += [f"- Left in fp32, as the layers int8 hurt most on validation posts: "
                     f"{', '.join(f'`{n}`' for n in quant['fp32_nodes'])}."]

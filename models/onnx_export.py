@@ -106,6 +106,24 @@ def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts
     return {name: round(errors[name], 5) for name in chosen}
 
 
+def batch_dependence(scorer: OnnxScorer, texts: Sequence[str], thresholds: dict[str, float]) -> dict[str, Any]:
+    """How far a post's calibrated int8 score moves with the posts batched beside it.
+
+    Why: dynamic quantisation gives a whole batch's activations one scale (see ``sensitive_nodes``),
+    padding included, so the served engine's score for a post depends on its batch-mates. The same
+    post can then be flagged in one run and not in another. This scores ``texts`` in served batches
+    and each one alone and reports the differences, so that the model card states the size.
+    """
+    together = scorer.predict_proba(texts)
+    alone = np.vstack([scorer.predict_proba([t]) for t in texts]) if texts else together
+    diff = np.abs(together - alone)
+    flips = {lb: int(((together[:, j] >= thr) != (alone[:, j] >= thr)).sum())
+             for j, (lb, thr) in enumerate(thresholds.items())}
+    return {"posts": len(texts), "mean_abs_prob_diff": round(float(diff.mean()), 5) if len(texts) else 0.0,
+            "p99_abs_prob_diff": round(float(np.percentile(diff, 99)), 4) if len(texts) else 0.0,
+            "max_abs_prob_diff": round(float(diff.max()), 4) if len(texts) else 0.0, "flag_changes": flips}
+
+
 def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
     """One calibrator per label on validation logits."""
     return [Calibrator(method).fit(raw[:, j].astype(np.float64), y[:, j]) for j in range(raw.shape[1])]
@@ -186,6 +204,8 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     facts["mean_abs_prob_diff"] = round(float(np.abs(p_int8 - p_fp32).mean()), 6) if len(p_int8) else 0.0
     facts["flag_changes"] = int(sum(((p_int8[:, j] >= thresholds[lb]) != (p_fp32[:, j] >= thresholds[lb])).sum()
                                     for j, lb in enumerate(labels)))
+    sample = texts_test[:: max(1, len(texts_test) // int(cfg.get("sensitivity_posts", 400)))]
+    facts["batch_vs_alone"] = batch_dependence(int8_scorer, sample, thresholds)
     for j, lb in enumerate(labels):
         if 0 < yt[:, j].sum() < len(yt):
             ap8 = float(average_precision_score(yt[:, j], p_int8[:, j]))

@@ -159,6 +159,18 @@ def test_int8_close_to_fp32_and_calibrated(tiny: dict[str, Any]) -> None:
     assert probs.shape == (3, 2) and np.all((probs >= 0) & (probs <= 1))
 
 
+def test_batch_dependence_compares_served_batches_with_each_post_alone(tiny: dict[str, Any]) -> None:
+    alone = tiny["quant"]["batch_vs_alone"]
+    assert alone["posts"] > 0 and set(alone["flag_changes"]) == set(LABELS)
+    assert 0.0 <= alone["mean_abs_prob_diff"] <= alone["max_abs_prob_diff"] <= 1.0
+    bundle = load_bundle(tiny["arts"] / "transformer")
+    texts = ["how old are you", "ថ្ងៃនេះមេឃស្រឡះល្អណាស់", "job in Thailand $900 a month, free visa", "ok see you"]
+    res = onnx_export.batch_dependence(bundle.model, texts, bundle.thresholds)
+    together = bundle.model.predict_proba(texts)
+    by_hand = max(float(np.abs(together[i] - bundle.model.predict_proba([t])[0]).max()) for i, t in enumerate(texts))
+    assert res["posts"] == 4 and res["max_abs_prob_diff"] == round(by_hand, 4)
+
+
 def test_the_most_int8_sensitive_layer_stays_fp32(tiny: dict[str, Any]) -> None:
     """``fp32_nodes: 1`` keeps one dense layer out of int8: the one whose int8 error is largest."""
     model, _tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
