@@ -162,7 +162,7 @@ def transformer_section(metrics_dir: Path) -> list[str]:
                 f"probability change vs fp32 {quant.get('max_abs_prob_diff')}, mean {quant.get('mean_abs_prob_diff')};"
                 f" PR-AUC change on the test split: {changes}."]
         alone = quant.get("batch_vs_alone")
-        if alone:
+        if alone and alone.get("posts"):
             flips = " / ".join(str(v) for v in alone["flag_changes"].values())
             out += [f"- A post's int8 score depends on the posts scored with it (dynamic quantisation: one "
                     f"activation scale per batch, padding included). {alone['posts']} test posts scored in "

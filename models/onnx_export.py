@@ -114,14 +114,16 @@ def batch_dependence(scorer: OnnxScorer, texts: Sequence[str], thresholds: dict[
     post can then be flagged in one run and not in another. This scores ``texts`` in served batches
     and each one alone and reports the differences, so that the model card states the size.
     """
+    if not texts:
+        return {"posts": 0}
     together = scorer.predict_proba(texts)
-    alone = np.vstack([scorer.predict_proba([t]) for t in texts]) if texts else together
+    alone = np.vstack([scorer.predict_proba([t]) for t in texts])
     diff = np.abs(together - alone)
     flips = {lb: int(((together[:, j] >= thr) != (alone[:, j] >= thr)).sum())
              for j, (lb, thr) in enumerate(thresholds.items())}
-    return {"posts": len(texts), "mean_abs_prob_diff": round(float(diff.mean()), 5) if len(texts) else 0.0,
-            "p99_abs_prob_diff": round(float(np.percentile(diff, 99)), 4) if len(texts) else 0.0,
-            "max_abs_prob_diff": round(float(diff.max()), 4) if len(texts) else 0.0, "flag_changes": flips}
+    return {"posts": len(texts), "mean_abs_prob_diff": round(float(diff.mean()), 5),
+            "p99_abs_prob_diff": round(float(np.percentile(diff, 99)), 4),
+            "max_abs_prob_diff": round(float(diff.max()), 4), "flag_changes": flips}
 
 
 def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
