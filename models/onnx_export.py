@@ -131,10 +131,15 @@ def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) 
     return [Calibrator(method).fit(raw[:, j].astype(np.float64), y[:, j]) for j in range(raw.shape[1])]
 
 
-def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str]
+def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str],
+                   keep: dict[str, float] | None = None
                    ) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any], dict[str, Any]]:
     """(fp32, int8) ONNX scorers of the classifier saved in ``source``, uncalibrated; their facts; its
-    training metadata."""
+    training metadata.
+
+    ``keep``: the dense layers to leave fp32, when already chosen (the held-out twin is quantised as
+    the served model it stands in for, and the search costs one int8 scoring pass per dense layer).
+    """
     cfg = params["transformer"]
     serve_cfg = params.get("serve", {})
     model, _tok, meta = load_classifier(source, attn_implementation="eager")
@@ -147,7 +152,7 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
               "max_batch": int(serve_cfg.get("max_batch", 128))}
     facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
         "layers", "vocab", "trainable_params", "params", "fit_on", "train_rows", "steps", "train_seconds",
-        "cues", "linear_probe_c", "linear_probe_posts", "distill")}}
+        "cues", "linear_probe_c", "linear_probe_posts", "distill", "cached_layers")}}
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)
@@ -156,7 +161,9 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
             base = fused
         budget = int(cfg.get("fp32_nodes") or 0)
         sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
-        keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget) if budget else {}
+        if keep is None and budget:
+            keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget)
+        keep = keep or {}
         quantize(base, int8, list(keep))
         facts["fp32_nodes"] = keep
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
@@ -181,8 +188,10 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     fp32_scorer, int8_scorer, facts, meta = export_scorers(source, params, texts_val)
     held_out_scorer = int8_scorer
     if (source / HOLDOUT_DIR).exists():
-        _, held_out_scorer, twin_facts, _ = export_scorers(source / HOLDOUT_DIR, params, texts_val)
-        facts["calibrated_on"] = {"model": "held-out twin", "training": twin_facts["training"]}
+        _, held_out_scorer, twin_facts, _ = export_scorers(source / HOLDOUT_DIR, params, texts_val,
+                                                           facts["fp32_nodes"])
+        facts["calibrated_on"] = {"model": "held-out twin", "training": twin_facts["training"],
+                                  "fp32_nodes": twin_facts["fp32_nodes"]}
     else:
         facts["calibrated_on"] = {"model": "served model"}
     yv = y_val.astype(np.int_)

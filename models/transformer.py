@@ -20,6 +20,7 @@ probe set; test split in brackets): from a random head, 1 epoch 0.951/0.862 (0.9
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -40,6 +41,7 @@ from features.normalise import normalise
 from models.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
 from models.cues import model_text
 from models.jsonl import read_jsonl
+from models.layer_cache import StateMemo, frozen_states, layer_range, pad_states
 from models.params import PROJECT_ROOT, load_params
 
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
@@ -53,6 +55,7 @@ TOKENIZER_FILE = "tokenizer.json"
 HOLDOUT_DIR = "holdout"  # with fit_on train+val: the twin trained on the training split alone
 OOF_FILES = {"train": TRAIN_OOF, "val": VAL_OOF}  # the baseline's held-out scores of each split's rows
 Row = TypeVar("Row")
+Collate = Callable[[Sequence[Any]], tuple[torch.Tensor, torch.Tensor]]  # posts → (inputs, attention_mask)
 
 
 class MeanPoolClassifier(torch.nn.Module):
@@ -64,16 +67,21 @@ class MeanPoolClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(int(encoder.config.hidden_size), n_labels)
 
-    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Masked mean of the last hidden states, shape (batch, hidden)."""
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    def embed(self, inputs: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Masked mean of the last hidden states, shape (batch, hidden).
+
+        ``inputs`` are token ids, or hidden states of cached frozen layers (float; run inside
+        ``models.layer_cache.layer_range``).
+        """
+        key = "inputs_embeds" if inputs.is_floating_point() else "input_ids"
+        hidden = self.encoder(**{key: inputs}, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled: torch.Tensor = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
         return pooled
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, inputs: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Raw logits, shape (batch, labels)."""
-        logits: torch.Tensor = self.head(self.dropout(self.embed(input_ids, attention_mask)))
+        logits: torch.Tensor = self.head(self.dropout(self.embed(inputs, attention_mask)))
         return logits
 
 
@@ -105,6 +113,14 @@ def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[NDArray[np.in
         ids[i, :len(s)] = s
         mask[i, :len(s)] = 1
     return ids, mask
+
+
+def id_batcher(pad_id: int) -> Collate:
+    """Collates token id lists into (input_ids, attention_mask) tensors."""
+    def collate(seqs: Sequence[Any]) -> tuple[torch.Tensor, torch.Tensor]:
+        ids, mask = pad_batch(seqs, pad_id)
+        return torch.from_numpy(ids), torch.from_numpy(mask)
+    return collate
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random | None = None) -> list[list[int]]:
@@ -216,24 +232,23 @@ def subsample(rows: list[Row], y: NDArray[np.float32], limit: int | None, seed: 
 
 
 def _run(model: MeanPoolClassifier, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], width: int,
-         seqs: Sequence[Sequence[int]], pad_id: int, batch_size: int) -> NDArray[np.float32]:
-    """``fn(ids, mask)`` over length-sorted batches in eval mode, rows back in input order."""
-    out = np.zeros((len(seqs), width), dtype=np.float32)
+         posts: Sequence[Any], collate: Collate, batch_size: int) -> NDArray[np.float32]:
+    """``fn(inputs, mask)`` over length-sorted batches in eval mode, rows back in input order."""
+    out = np.zeros((len(posts), width), dtype=np.float32)
     model.eval()
     with torch.inference_mode():
-        for batch in length_batches([len(s) for s in seqs], batch_size):
-            ids, mask = pad_batch([seqs[i] for i in batch], pad_id)
-            out[batch] = fn(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+        for batch in length_batches([len(s) for s in posts], batch_size):
+            out[batch] = fn(*collate([posts[i] for i in batch])).numpy()
     return out
 
 
 def predict_logits(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int,
                    batch_size: int = 64) -> NDArray[np.float32]:
     """Logits for token id lists, in input order (length-sorted batches inside)."""
-    return _run(model, model, model.head.out_features, seqs, pad_id, batch_size)
+    return _run(model, model, model.head.out_features, seqs, id_batcher(pad_id), batch_size)
 
 
-def linear_probe(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], y: NDArray[np.float32], pad_id: int,
+def linear_probe(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], collate: Collate,
                  c: float) -> None:
     """LP-FT's first step: fit the head on the frozen encoder's pooled features, before fine-tuning.
 
@@ -245,7 +260,7 @@ def linear_probe(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], y: ND
     """
     from sklearn.linear_model import LogisticRegression
 
-    features = _run(model, model.embed, model.head.in_features, seqs, pad_id, 64)
+    features = _run(model, model.embed, model.head.in_features, posts, collate, 64)
     weight = np.zeros((y.shape[1], features.shape[1]), dtype=np.float32)
     bias = np.zeros(y.shape[1], dtype=np.float32)
     for j in range(y.shape[1]):
@@ -257,8 +272,8 @@ def linear_probe(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], y: ND
         model.head.bias.copy_(torch.from_numpy(bias))
 
 
-def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.float32], cfg: dict[str, Any],
-             pad_id: int, rng: random.Random) -> Iterator[tuple[int, float]]:
+def _iterate(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], cfg: dict[str, Any],
+             collate: Collate, rng: random.Random) -> Iterator[tuple[int, float]]:
     """Training steps; yields (step, loss)."""
     params = [p for p in model.parameters() if p.requires_grad]
     head_ids = {id(p) for p in model.head.parameters()}
@@ -268,7 +283,7 @@ def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.flo
     ]
     opt = torch.optim.AdamW(groups, weight_decay=float(cfg.get("weight_decay", 0.01)))
     epochs = float(cfg["epochs"])
-    per_epoch = math.ceil(len(seqs) / int(cfg["batch_size"]))
+    per_epoch = math.ceil(len(posts) / int(cfg["batch_size"]))
     total = max(1, math.ceil(per_epoch * epochs))
     warmup = max(1, int(total * float(cfg.get("warmup", 0.06))))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -276,15 +291,14 @@ def _iterate(model: MeanPoolClassifier, seqs: list[list[int]], y: NDArray[np.flo
     pos = y.mean(axis=0).clip(1e-3, 1.0)
     pos_weight = torch.tensor(np.sqrt((1 - pos) / pos), dtype=torch.float32) if cfg.get("pos_weight") else None
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    lengths = [len(s) for s in seqs]
+    lengths = [len(s) for s in posts]
     step = 0
     while step < total:
         for batch in length_batches(lengths, int(cfg["batch_size"]), rng):
             if step >= total:
                 break
             model.train()
-            ids, mask = pad_batch([seqs[i] for i in batch], pad_id)
-            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            logits = model(*collate([posts[i] for i in batch]))
             loss = loss_fn(logits, torch.from_numpy(y[batch]))
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -349,9 +363,23 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def cached_layers(cfg: dict[str, Any]) -> int:
+    """How many lowest layers ``fit`` runs once per post (``cache_frozen``): the frozen ones, or none.
+
+    Only when the embeddings are frozen as well: a trainable embedding block changes the input of
+    every layer above it.
+    """
+    if not cfg.get("cache_frozen") or not cfg.get("freeze_embeddings", True):
+        return 0
+    return int(cfg.get("freeze_layers") or 0)
+
+
 def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE, data: Path = DATA,
-        teacher: Path = TEACHER) -> tuple[MeanPoolClassifier, dict[str, Any]]:
-    """Fine-tune a fresh classifier on the named splits; returns it and its training facts."""
+        teacher: Path = TEACHER, memo: StateMemo | None = None) -> tuple[MeanPoolClassifier, dict[str, Any]]:
+    """Fine-tune a fresh classifier on the named splits; returns it and its training facts.
+
+    ``memo``: frozen-layer states shared with another fit of the same backbone and recipe (``train``).
+    """
     cfg = params["transformer"]
     labels = list(params["labels"])
     seed = int(params.get("seed", 0))
@@ -370,23 +398,30 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
-    lp_posts = 0
-    if cfg.get("linear_probe_c") is not None:
-        # a separate draw (seed + 1): the head's posts, not a prefix of the fine-tuning sample
-        lp_seqs, lp_y = subsample(seqs, y, cfg.get("linear_probe_posts"), seed + 1)
-        linear_probe(model, lp_seqs, lp_y, pad_id, float(cfg["linear_probe_c"]))
-        lp_posts = len(lp_seqs)
-        print(f"linear probe fitted on {lp_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
-    losses: list[float] = []
-    for step, loss in _iterate(model, seqs, soft, cfg, pad_id, rng):
-        losses.append(loss)
-        if step % 20 == 0:
-            print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
+    upto = cached_layers(cfg)
+    posts: Sequence[Any] = seqs
+    collate = id_batcher(pad_id)
+    if upto:
+        posts, collate = frozen_states(model.encoder, seqs, pad_id, upto, memo), pad_states
+        print(f"frozen layers 0-{upto} run once per post {time.perf_counter() - t0:.0f}s", flush=True)
+    with layer_range(model.encoder, upto) if upto else contextlib.nullcontext():
+        lp_posts = 0
+        if cfg.get("linear_probe_c") is not None:
+            # a separate draw (seed + 1): the head's posts, not a prefix of the fine-tuning sample
+            lp_items, lp_y = subsample(list(posts), y, cfg.get("linear_probe_posts"), seed + 1)
+            linear_probe(model, lp_items, lp_y, collate, float(cfg["linear_probe_c"]))
+            lp_posts = len(lp_items)
+            print(f"linear probe fitted on {lp_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
+        losses: list[float] = []
+        for step, loss in _iterate(model, posts, soft, cfg, collate, rng):
+            losses.append(loss)
+            if step % 20 == 0:
+                print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
              "linear_probe_c": cfg.get("linear_probe_c"), "linear_probe_posts": lp_posts, "distill": distill,
-             "fit_on": "+".join(splits),
+             "fit_on": "+".join(splits), "cached_layers": upto,
              "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
              "train_cpu_seconds": round(cpu, 1),
              "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
@@ -412,8 +447,9 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     fit_on = str(params["transformer"].get("fit_on", "train"))
     if fit_on not in ("train", "train+val"):
         raise ValueError(f"transformer.fit_on must be train or train+val, not {fit_on!r}")
-    model, facts = fit(params, fit_on.split("+"), backbone, data, teacher)
-    twin = fit(params, ["train"], backbone, data, teacher) if fit_on == "train+val" else None
+    memo: StateMemo = {}
+    model, facts = fit(params, fit_on.split("+"), backbone, data, teacher, memo)
+    twin = fit(params, ["train"], backbone, data, teacher, memo) if fit_on == "train+val" else None
     if twin is not None:
         facts["holdout"] = {k: twin[1][k] for k in ("fit_on", "train_rows", "steps", "train_seconds")}
     save_classifier(model, backbone / TOKENIZER_FILE, out, facts)

@@ -1,9 +1,9 @@
 """CI's tiny pipeline: the repository's whole ``dvc.yaml`` reproduced in a temp copy, tiny settings.
 
-data → baseline → backbone → transformer (1 layer, 300 posts) → int8 ONNX → cascade → evaluate x3
-→ model card → publish: the same stages and commands as the full configuration. It checks the
-pipeline (stages, files, shapes, the model card's side-by-side layout), not the scores: the
-configuration is far too small for the figures to mean anything.
+data → baseline → backbone → transformer (2 layers, the lower one frozen and cached, 300 posts) → int8
+ONNX → cascade → evaluate x3 → model card → publish: the same stages and commands as the full
+configuration. It checks the pipeline (stages, files, shapes, the model card's side-by-side layout),
+not the scores: the configuration is far too small for the figures to mean anything.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,11 +44,18 @@ def _tiny_project(tmp: Path) -> Path:
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["data"].update(TINY)
     params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
-    params["transformer"].update({"num_layers": 1, "max_train_examples": 300, "linear_probe_posts": 100, "max_len": 32,
+    params["transformer"].update({"num_layers": 2, "freeze_layers": 1, "max_train_examples": 300,
+                                  "linear_probe_posts": 100, "max_len": 32,
                                   "vocab": {"trim": True, "common_pieces": 2000}})
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
     return project
+
+
+def params_of(project: Path) -> dict[str, Any]:
+    """The tiny project's params.yaml."""
+    params: dict[str, Any] = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    return params
 
 
 def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
@@ -55,7 +63,7 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     _run(project, sys.executable, "-m", "dvc", "repro")
 
     served = load_bundle(project / "artifacts" / "model")
-    assert served.kind == yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))["serve"]["model"]
+    assert served.kind == params_of(project)["serve"]["model"]
     for name in ("transformer", "cascade"):
         assert load_bundle(project / "artifacts" / name).version.startswith(f"{name}-")
         assert json.loads((project / "metrics" / f"{name}.json").read_text(encoding="utf-8"))["probe"]
@@ -69,9 +77,11 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     meta = json.loads((torch_dir / "meta.json").read_text(encoding="utf-8"))
     assert meta["fit_on"] == "train+val" and meta["train_rows"] == 300
     assert meta["linear_probe_posts"] == 100  # LP-FT's head is fitted on its own smaller draw
+    assert meta["cached_layers"] == (1 if params_of(project)["transformer"]["cache_frozen"] else 0)
     assert json.loads((torch_dir / "holdout" / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train"
     quant = json.loads((project / "metrics" / "transformer_quant.json").read_text(encoding="utf-8"))
     assert quant["calibrated_on"]["model"] == "held-out twin"
+    assert quant["calibrated_on"]["fp32_nodes"].keys() == quant["fp32_nodes"].keys()  # quantised alike
     n_val = len((project / "data" / "generated" / "val.jsonl").read_text(encoding="utf-8").splitlines())
     assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))

@@ -124,7 +124,7 @@ def test_linear_probe_fits_the_head_before_fine_tuning(tiny: dict[str, Any]) -> 
     seqs = transformer.encode(tok, [t for t, _, _ in ROWS])
     y = np.array([[float(lb in lbs) for lb in LABELS] for _, lbs, _ in ROWS], dtype=np.float32)
     encoder_before = {k: v.clone() for k, v in model.encoder.state_dict().items()}
-    transformer.linear_probe(model, seqs, y, pad_id, c=1000.0)
+    transformer.linear_probe(model, seqs, y, transformer.id_batcher(pad_id), c=1000.0)
     logits = transformer.predict_logits(model, seqs, pad_id)
     assert np.array_equal(logits > 0, y > 0.5)  # 20 rows in 32 dimensions: separable, all fitted
     assert all(torch.equal(v, model.encoder.state_dict()[k]) for k, v in encoder_before.items())
