@@ -6,8 +6,10 @@ separates topics in Khmer and English; binary cross-entropy per label allows a p
 
 Why frugal: training runs on two shared CPU cores inside ``dvc repro``. The vocabulary is trimmed
 (``models/vocab.py``), word embeddings and the lowest layers can stay frozen (also keeps pieces the
-training data never shows at their pre-trained meaning — good for posts unlike our templates),
-batches are bucketed by length and padded only to their longest post, and ``max_len`` caps the rest.
+training data never shows at their pre-trained meaning — good for posts unlike our templates) and
+then run once per post rather than once per step (``cache_frozen``, ``models/layer_cache.py``: that
+is what pays for all 12 layers), batches are bucketed by length and padded only to their longest
+post, and ``max_len`` caps the rest.
 Calibration and thresholds are fitted later, on int8 ONNX scores of validation posts the model never
 saw (``models/onnx_export.py``; with ``fit_on: train+val``, its held-out twin's, see ``train``).
 
