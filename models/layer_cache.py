@@ -14,13 +14,14 @@ Works for BERT-style Hugging Face encoders (BERT, XLM-R, RoBERTa): ``encoder.emb
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import torch
 
 StateMemo = dict[tuple[int, ...], torch.Tensor]  # token ids → hidden states after the frozen layers
+Collate = Callable[[Sequence[Any]], tuple[torch.Tensor, torch.Tensor]]  # posts → (inputs, attention_mask)
 
 
 class Passthrough(torch.nn.Module):
@@ -75,12 +76,13 @@ def pad_states(states: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tens
     return out, mask
 
 
-def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], pad_id: int, upto: int,
+def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], collate: Collate, upto: int,
                   memo: StateMemo | None = None, batch_size: int = 64) -> list[torch.Tensor]:
     """Each post's hidden states after the embeddings and the lowest ``upto`` layers, in input order.
 
-    ``memo`` carries states across calls (the served model and its twin see the same training
-    posts through the same frozen weights); only posts missing from it are computed.
+    ``collate`` pads token id lists into (input_ids, attention_mask). ``memo`` carries states
+    across calls (the served model and its twin see the same training posts through the same
+    frozen weights); only posts missing from it are computed.
     """
     memo = {} if memo is None else memo
     keys = [tuple(s) for s in seqs]
@@ -90,12 +92,7 @@ def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], pad_i
     with torch.no_grad(), layer_range(encoder, 0, upto):  # not inference_mode: training reads these
         for b in range(0, len(todo), batch_size):
             batch = todo[b:b + batch_size]
-            width = len(batch[-1]) or 1
-            ids = torch.full((len(batch), width), pad_id, dtype=torch.int64)
-            mask = torch.zeros((len(batch), width), dtype=torch.int64)
-            for i, k in enumerate(batch):
-                ids[i, :len(k)] = torch.tensor(k, dtype=torch.int64)
-                mask[i, :len(k)] = 1
+            ids, mask = collate(batch)
             hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             for i, k in enumerate(batch):
                 memo[k] = hidden[i, :len(k)].clone()

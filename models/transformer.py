@@ -43,7 +43,7 @@ from features.normalise import normalise
 from models.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
 from models.cues import model_text
 from models.jsonl import read_jsonl
-from models.layer_cache import StateMemo, frozen_states, layer_range, pad_states
+from models.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
 from models.params import PROJECT_ROOT, load_params
 
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
@@ -57,7 +57,6 @@ TOKENIZER_FILE = "tokenizer.json"
 HOLDOUT_DIR = "holdout"  # with fit_on train+val: the twin trained on the training split alone
 OOF_FILES = {"train": TRAIN_OOF, "val": VAL_OOF}  # the baseline's held-out scores of each split's rows
 Row = TypeVar("Row")
-Collate = Callable[[Sequence[Any]], tuple[torch.Tensor, torch.Tensor]]  # posts → (inputs, attention_mask)
 
 
 class MeanPoolClassifier(torch.nn.Module):
@@ -404,7 +403,7 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     posts: Sequence[Any] = seqs
     collate = id_batcher(pad_id)
     if upto:
-        posts, collate = frozen_states(model.encoder, seqs, pad_id, upto, memo), pad_states
+        posts, collate = frozen_states(model.encoder, seqs, collate, upto, memo), pad_states
         print(f"frozen layers 0-{upto} run once per post {time.perf_counter() - t0:.0f}s", flush=True)
     with layer_range(model.encoder, upto) if upto else contextlib.nullcontext():
         lp_posts = 0

@@ -52,7 +52,8 @@ def _model(tiny: dict[str, Any]) -> tuple[transformer.MeanPoolClassifier, list[l
 def test_cached_states_then_upper_layers_give_the_full_encoders_logits(tiny: dict[str, Any], upto: int) -> None:
     model, seqs, pad_id = _model(tiny)
     ref = transformer.predict_logits(model, seqs, pad_id, batch_size=1)
-    states = frozen_states(model.encoder, seqs, pad_id, upto, batch_size=7)  # mixed lengths: padding inside
+    batcher = transformer.id_batcher(pad_id)
+    states = frozen_states(model.encoder, seqs, batcher, upto, batch_size=7)  # mixed lengths: padding inside
     with layer_range(model.encoder, upto):
         got = transformer._run(model, model, len(LABELS), states, pad_states, 5)
     assert np.abs(got - ref).max() < 1e-5
@@ -63,9 +64,9 @@ def test_cached_states_then_upper_layers_give_the_full_encoders_logits(tiny: dic
 def test_memo_computes_each_post_once(tiny: dict[str, Any]) -> None:
     model, seqs, pad_id = _model(tiny)
     memo: dict[tuple[int, ...], torch.Tensor] = {}
-    first = frozen_states(model.encoder, seqs[:10], pad_id, 2, memo)
+    first = frozen_states(model.encoder, seqs[:10], transformer.id_batcher(pad_id), 2, memo)
     assert len(memo) == 10
-    again = frozen_states(model.encoder, seqs, pad_id, 2, memo)
+    again = frozen_states(model.encoder, seqs, transformer.id_batcher(pad_id), 2, memo)
     assert len(memo) == len(set(map(tuple, seqs)))
     assert all(a is b for a, b in zip(first, again[:10], strict=True))  # reused, not recomputed
     assert [s.shape[0] for s in again] == [len(s) for s in seqs]
