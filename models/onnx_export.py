@@ -160,8 +160,8 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
         if cfg.get("fuse", True) and fuse(fp32, fused, int(enc_cfg.num_attention_heads), int(enc_cfg.hidden_size)):
             base = fused
         budget = int(cfg.get("fp32_nodes") or 0)
-        sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
         if keep is None and budget:
+            sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
             keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget)
         keep = keep or {}
         quantize(base, int8, list(keep))
