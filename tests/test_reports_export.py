@@ -60,7 +60,7 @@ EXPECTED_TABLES = {  # columns in METRICS order; the last row is the total
     ],
     "by_province": [
         ["Phnom Penh", "12", "11", "0", "x", "0", "x", "0"],
-        ["Siemreap", "<5", "0", "<5", "0", "<5", "0", "0"],
+        ["Siem Reap", "<5", "0", "<5", "0", "<5", "0", "0"],
         ["unknown", "x", "6", "<5", "<5", "<5", "<5", "<5"],
         ["total", "22", "17", "<5", "10", "<5", "x", "<5"],
     ],
