@@ -102,7 +102,8 @@ def _add(names: dict[str, str], raw: str, province: str, path: Path) -> None:
 def load(path: Path = GAZETTEER) -> Gazetteer:
     """Read and index the gazetteer (cached); a name given to two provinces is an error in the file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    provinces, names = [], {}
+    provinces: list[Province] = []
+    names: dict[str, str] = {}
     for entry in data["provinces"]:
         p = Province(name=str(entry["name"]), km=str(entry["km"]))
         provinces.append(p)

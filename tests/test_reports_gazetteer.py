@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -56,7 +56,8 @@ SPELLINGS: dict[str, list[str]] = {  # province -> spellings seen in partner fee
     "Kep": ["Kep", "Kep City", "ក្រុងកែប", "កែប"],
     "Pailin": ["Pailin", "ប៉ៃលិន", "Krong Pailin"],
 }
-NOT_A_PROVINCE = ["near the market", "my village", "Bangkok", "Thailand", "home", "school gate", "Phnom Penh to Siem Reap"]
+NOT_A_PROVINCE = ["near the market", "my village", "Bangkok", "Thailand", "home", "school gate",
+                  "Phnom Penh to Siem Reap"]
 N_POSTS = 3130
 MONTH = [IsoWeek(2026, w) for w in (45, 46, 47, 48)]
 
