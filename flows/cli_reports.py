@@ -41,6 +41,12 @@ def export_cmd(
     assert isinstance(files, list)
     for name in files:
         Console().print(f"  {name}")
+    unmatched = result.get("unmatched_locations") or []
+    assert isinstance(unmatched, list)
+    if unmatched:  # for the gazetteer's maintainers; printed here, never written to the export
+        err.print(f"{len(unmatched)} location strings named no province (data/gazetteer/provinces.yaml):")
+        for text, n in unmatched:
+            err.print(f"  {n:5d}  {text}")
 
 
 def retrain_cmd(

@@ -13,7 +13,6 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,8 +20,17 @@ from sqlalchemy.orm import Session
 from reports.gazetteer import Unmatched
 from reports.gazetteer import load as load_gazetteer
 from reports.suppression import PRIMARY, SECONDARY, Suppressed, publish_count, suppress_measure
-from reports.weeks import IsoWeek
-from store.reports import DecisionFacts, PostFacts, decisions_made, flagged_indicators, flags_enqueued, posts_ingested
+from reports.weeks import TZ, IsoWeek
+from store.reports import (
+    DecisionFacts,
+    ModelSpan,
+    PostFacts,
+    decisions_made,
+    flagged_indicators,
+    flags_enqueued,
+    models_serving,
+    posts_ingested,
+)
 
 LABELS = ("grooming", "trafficking_ad")
 DIMENSIONS = ("language", "platform", "source", "province")
@@ -84,6 +92,7 @@ class WeekCounts:
     turnaround_hours: dict[str, list[float]]
     indicators: Counter[str]
     unmatched: Unmatched = field(default_factory=Unmatched)
+    models: list[ModelSpan] = field(default_factory=list)
 
     def total(self, metric: str) -> int:
         """The week's total of a metric."""
@@ -165,7 +174,7 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     for _label, ind in flagged_indicators(session, start, end):
         indicators.update(indicator_categories(ind))
     return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators,
-                      unmatched=unmatched)
+                      unmatched=unmatched, models=models_serving(session, start, end))
 
 
 # ---------------------------------------------------------------- publishing
@@ -189,13 +198,15 @@ class PublishedWeek:
     week: str
     start_utc: str
     end_utc: str
-    generated_at: str
+    as_of: str
+    local_range: tuple[str, str]
     labels: tuple[str, ...]
     summary: list[dict[str, str]]
     tables: list[PublishedTable]
     indicators: list[tuple[str, str]]
     turnaround: list[tuple[str, str, str]]
     trend: list[dict[str, str]] = field(default_factory=list)
+    models: list[dict[str, str]] = field(default_factory=list)
 
 
 def suppress_week(counts: WeekCounts) -> dict[str, tuple[Suppressed, list[list[int]]]]:
@@ -256,9 +267,19 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
         t = published_totals(wk)
         trend_rows.append({"week": str(wk.week), **{m: t[m] for m in wk.cells}})
     return PublishedWeek(week=str(counts.week), start_utc=start.isoformat(), end_utc=end.isoformat(),
-                         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), labels=counts.labels,
-                         summary=summary, tables=tables, indicators=indicators, turnaround=turnaround,
-                         trend=trend_rows)
+                         as_of=counts.week.as_of().isoformat(), local_range=counts.week.local_range(),
+                         labels=counts.labels, summary=summary, tables=tables, indicators=indicators,
+                         turnaround=turnaround, trend=trend_rows, models=published_models(counts.models))
+
+
+def published_models(spans: list[ModelSpan]) -> list[dict[str, str]]:
+    """The model versions that produced the week's scores, with the local days each one scored.
+
+    A promotion mid-week changes what gets flagged; printing it keeps a reader from taking the
+    change of model for a change in the world.
+    """
+    return [{"version": s.version, "from": s.first.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
+             "to": s.last.astimezone(TZ).strftime("%Y-%m-%d %H:%M")} for s in spans]
 
 
 def build_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS,

@@ -156,6 +156,24 @@ def scores_per_model_version(session: Session) -> dict[str, tuple[int, datetime 
             for r in session.execute(stmt).all()}
 
 
+@dataclass(frozen=True)
+class ModelSpan:
+    """A model version that scored posts in a time window, with its first and last score time in it."""
+
+    version: str
+    first: datetime
+    last: datetime
+    scores: int
+
+
+def models_serving(session: Session, start: datetime, end: datetime) -> list[ModelSpan]:
+    """Model versions whose scores were written in ``[start, end)``, in the order they started."""
+    stmt = (select(Score.model_version, func.min(Score.scored_at), func.max(Score.scored_at), func.count(Score.id))
+            .where(Score.scored_at >= start, Score.scored_at < end)
+            .group_by(Score.model_version).order_by(func.min(Score.scored_at), Score.model_version))
+    return [ModelSpan(str(r[0]), as_utc(r[1]), as_utc(r[2]), int(r[3])) for r in session.execute(stmt).all()]
+
+
 def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
     """Append an audit-log row (an export left the building, a model was promoted or refused)."""
     from store.schema import AuditLog

@@ -201,7 +201,7 @@ def test_pdf_embeds_a_khmer_font_and_renders(seeded_sqlite: str, tmp_path: Path)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]  # every Khmer glyph of the PDF and the PNG charts had a font
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Pages:\s+[12]\s", info)
+    assert re.search(r"Pages:\s+\d+\s", info)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     khmer = [line for line in fonts.splitlines() if "NotoSansKhmer" in line]
     assert khmer and all(line.split()[-5] == "yes" for line in khmer), fonts  # the "emb" column
