@@ -122,7 +122,7 @@ def test_hidden_bars_are_hatched_and_labelled_not_zero_length() -> None:
     legend = ax.get_legend()
     assert legend is not None
     assert any("hidden" in t.get_text() for t in legend.get_texts())
-    assert all(t.get_fontsize() >= FONT_MIN for t in [*legend.get_texts(), *ax.get_yticklabels()])
+    assert all(float(t.get_fontsize()) >= FONT_MIN for t in [*legend.get_texts(), *ax.get_yticklabels()])
     plt.close(fig)
 
 
