@@ -91,7 +91,19 @@ def all_sheets(pub: PublishedWeek) -> dict[str, tuple[list[str], list[list[str]]
     trend_keys = ["week", *(k for k in (pub.trend[0] if pub.trend else {}) if k != "week")]
     sheets["trend"] = (trend_keys, [[r.get(k, "") for k in trend_keys] for r in pub.trend])
     sheets["models"] = (["version", "from", "to"], [[m["version"], m["from"], m["to"]] for m in pub.models])
+    sheets["changes"] = (["breakdown", "row", "metric", "this_week", "previous_week", "change", "change_pct"],
+                         [[bilingual(r[0]), category_name(r[0], r[1]), bilingual(r[2]), *r[3:]] for r in pub.changes])
+    sheets["precision"] = (["label", "language", "precision", "decisions"],
+                           [[bilingual(r[0]), bilingual(r[1]), r[2], r[3]] for r in pub.precision])
+    sheets["queue"] = (["queue_state", "count"], [[bilingual(k), v] for k, v in pub.queue_state])
+    sheets["feeds"] = (["source", "this_week", "usual_week", "feed_status"],
+                       [[r[0], r[1], r[2], bilingual(r[3])] for r in pub.feeds])
     return sheets
+
+
+def outages(pub: PublishedWeek) -> list[str]:
+    """The partners whose feed was out this week (named on page 1)."""
+    return [r[0] for r in pub.feeds if r[3] == "outage"]
 
 
 # ---------------------------------------------------------------- writers
@@ -335,23 +347,30 @@ def _first_page(pub: PublishedWeek) -> Figure:
     fig.text(0.06, 0.905, f"{bilingual('week')}: {pub.week} — {pub.local_range[0]}", fontsize=11)
     fig.text(0.06, 0.882, pub.local_range[1], fontsize=11)
     fig.text(0.06, 0.862, f"UTC: {pub.start_utc[:16]} – {pub.end_utc[:16]}", fontsize=FONT_MIN - 1, color="0.35")
-    ax = fig.add_axes((0.06, 0.53, 0.88, 0.31))
+    ax = fig.add_axes((0.06, 0.56, 0.88, 0.28))
     keys, rows = summary_rows(pub)
     _text_table(ax, keys, [[_two_lines(r["metric"]), *row[1:]] for r, row in zip(pub.summary, rows, strict=True)],
                 font=FONT_MIN - 1, row_scale=2.2)
-    ax2 = fig.add_axes((0.06, 0.36, 0.88, 0.14))
+    ax2 = fig.add_axes((0.06, 0.42, 0.88, 0.11))
     keys, rows = all_sheets(pub)["turnaround"]
     rows = [[_two_lines(t[0]), *row[1:]] for t, row in zip(pub.turnaround, rows, strict=True)]
     _text_table(ax2, keys, rows, font=FONT_MIN - 1, row_scale=2.2)
-    y = 0.30
+    y = 0.335
+    fig.text(0.06, y, f"{bilingual('queue_state')}:", fontsize=FONT_MIN - 1.5)
+    fig.text(0.08, y - 0.016, "; ".join(f"{english(k)}: {v}" for k, v in pub.queue_state), fontsize=FONT_MIN - 1.5)
+    y -= 0.036
+    if outages(pub):
+        for line in (f"{names('outage_note')[0]}: {', '.join(outages(pub))}", names("outage_note")[1]):
+            fig.text(0.06, y, line, fontsize=FONT_MIN - 1, color="darkred")
+            y -= 0.018
     for line in model_lines(pub):
         fig.text(0.06, y, line, fontsize=FONT_MIN - 1)
         y -= 0.018
-    y = min(y, 0.22)
+    y = min(y, 0.2)
     for key in LEGEND:
         fig.text(0.06, y, names(key)[0], fontsize=FONT_MIN - 1.5)
-        fig.text(0.06, y - 0.015, names(key)[1], fontsize=FONT_MIN - 1.5)
-        y -= 0.034
+        fig.text(0.06, y - 0.014, names(key)[1], fontsize=FONT_MIN - 1.5)
+        y -= 0.03
     return fig
 
 
@@ -403,6 +422,8 @@ def write_pdf(pub: PublishedWeek, out: Path, rows_per_page: int = ROWS_PER_PAGE)
         sheets = all_sheets(pub)
         if len(sheets["indicators"][1]) > 20:
             _table_pages(pdf, pub, "category", *sheets["indicators"], rows_per_page, first=0.6)
+        for name, first in (("feeds", 0.3), ("precision", 0.3), ("queue", 0.5), ("changes", 0.22)):
+            _table_pages(pdf, pub, {"queue": "queue_state"}.get(name, name), *sheets[name], rows_per_page, first)
     return path
 
 

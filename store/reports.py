@@ -174,6 +174,30 @@ def models_serving(session: Session, start: datetime, end: datetime) -> list[Mod
     return [ModelSpan(str(r[0]), as_utc(r[1]), as_utc(r[2]), int(r[3])) for r in session.execute(stmt).all()]
 
 
+QUEUE_STATE = {None: "backlog", "escalate": "escalated", "refer_request": "referral_pending"}
+
+
+def queue_state_at(session: Session, moment: datetime) -> dict[str, int]:
+    """How many flagged items were open (``backlog``), ``escalated`` or ``referral_pending`` at ``moment``.
+
+    Rebuilt from decisions as they stood then (an undo after ``moment`` does not count yet), so the
+    figure for a past week does not change when the queue moves on and a rerun gives the same export.
+    """
+    items = select(QueueItem.id).where(QueueItem.enqueued_at < moment)
+    live = (Decision.created_at < moment) & (Decision.undone_at.is_(None) | (Decision.undone_at >= moment))
+    stmt = (select(Decision.queue_item_id, Decision.action).where(live, Decision.queue_item_id.in_(items))
+            .order_by(Decision.queue_item_id, Decision.created_at, Decision.id))
+    last: dict[int, str] = {}
+    for item_id, action in session.execute(stmt).all():
+        last[int(item_id)] = str(action)
+    out = {state: 0 for state in QUEUE_STATE.values()}
+    for (item_id,) in session.execute(items).all():
+        state = QUEUE_STATE.get(last.get(int(item_id)))
+        if state is not None:
+            out[state] += 1
+    return out
+
+
 def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
     """Append an audit-log row (an export left the building, a model was promoted or refused)."""
     from store.schema import AuditLog
