@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.schema import Decision, Post, QueueItem, Score
+from store.schema import Decision, Post, QueueItem, Score, User
 
 
 def as_utc(value: datetime) -> datetime:
@@ -115,33 +115,51 @@ def flagged_indicators(session: Session, start: datetime, end: datetime) -> list
 
 @dataclass(frozen=True)
 class DecidedExample:
-    """A decided post for retraining: its text and the labels the moderator settled on."""
+    """A moderator's standing confirm/dismiss decision with the post's text, for training labels."""
 
     decision_id: int
     post_id: int
+    cluster_id: int | None
+    user_id: int | None
+    username: str | None
     text: str
     lang: str | None
     action: str
     labels: tuple[str, ...]
 
 
+def labelled_decisions(session: Session, upto: int | None = None,
+                       actions: tuple[str, ...] = ("confirm", "dismiss")) -> list[DecidedExample]:
+    """Every not-undone decision (id <= ``upto`` if given) with its post and moderator, oldest first.
+
+    All of them, not one per post: two moderators deciding the same post (or near-duplicates of one
+    cluster) is how their agreement is measured. Confirm carries the confirmed labels, dismiss none.
+    """
+    stmt = (select(Decision.id, Decision.post_id, Decision.user_id, Decision.action, Decision.labels, Post.text,
+                   Post.lang, Post.cluster_id, QueueItem.labels.label("qlabels"), User.username)
+            .join(Post, Post.id == Decision.post_id)
+            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
+            .outerjoin(User, User.id == Decision.user_id)
+            .where(Decision.undone_at.is_(None), Decision.action.in_(actions))
+            .order_by(Decision.id))
+    if upto is not None:
+        stmt = stmt.where(Decision.id <= upto)
+    return [DecidedExample(decision_id=r.id, post_id=r.post_id, cluster_id=r.cluster_id, user_id=r.user_id,
+                           username=r.username, text=r.text, lang=r.lang, action=r.action,
+                           labels=tuple(r.labels or r.qlabels or ()) if r.action == "confirm" else ())
+            for r in session.execute(stmt).all()]
+
+
 def decided_examples(session: Session, after_id: int = 0,
                      actions: tuple[str, ...] = ("confirm", "dismiss")) -> list[DecidedExample]:
-    """Decisions with id > ``after_id`` (not undone) joined with their post, oldest first.
+    """Decisions with id > ``after_id`` (not undone), the newest per post, oldest first.
 
     Only the newest decision per post counts, so a moderator who changed their mind is heard once.
     """
-    stmt = (select(Decision.id, Decision.post_id, Decision.action, Decision.labels, Post.text, Post.lang,
-                   QueueItem.labels.label("qlabels"))
-            .join(Post, Post.id == Decision.post_id)
-            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
-            .where(Decision.id > after_id, Decision.undone_at.is_(None), Decision.action.in_(actions))
-            .order_by(Decision.id))
     latest: dict[int, DecidedExample] = {}
-    for r in session.execute(stmt).all():
-        labels = tuple(r.labels or r.qlabels or ()) if r.action == "confirm" else ()
-        latest[r.post_id] = DecidedExample(decision_id=r.id, post_id=r.post_id, text=r.text, lang=r.lang,
-                                           action=r.action, labels=labels)
+    for e in labelled_decisions(session, actions=actions):
+        if e.decision_id > after_id:
+            latest[e.post_id] = e
     return sorted(latest.values(), key=lambda e: e.decision_id)
 
 
