@@ -136,6 +136,8 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
         audit = session.execute(select(AuditLog).where(AuditLog.action == "export_written")).scalars().all()
         assert [(a.object_id, a.detail["folder"]) for a in audit] == [(WEEK, str(out))]
     assert Path(str(result["folder"])) == out
+    # the free-text hint that names no province is listed for the gazetteer's maintainers (console only)
+    assert result["unmatched_locations"] == [("near the market @kid_handle_9999", 7)]
     names = sorted(p.name for p in out.iterdir())
     for expected in ("summary.csv", "by_language.csv", "by_platform.csv", "by_source.csv", "by_province.csv",
                      "indicators.csv", "turnaround.csv", "trend.csv", f"chhmam-{WEEK}.xlsx", f"chhmam-{WEEK}.pdf",
