@@ -125,6 +125,21 @@ def rollback_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
     Console().print(f"rolled back {moved['from']} -> {moved['to']}")
 
 
+@model_app.command("register")
+def register_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
+    """Register the served model (artifacts/model) with its metrics, so it can be rolled back to.
+
+    `dvc repro`/`make demo` publish a model without the registry; run this after them.
+    """
+    from flows.retrain import register_served
+
+    version = register_served(project_dir)
+    if version is None:
+        err.print("[red]no served model in artifacts/model[/]")
+        raise typer.Exit(code=1)
+    Console().print(f"registered {version}")
+
+
 @model_app.command("list")
 def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
              as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False) -> None:

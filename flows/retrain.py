@@ -152,6 +152,22 @@ def archive_served(project: Path, reg: dict[str, Any], metrics: dict[str, Any] |
     return version
 
 
+def register_served(project: Path = PROJECT_ROOT) -> str | None:
+    """Register the served bundle (and its metrics, when the metrics file describes it); its version."""
+    with registry_lock(project):
+        reg = load_registry(project)
+        metrics_file = served_metrics_file(project)
+        metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file.exists() else {}
+        version = served_version(project)
+        if metrics.get("model_version") != version:
+            metrics = {}
+        registered = archive_served(project, reg, metrics)
+        if registered is not None:
+            reg["events"].append({"at": now_iso(), "action": "registered", "to": registered})
+        save_registry(project, reg)
+        return registered
+
+
 def rollback(project: Path = PROJECT_ROOT) -> dict[str, str]:
     """Serve the previously promoted version again; returns ``{"from", "to"}``.
 

@@ -189,8 +189,8 @@ def _uid(user_id: int | None) -> int:
 def _agreement(decisions: Sequence[DecidedExample]) -> dict[tuple[int | None, int | None], tuple[int, int]]:
     """(moderator a, moderator b) → (pairs, agreeing pairs) over posts of one cluster both decided.
 
-    Near-duplicates in a cluster should get the same decision, and so should a post two people
-    reviewed; each moderator's newest decision per post is used.
+    Near-duplicates in a cluster should get the same verdict (harmful: confirm or refer; or dismiss),
+    and so should a post two people reviewed; each moderator's newest decision per post is used.
     """
     per_post: dict[tuple[int, int | None], DecidedExample] = {}
     for e in sorted(decisions, key=lambda e: e.decision_id):
@@ -205,7 +205,7 @@ def _agreement(decisions: Sequence[DecidedExample]) -> dict[tuple[int | None, in
                 continue
             pair = (a.user_id, b.user_id) if _uid(a.user_id) <= _uid(b.user_id) else (b.user_id, a.user_id)
             n, agree = out.get(pair, (0, 0))
-            out[pair] = (n + 1, agree + (a.action == b.action))
+            out[pair] = (n + 1, agree + ((a.action == "dismiss") == (b.action == "dismiss")))
     return out
 
 

@@ -128,12 +128,16 @@ class DecidedExample:
     labels: tuple[str, ...]
 
 
+POSITIVE_ACTIONS = ("confirm", "refer")  # a referral is a confirmation that went on to a partner
+
+
 def labelled_decisions(session: Session, upto: int | None = None,
-                       actions: tuple[str, ...] = ("confirm", "dismiss")) -> list[DecidedExample]:
+                       actions: tuple[str, ...] = ("confirm", "dismiss", "refer")) -> list[DecidedExample]:
     """Every not-undone decision (id <= ``upto`` if given) with its post and moderator, oldest first.
 
     All of them, not one per post: two moderators deciding the same post (or near-duplicates of one
-    cluster) is how their agreement is measured. Confirm carries the confirmed labels, dismiss none.
+    cluster) is how their agreement is measured. Confirm and an approved referral carry their labels
+    (the decision's, else the item's flags), dismiss none.
     """
     stmt = (select(Decision.id, Decision.post_id, Decision.user_id, Decision.action, Decision.labels, Post.text,
                    Post.lang, Post.cluster_id, QueueItem.labels.label("qlabels"), User.username)
@@ -146,7 +150,7 @@ def labelled_decisions(session: Session, upto: int | None = None,
         stmt = stmt.where(Decision.id <= upto)
     return [DecidedExample(decision_id=r.id, post_id=r.post_id, cluster_id=r.cluster_id, user_id=r.user_id,
                            username=r.username, text=r.text, lang=r.lang, action=r.action,
-                           labels=tuple(r.labels or r.qlabels or ()) if r.action == "confirm" else ())
+                           labels=tuple(r.labels or r.qlabels or ()) if r.action in POSITIVE_ACTIONS else ())
             for r in session.execute(stmt).all()]
 
 
@@ -157,7 +161,7 @@ def decided_examples(session: Session, after_id: int = 0,
     Only the newest decision per post counts, so a moderator who changed their mind is heard once.
     """
     latest: dict[int, DecidedExample] = {}
-    for e in labelled_decisions(session, actions=actions):
+    for e in labelled_decisions(session, actions=actions):  # confirm/dismiss only, as before
         if e.decision_id > after_id:
             latest[e.post_id] = e
     return sorted(latest.values(), key=lambda e: e.decision_id)

@@ -214,3 +214,32 @@ def test_one_exporter_hashed_ids_heldout_share_and_no_double_counting(tmp_path: 
 def test_label_files_are_git_ignored(path: str) -> None:
     proc = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
     assert proc.returncode == 0, f"{path} is not git-ignored"
+
+
+def test_referrals_reach_training_with_their_labels(tmp_path: Path, sqlite_url: str) -> None:
+    from review.labels import export_labels
+
+    seed_moderators(sqlite_url, {"mod_a": 0.0}, per_moderator=3, shared=0)
+    with session_scope(get_engine(sqlite_url)) as session:
+        d = session.execute(select(Decision).order_by(Decision.id).limit(1)).scalar_one()
+        session.add(Decision(queue_item_id=d.queue_item_id, post_id=d.post_id, user_id=d.user_id, action="refer",
+                             labels=["trafficking_ad"], created_at=d.created_at + timedelta(hours=1)))
+    with session_scope(get_engine(sqlite_url)) as session:
+        done = export_labels(session, tmp_path / "labels", heldout_percent=0)
+    rows = [json.loads(x) for x in done.path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 3 and ["trafficking_ad"] in [r["labels"] for r in rows]
+    assert "refer" in {r["decision"] for r in rows}
+
+
+def test_register_the_served_model(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.retrain import load_registry
+
+    project = make_project(tmp_path / "p")
+    result = CliRunner().invoke(app, ["model", "register", "--project-dir", str(project)])
+    assert result.exit_code == 0, result.output
+    reg = load_registry(project)
+    assert reg["current"] == "v1" and reg["versions"][0]["metrics"]["model_version"] == "v1"
+    assert (project / "artifacts" / "registry" / "v1" / "manifest.json").exists()
