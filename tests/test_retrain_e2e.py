@@ -251,6 +251,16 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
         actions = session.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars().all()
     assert actions == ["model_refused", "model_promoted"]
 
+    # the gate's held-out scoring runs the models' own code on a moderator-labelled file
+    from flows.retrain import heldout_metrics
+
+    heldout = tiny_project / "heldout-probe.jsonl"
+    heldout.write_text("".join(json.dumps({"text": r["text"], "labels": r["labels"], "lang": r["lang"]}) + "\n"
+                               for r in labels_rows + held), encoding="utf-8")
+    scored = heldout_metrics(tiny_project, tiny_project / "artifacts" / "model", heldout)
+    assert scored["grooming"]["overall"]["n"] == 24 and "pr_auc" in scored["grooming"]["overall"]
+    assert "moderator" in scored["false_flag_rate"]
+
     # 3. Nothing new to learn from: `chhmam retrain` does not retrain (CLI in-process; the database is
     #    the configured one, i.e. the sqlite_url fixture's).
     from typer.testing import CliRunner

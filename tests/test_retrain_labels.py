@@ -243,3 +243,22 @@ def test_register_the_served_model(tmp_path: Path) -> None:
     reg = load_registry(project)
     assert reg["current"] == "v1" and reg["versions"][0]["metrics"]["model_version"] == "v1"
     assert (project / "artifacts" / "registry" / "v1" / "manifest.json").exists()
+
+
+def test_a_quarantined_batch_is_kept_out_and_can_be_released(tmp_path: Path, sqlite_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.retrain import export_training_labels
+
+    project = make_project(tmp_path / "p")
+    seed_moderators(sqlite_url, NORMAL, per_moderator=10, shared=0)
+    runner = CliRunner()
+    r = runner.invoke(app, ["model", "quarantine", "--project-dir", str(project), "--decisions", "1-20"])
+    assert r.exit_code == 0, r.output
+    done = export_training_labels(project, db_url=sqlite_url)
+    ids = {json.loads(x)["decision_id"] for x in done.path.read_text(encoding="utf-8").splitlines()}
+    assert done.quarantined_rows == 20 and not ids & set(range(1, 21))
+    r = runner.invoke(app, ["model", "quarantine", "--project-dir", str(project), "--decisions", "1-20", "--release"])
+    assert r.exit_code == 0, r.output
+    assert export_training_labels(project, db_url=sqlite_url).quarantined_rows == 0
