@@ -195,8 +195,10 @@ def _hidden_handles() -> list[Any]:
     from matplotlib.patches import Patch
 
     return [Patch(fill=False, hatch=HATCH, edgecolor="0.3", label=f"{bilingual('hidden')}: <5 = 1–4, x = 5+"),
-            Line2D([], [], marker="o", markerfacecolor="none", color="0.3", linestyle="none",
-                   label=f"{bilingual('hidden')}: <5 = 1–4, x = 5+")]
+            Line2D([], [], marker="o", markerfacecolor="none", color="0.3", linestyle="-",
+                   label=f"{bilingual('hidden')}: <5 (1–4)"),
+            Line2D([], [], marker="^", markerfacecolor="none", color="0.3", linestyle="none",
+                   label=f"{bilingual('hidden')}: x (5+)")]
 
 
 def trend_figure(pub: PublishedWeek) -> Figure:
@@ -220,10 +222,10 @@ def trend_figure(pub: PublishedWeek) -> Figure:
             if mark == PRIMARY:
                 ax.vlines(x, 1, 4, color=line.get_color(), linewidth=1)
                 ax.plot([x], [2.5], marker="o", markerfacecolor="white", color=line.get_color())
+                ax.annotate(f" {mark}", (x, 2.5), color=line.get_color(), va="center", fontsize=FONT_MIN)
             elif not mark.isdigit():
                 ax.plot([x], [5], marker="^", markerfacecolor="white", color=line.get_color())
-            if not mark.isdigit():
-                ax.annotate(mark, (x, 5.3), color=line.get_color(), ha="center", fontsize=FONT_MIN)
+                ax.annotate(f" {mark}", (x, 5), color=line.get_color(), va="center", fontsize=FONT_MIN)
     ax.set_title(f"{bilingual('week')} {weeks[0] if weeks else ''} – {pub.week}", fontsize=FONT_MIN + 2)
     ax.set_ylabel(bilingual("count"), fontsize=FONT_MIN + 1)
     ax.set_ylim(0, top * 1.15)
@@ -231,7 +233,7 @@ def trend_figure(pub: PublishedWeek) -> Figure:
     ax.tick_params(axis="x", rotation=30, labelsize=FONT_MIN)
     ax.tick_params(axis="y", labelsize=FONT_MIN)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, _hidden_handles()[1]], fontsize=FONT_MIN, loc="upper left")
+    ax.legend(handles=[*handles, *_hidden_handles()[1:]], fontsize=FONT_MIN, loc="upper left")
     return fig
 
 
@@ -244,7 +246,7 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "
     setup_fonts()
     metrics = [m for lb in labels for m in (f"flagged_{lb}", f"confirmed_{lb}") if m in table.columns]
     cats = [category_name(table.dimension, r[0]) for r in table.rows]
-    fig, ax = plt.subplots(figsize=(9, max(3.0, 0.5 * len(cats) * max(1, len(metrics)) / 2 + 1.8)),
+    fig, ax = plt.subplots(figsize=(12, max(3.5, 0.5 * len(cats) * max(1, len(metrics)) / 2 + 1.8)),
                            layout="constrained")
     height = 0.8 / max(1, len(metrics))
     top = 5.0
@@ -271,7 +273,8 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "
     ax.tick_params(axis="x", labelsize=FONT_MIN)
     ax.set_title(f"{bilingual(table.dimension)} — {bilingual('week')} {week}".rstrip(" —"), fontsize=FONT_MIN + 2)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, _hidden_handles()[0]], fontsize=FONT_MIN, loc="lower right")
+    ax.legend(handles=[*handles, _hidden_handles()[0]], fontsize=FONT_MIN, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))  # beside the bars, never over them
     return fig
 
 
