@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -41,35 +41,75 @@ def export_cmd(
     assert isinstance(files, list)
     for name in files:
         Console().print(f"  {name}")
+    unmatched = result.get("unmatched_locations") or []
+    assert isinstance(unmatched, list)
+    if unmatched:  # for the gazetteer's maintainers; printed here, never written to the export
+        err.print(f"{len(unmatched)} location strings named no province (data/gazetteer/provinces.yaml):")
+        for text, n in unmatched:
+            err.print(f"  {n:5d}  {text}")
 
 
 def retrain_cmd(
     project_dir: ProjectDir = PROJECT_ROOT,
-    tolerance: Annotated[float, typer.Option(help="Largest PR-AUC drop per label still counted as not worse.")]
-    = 0.005,
+    tolerance: Annotated[float | None, typer.Option(
+        help="One tolerance for every gate check (default: 0.005 overall PR-AUC, 0.02 per language and probe, "
+             "0.03 held-out, +0.005 false-flag rate).")] = None,
     force: Annotated[bool, typer.Option(help="Retrain even without new decisions.")] = False,
     target: Annotated[list[str] | None, typer.Option(help="dvc repro only these stages (and what they need), "
                                                           "e.g. --target publish; default: the whole pipeline.")]
     = None,
+    moderators: Annotated[str, typer.Option(help="When a moderator is an outlier (dismissal rate, agreement): "
+                                                 "refuse, quarantine (train without them) or report.")]
+    = "refuse",
 ) -> None:
-    """Moderators' decisions → data/labels → dvc repro → compare on the test set → promote or refuse."""
+    """Decisions → data/labels → moderator check → dvc repro → gate → promote or refuse."""
     from flows.retrain import retrain_flow
 
-    result = retrain_flow(str(project_dir), None, tolerance, target or None, force)
+    if moderators not in ("refuse", "quarantine", "report"):
+        raise typer.BadParameter("refuse, quarantine or report", param_hint="--moderators")
+    result = retrain_flow(str(project_dir), None, tolerance, target or None, force, moderators)
+    _moderator_table(result)
     if result["outcome"] == "no_new_labels":
         Console().print(f"{result['outcome']}: {result['reason']} (serving {result['old_version']})")
         return
     table = Table(title=f"Retrain: {result['outcome']}")
-    table.add_column("metric")
-    for col in ("old", "new", "diff"):
+    table.add_column("check")
+    for col in ("old", "new", "tolerance", "ok"):
         table.add_column(col, justify="right")
-    for key, v in result["metrics_diff"].items():
-        if key.endswith(("overall.pr_auc", "overall.recall_at_p90", "overall.ece")):
-            table.add_row(key, *(f"{v[c]:.4f}" if v[c] is not None else "—" for c in ("old", "new", "diff")))
+    for row in result["gate"]:
+        table.add_row(row["check"], *(f"{row[c]:.4f}" if row[c] is not None else "—" for c in ("old", "new")),
+                      str(row["tolerance"]), "yes" if row["ok"] else "[red]NO[/]")
     Console().print(table)
     Console().print(f"{result['old_version']} -> {result['new_version']}: {result['reason']}")
     if result["outcome"] == "refused":
         raise typer.Exit(code=3)
+    if result["outcome"] == "failed":
+        raise typer.Exit(code=4)
+
+
+def _moderator_table(result: dict[str, Any]) -> None:
+    """Per-moderator dismissal rate and agreement, outliers marked (the lead's view of label quality)."""
+    table = Table(title="Moderators' labels")
+    for col in ("moderator", "decisions", "dismissed", "agreement (pairs)", "flag"):
+        table.add_column(col)
+    for m in result.get("moderators", []):
+        agreement = f"{m['agreement']:.0%} ({m['pairs']})" if m["agreement"] is not None else "—"
+        table.add_row(m["name"], str(m["decisions"]), f"{m['dismissal_rate']:.0%}", agreement,
+                      "[red]" + "; ".join(m["outlier"]) + "[/]" if m["outlier"] else "")
+    Console().print(table)
+
+
+@model_app.command("quarantine")
+def quarantine_cmd(project_dir: ProjectDir = PROJECT_ROOT,
+                   moderator: Annotated[list[str] | None, typer.Option(help="Hashed moderator id.")] = None,
+                   decisions: Annotated[list[str] | None, typer.Option(help="Decision ids FIRST-LAST.")] = None,
+                   release: Annotated[bool, typer.Option(help="Lift the quarantine instead.")] = False) -> None:
+    """Keep a moderator's labels or a batch of decisions out of training (or, --release, let them back)."""
+    from flows.retrain import set_quarantine
+
+    ranges = [[int(x) for x in d.split("-", 1)] for d in decisions or []]
+    q = set_quarantine(project_dir, moderator or [], ranges, release)
+    Console().print(f"quarantine: {json.dumps(q)} (applies at the next `chhmam retrain` or label export)")
 
 
 @model_app.command("rollback")
@@ -83,6 +123,21 @@ def rollback_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
     Console().print(f"rolled back {moved['from']} -> {moved['to']}")
+
+
+@model_app.command("register")
+def register_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
+    """Register the served model (artifacts/model) with its metrics, so it can be rolled back to.
+
+    `dvc repro`/`make demo` publish a model without the registry; run this after them.
+    """
+    from flows.retrain import register_served
+
+    version = register_served(project_dir)
+    if version is None:
+        err.print("[red]no served model in artifacts/model[/]")
+        raise typer.Exit(code=1)
+    Console().print(f"registered {version}")
 
 
 @model_app.command("list")

@@ -64,11 +64,11 @@ def demo() -> None:
 
 @review_app.command("export-labels")
 def export_labels_cmd(out_dir: Annotated[Path | None, typer.Option(help="Default: data/labels.")] = None) -> None:
-    """Write moderators' final confirm/dismiss decisions to data/labels/review.jsonl (for dvc repro)."""
-    from review.labels import LABELS_DIR, export_labels
-    from store.db import migrate, session_scope
+    """Write moderators' standing decisions to data/labels/review.jsonl (held-out share and quarantine apart)."""
+    from flows.retrain import export_training_labels
+    from store.db import migrate
 
     migrate()
-    with session_scope() as s:
-        path, n = export_labels(s, out_dir or LABELS_DIR)
-    err.print(f"{n} decisions -> {path}")
+    done = export_training_labels(out_dir=out_dir)
+    err.print(f"{done.rows} decisions -> {done.path} ({done.heldout_rows} held out, "
+              f"{done.quarantined_rows} quarantined)")

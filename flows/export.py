@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,18 +33,34 @@ def default_week(now: datetime | None = None) -> IsoWeek:
     return IsoWeek.of(now or datetime.now(UTC)).shift(-1)
 
 
+def code_commit(root: Path = PROJECT_ROOT) -> str:
+    """The git commit of the code that wrote an export (``+dirty`` with uncommitted changes; else unknown).
+
+    With the database it fixes what an export says: the same commit on the same data gives the same bytes.
+    """
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=30, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 @task(cache_policy=NO_CACHE)
 def export_week(week: str, out_root: str) -> dict[str, object]:
-    """Compute, suppress and write one week; returns the folder and file names."""
+    """Compute, suppress and write one week; returns the folder, file names and unmatched locations."""
     wk = IsoWeek.parse(week)
     with session_scope() as session:
-        _, published = build_week(session, wk)
-    out = write_export(published, Path(out_root))
+        counts, published = build_week(session, wk)
+    out = write_export(published, Path(out_root), {"code_commit": code_commit()})
     manifest = out / "manifest.json"
     with session_scope() as session:
         record_event(session, "export_written", "weekly_export", str(wk),
                      {"folder": str(out), "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()})
-    return {"week": str(wk), "folder": str(out), "files": sorted(p.name for p in out.iterdir())}
+    return {"week": str(wk), "folder": str(out), "files": sorted(p.name for p in out.iterdir()),
+            "unmatched_locations": counts.unmatched.most_common()}
 
 
 @flow(name="weekly-export", log_prints=True)

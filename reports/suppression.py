@@ -98,17 +98,47 @@ def cell_range(values: Sequence[int], marks: Sequence[str | None], i: int,
     return max(lo_i, t_interval[0] - hi_o), min(hi_i, t_interval[1] - lo_o)
 
 
-def _unsafe_tables(tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None,
-                   total: int) -> list[int]:
+MIN_HIDDEN_VALUES = COMPLEMENT_MIN  # an 'x' cell or hidden total keeps at least this many possible values
+MIN_SMALL_VALUES = 3  # a '<5' keeps at least three of 1..4 (never {1, 2}: "probably one child")
+
+
+def _need(mark: str | None) -> float:
+    """How wide (hi - lo) a reader's interval for a hidden value must stay.
+
+    A ``<5`` keeps at least ``MIN_SMALL_VALUES`` of 1..4 (all four would withhold every measure
+    whose ``<5`` total has two small cells); an ``x`` cell or a hidden total keeps at least
+    ``MIN_HIDDEN_VALUES`` possible values, so hiding it means something.
+    """
+    if mark == PRIMARY:
+        return MIN_SMALL_VALUES - 1
+    if mark == SECONDARY:
+        return MIN_HIDDEN_VALUES - 1
+    return -1.0
+
+
+def _table_deficits(values: Sequence[int], marks: Sequence[str | None], interval: tuple[float, float]) -> float:
+    """How far the hidden cells of one breakdown fall short of their required width (0: safe)."""
+    b = [bounds(m, v) for v, m in zip(values, marks, strict=True)]
+    lo_sum = sum(x[0] for x in b)
+    n_inf = sum(1 for x in b if x[1] == INF)
+    hi_fin = sum(x[1] for x in b if x[1] != INF)
+    short = 0.0
+    for (lo_i, hi_i), mark in zip(b, marks, strict=True):
+        if mark is None or mark == WITHHELD:
+            continue
+        lo_o = lo_sum - lo_i
+        hi_o = INF if n_inf - (hi_i == INF) > 0 else hi_fin - (0 if hi_i == INF else hi_i)
+        lo, hi = max(lo_i, interval[0] - hi_o), min(hi_i, interval[1] - lo_o)
+        short += max(0.0, _need(mark) - (hi - lo))
+    return short
+
+
+def _deficits(tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None,
+              total: int) -> list[float]:
+    """Per breakdown, then for the total: the shortfall of hidden values below their required width."""
     interval = known_total(tables, marks, total_mark, total)
-    out = []
-    for k, (values, m) in enumerate(zip(tables, marks, strict=True)):
-        for i, mark in enumerate(m):
-            if mark == PRIMARY:
-                lo, hi = cell_range(values, m, i, interval)
-                if hi - lo < 1:
-                    out.append(k)
-                    break
+    out = [_table_deficits(values, m, interval) for values, m in zip(tables, marks, strict=True)]
+    out.append(max(0.0, _need(total_mark) - (interval[1] - interval[0])) if total_mark is not None else 0.0)
     return out
 
 
@@ -134,34 +164,53 @@ def _candidates(values: Sequence[int], marks: Marks) -> list[int]:
                   key=lambda j: (values[j], j))
 
 
+Action = tuple[int, int]  # (breakdown, cell) to hide as 'x'; (-1, -1) hides the total
+
+
+def _actions(tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None,
+             deficits: list[float]) -> list[Action]:
+    """What may be hidden next, preferred first: small cells of a short breakdown, the total, other cells."""
+    short = [k for k, d in enumerate(deficits[:-1]) if d > 0]
+    first = [(k, j) for k in short for j in _candidates(tables[k], marks[k])]
+    rest = sorted(((k, j) for k in range(len(tables)) if k not in short for j in _candidates(tables[k], marks[k])),
+                  key=lambda a: (tables[a[0]][a[1]], a))
+    total: list[Action] = [(-1, -1)] if total_mark is None else []
+    return [*sorted(first, key=lambda a: (tables[a[0]][a[1]], a)), *total, *rest]
+
+
+def _apply(marks: Sequence[Marks], total_mark: str | None, action: Action) -> tuple[list[Marks], str | None]:
+    new = [list(m) for m in marks]
+    if action == (-1, -1):
+        return new, SECONDARY
+    new[action[0]][action[1]] = SECONDARY
+    return new, total_mark
+
+
 def suppress_measure(tables: Sequence[Sequence[int]]) -> Suppressed:
-    """Suppress one measure across its breakdowns (each a list of cells adding up to the same total)."""
+    """Suppress one measure across its breakdowns (each a list of cells adding up to the same total).
+
+    Greedy: while some hidden value is narrower than required, hide the first cell (or the total)
+    that makes everything safe, else the one that reduces the shortfall most; when nothing is left to
+    hide, the measure is withheld for the week.
+    """
     totals = {sum(t) for t in tables}
     if len(totals) > 1:
         raise ValueError(f"breakdowns of one measure must share a total, got {sorted(totals)}")
     total = totals.pop() if totals else 0
     marks: list[Marks] = [[PRIMARY if is_small(v) else None for v in t] for t in tables]
     total_mark: str | None = PRIMARY if is_small(total) else None
-    while unsafe := _unsafe_tables(tables, marks, total_mark, total):
-        k = unsafe[0]
-        cands = _candidates(tables[k], marks[k])
-        if cands:
-            for j in cands:
-                trial = [list(m) for m in marks]
-                trial[k][j] = SECONDARY
-                if k not in _unsafe_tables(tables, trial, total_mark, total):
-                    marks = trial
-                    break
-            else:
-                marks[k][cands[0]] = SECONDARY
-            continue
-        if total_mark is None:
-            total_mark = SECONDARY
-            continue
-        others = [(tables[o][j], o, j) for o in range(len(tables)) if o != k for j in _candidates(tables[o], marks[o])]
-        if others:
-            _, o, j = min(others)
-            marks[o][j] = SECONDARY
-            continue
-        return Suppressed([[WITHHELD for _ in t] for t in tables], WITHHELD)
+    deficits = _deficits(tables, marks, total_mark, total)
+    while sum(deficits) > 0:
+        best: tuple[float, list[Marks], str | None] | None = None
+        for action in _actions(tables, marks, total_mark, deficits):
+            trial, trial_total = _apply(marks, total_mark, action)
+            shortfall = sum(_deficits(tables, trial, trial_total, total))
+            if best is None or shortfall < best[0]:
+                best = (shortfall, trial, trial_total)
+            if shortfall == 0:
+                break
+        if best is None:
+            return Suppressed([[WITHHELD for _ in t] for t in tables], WITHHELD)
+        _, marks, total_mark = best
+        deficits = _deficits(tables, marks, total_mark, total)
     return Suppressed(marks, total_mark)

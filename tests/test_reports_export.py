@@ -2,10 +2,12 @@
 
 The expected tables were worked out by hand from ``tests/test_reports_seed.py`` (see its docstring),
 including the suppression: e.g. "confirmed: grooming" by language is 0 / 6 / 4 with total 10; the 4
-is printed "<5" and, because 10 - 0 - 6 would give it away, the 6 is hidden as "x". "Dismissed" is
-0 / 5 / 1 (total 6): hiding the 5 is not enough (a reader knows an "x" is at least 5, so the "<5"
-would be exactly 1), so the total is withheld everywhere and the cells that would let a reader
-recompute it (facebook 6, ngo_a 6, Phnom Penh 5) are hidden too.
+is printed "<5" and, because 10 - 0 - 6 would give it away, the 6 is hidden as "x"; with the total
+printed, that "x" would be 6..9 (fewer than five values), so the total is hidden too, and with it
+the cells that would let a reader recompute it (facebook 10, ngo_a 10, Phnom Penh 6). "Ingested" by
+language is 3 / 12 / 7 (total 22): hiding the 7 alone leaves it 22 - 12 - 4 .. 22 - 12 - 1 = 6..9, so the 12
+and the total go as well. "Dismissed" is 0 / 5 / 1 (total 6): the total is withheld everywhere and
+the cells that would let a reader recompute it (facebook 6, ngo_a 6, Phnom Penh 5) are hidden too.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ METRICS = ("ingested", "flagged_grooming", "flagged_trafficking_ad", "confirmed_
            "confirmed_trafficking_ad", "dismissed", "referred")
 
 EXPECTED_SUMMARY = {  # metric: (this week, previous week, change, change %)
-    "ingested": ("22", "11", "+11", "+100%"),
+    "ingested": ("x", "11", "x", "x"),
     "flagged_grooming": ("17", "9", "+8", "+89%"),
     "flagged_trafficking_ad": ("<5", "0", "x", "x"),
-    "confirmed_grooming": ("10", "7", "+3", "+43%"),
+    "confirmed_grooming": ("x", "7", "x", "x"),
     "confirmed_trafficking_ad": ("<5", "0", "x", "x"),
     "dismissed": ("x", "<5", "x", "x"),
     "referred": ("<5", "0", "x", "x"),
@@ -44,25 +46,25 @@ EXPECTED_SUMMARY = {  # metric: (this week, previous week, change, change %)
 EXPECTED_TABLES = {  # columns in METRICS order; the last row is the total
     "by_language": [
         ["en", "<5", "0", "<5", "0", "<5", "0", "0"],
-        ["km", "12", "11", "0", "x", "0", "x", "0"],
+        ["km", "x", "11", "0", "x", "0", "x", "0"],
         ["mixed", "x", "6", "<5", "<5", "<5", "<5", "<5"],
-        ["total", "22", "17", "<5", "10", "<5", "x", "<5"],
+        ["total", "x", "17", "<5", "x", "<5", "x", "<5"],
     ],
     "by_platform": [
-        ["facebook", "x", "17", "<5", "10", "<5", "x", "<5"],
+        ["facebook", "x", "17", "<5", "x", "<5", "x", "<5"],
         ["telegram", "<5", "0", "<5", "0", "<5", "0", "0"],
-        ["total", "22", "17", "<5", "10", "<5", "x", "<5"],
+        ["total", "x", "17", "<5", "x", "<5", "x", "<5"],
     ],
     "by_source": [
-        ["ngo_a", "x", "17", "<5", "10", "<5", "x", "<5"],
+        ["ngo_a", "x", "17", "<5", "x", "<5", "x", "<5"],
         ["ngo_b", "<5", "0", "<5", "0", "<5", "0", "0"],
-        ["total", "22", "17", "<5", "10", "<5", "x", "<5"],
+        ["total", "x", "17", "<5", "x", "<5", "x", "<5"],
     ],
     "by_province": [
-        ["Phnom Penh", "12", "11", "0", "x", "0", "x", "0"],
-        ["Siemreap", "<5", "0", "<5", "0", "<5", "0", "0"],
+        ["Phnom Penh", "x", "11", "0", "x", "0", "x", "0"],
+        ["Siem Reap", "<5", "0", "<5", "0", "<5", "0", "0"],
         ["unknown", "x", "6", "<5", "<5", "<5", "<5", "<5"],
-        ["total", "22", "17", "<5", "10", "<5", "x", "<5"],
+        ["total", "x", "17", "<5", "x", "<5", "x", "<5"],
     ],
 }
 EXPECTED_EXACT = {"ingested": 22, "flagged_grooming": 17, "flagged_trafficking_ad": 3, "confirmed_grooming": 10,
@@ -134,6 +136,8 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
         audit = session.execute(select(AuditLog).where(AuditLog.action == "export_written")).scalars().all()
         assert [(a.object_id, a.detail["folder"]) for a in audit] == [(WEEK, str(out))]
     assert Path(str(result["folder"])) == out
+    # the free-text hint that names no province is listed for the gazetteer's maintainers (console only)
+    assert result["unmatched_locations"] == [("near the market @kid_handle_9999", 7)]
     names = sorted(p.name for p in out.iterdir())
     for expected in ("summary.csv", "by_language.csv", "by_platform.csv", "by_source.csv", "by_province.csv",
                      "indicators.csv", "turnaround.csv", "trend.csv", f"chhmam-{WEEK}.xlsx", f"chhmam-{WEEK}.pdf",
@@ -180,7 +184,7 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
     pdf_text = subprocess.run(["pdftotext", "-layout", str(out / f"chhmam-{WEEK}.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout
     _scan(pdf_text, "PDF")
-    assert "2026-W47" in pdf_text and "22" in pdf_text
+    assert "2026-W47" in pdf_text and "17" in pdf_text
 
 
 def test_pdf_embeds_a_khmer_font_and_renders(seeded_sqlite: str, tmp_path: Path) -> None:
@@ -201,7 +205,7 @@ def test_pdf_embeds_a_khmer_font_and_renders(seeded_sqlite: str, tmp_path: Path)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]  # every Khmer glyph of the PDF and the PNG charts had a font
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Pages:\s+[12]\s", info)
+    assert re.search(r"Pages:\s+\d+\s", info)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     khmer = [line for line in fonts.splitlines() if "NotoSansKhmer" in line]
     assert khmer and all(line.split()[-5] == "yes" for line in khmer), fonts  # the "emb" column
@@ -219,7 +223,7 @@ def test_pdf_embeds_a_khmer_font_and_renders(seeded_sqlite: str, tmp_path: Path)
     with Image.open(page) as img:
         gray = img.convert("L")
         title = gray.crop((0, 0, gray.width, int(gray.height * 0.06)))  # the Khmer title line
-        dark = sum(1 for px in title.getdata() if px < 128)  # type: ignore[attr-defined]
+        dark = sum(1 for px in title.getdata() if px < 128)  # type: ignore[attr-defined,misc]
     assert dark > 500, "title line rendered empty"
 
 

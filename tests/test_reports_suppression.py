@@ -5,8 +5,9 @@ publishes one breakdown per attribute (counts per value seen) and sometimes a on
 (a single source, whose cell *is* the total). An independent reader then works out, by set
 enumeration rather than the interval formula the suppressor uses, every value each hidden cell
 could take given everything published — knowing the rule: "<5" is 1..4, "x" is at least 5, "-" is
-anything, totals exact / "<5" / "x". Every cell whose true count is 1..4 must keep two or more
-possible values, and every printed number must be the true count.
+anything, totals exact / "<5" / "x". Every "<5" must keep at least three of 1..4 (never {1, 2}),
+every "x" cell and a hidden total at least 5 possible values (an interval of width 5 or
+more, up to the reader's cap), and every printed number must be the true count.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def _sums(options: list[set[int]], cap: int) -> set[int]:
     for opts in options:
         sums = {s + v for s in sums for v in opts if s + v <= cap}
     return sums
+
+
+def reader_totals(printed: list[list[str]], total: str, cap: int) -> set[int]:
+    """Every value the total could take, given all printed breakdowns and the total."""
+    totals = _allowed(total, 0, cap) if total != SECONDARY else set(range(5, cap + 1))
+    for table in printed:
+        totals &= _sums([_allowed(c, 0, cap) for c in table], cap)
+    return totals
 
 
 def reader_view(printed: list[list[str]], total: str, cap: int) -> list[list[set[int]]]:
@@ -94,6 +103,15 @@ def test_no_published_combination_reveals_a_small_count(posts: list[tuple[int, i
             assert v in opts, "the reader's model must admit the truth"
             if is_small(v):
                 assert len(opts) >= 2, f"{v} revealed: tables={tables} printed={printed} total={printed_total}"
+    for cells, possible in zip(printed, view, strict=True):
+        for c, opts in zip(cells, possible, strict=True):
+            if c == PRIMARY:
+                assert len(opts) >= 3, f"'<5' narrowed to {opts}: tables={tables} printed={printed}"
+            if c == SECONDARY:
+                assert len(opts) >= 5, f"'x' narrowed to {sorted(opts)}: tables={tables} printed={printed}"
+    if printed_total == SECONDARY:
+        totals = reader_totals(printed, printed_total, cap)
+        assert len(totals) >= 5, f"hidden total narrowed to {sorted(totals)}: tables={tables} printed={printed}"
 
 
 def test_reader_catches_a_naive_suppression() -> None:
@@ -102,10 +120,20 @@ def test_reader_catches_a_naive_suppression() -> None:
     assert view[0][1] == {3}
 
 
+def test_reader_catches_thin_secondary_suppression() -> None:
+    """The earlier rule's answer for 0 / 6 / 4 (total 10): the '<5' is 1..4 but the 'x' is only 6..9."""
+    view = reader_view([["0", SECONDARY, PRIMARY]], "10", 50)
+    assert view[0][2] == {1, 2, 3, 4} and view[0][1] == {6, 7, 8, 9}
+    assert reader_totals([["10", PRIMARY], [SECONDARY, SECONDARY]], SECONDARY, 50) == {11, 12, 13, 14}
+
+
 def test_worked_examples() -> None:
     sup = suppress_measure([[0, 6, 4], [10, 0], [6, 0, 4]])
-    assert sup.cells([[0, 6, 4], [10, 0], [6, 0, 4]]) == [["0", "x", "<5"], ["10", "0"], ["x", "0", "<5"]]
-    assert sup.total(10) == "10"
+    # hiding the 6 alone would leave it 6..9: the total and the cells that give it away are hidden too
+    assert sup.cells([[0, 6, 4], [10, 0], [6, 0, 4]]) == [["0", "x", "<5"], ["x", "0"], ["x", "0", "<5"]]
+    assert sup.total(10) == "x"
+    sup = suppress_measure([[12, 11, 0, 5, 8, 30, 2], [68]])
+    assert sup.cells([[12, 11, 0, 5, 8, 30, 2], [68]]) == [["12", "11", "0", "x", "x", "30", "<5"], ["68"]]
     sup = suppress_measure([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]])
     assert sup.total(6) == "x"
     assert sup.cells([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]]) == [

@@ -209,15 +209,16 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     # 1. An impossible bar (PR-AUC must rise by 1.0): the candidate is trained, compared and refused.
     refused = retrain_flow(str(tiny_project), sqlite_url, tolerance=-1.0)
     assert refused["outcome"] == "refused", refused
-    assert refused["new_labels"] == 24
+    assert refused["new_labels"] + refused["heldout_rows"] == 24  # a share is held out for the gate
     assert refused["new_version"] and refused["new_version"] != first
     assert refused["reason"].startswith("refused: ") and "PR-AUC" in refused["reason"]
     assert any(k.endswith("overall.pr_auc") and v["old"] is not None and v["new"] is not None
                for k, v in refused["metrics_diff"].items())
     assert served_version(tiny_project) == first  # serving untouched
-    labels_rows = [json.loads(line) for line in Path(refused["labels_file"]).read_text(encoding="utf-8").splitlines()]
-    assert sum(r["labels"] == ["grooming"] for r in labels_rows) == 12
-    assert sum(r["labels"] == [] for r in labels_rows) == 12
+    # data/labels is back to what the served model was trained on (no decisions), so a plain
+    # `dvc repro` reproduces it; the cursor has not moved, so the next run trains on them again
+    assert Path(refused["labels_file"]).read_text(encoding="utf-8") == ""
+    assert load_registry(tiny_project)["labels_cursor"] == 0
     # `dvc metrics diff` ran against git HEAD (the tiny project's first model) and agrees with ours
     dvc_diff = refused["dvc_metrics_diff"]["metrics/baseline.json"]
     for key in ("grooming.overall.pr_auc", "trafficking_ad.overall.pr_auc"):
@@ -228,6 +229,12 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     second = retrain_flow(str(tiny_project), sqlite_url, tolerance=1.0, force=True)
     assert second["outcome"] == "promoted", second
     assert second["reason"].startswith("promoted: ") and second["old_version"] == first
+    assert second["new_labels"] == refused["new_labels"]
+    labels_rows = [json.loads(line) for line in Path(second["labels_file"]).read_text(encoding="utf-8").splitlines()]
+    held = [json.loads(line) for line in
+            (tiny_project / "data" / "labels-heldout" / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(r["labels"] == ["grooming"] for r in labels_rows + held) == 12
+    assert sum(r["labels"] == [] for r in labels_rows + held) == 12
     reg = load_registry(tiny_project)
     statuses = {v["version"]: v["status"] for v in reg["versions"]}
     assert statuses[first] == "promoted"
@@ -243,6 +250,16 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     with session_scope(get_engine(sqlite_url)) as session:
         actions = session.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars().all()
     assert actions == ["model_refused", "model_promoted"]
+
+    # the gate's held-out scoring runs the models' own code on a moderator-labelled file
+    from flows.retrain import heldout_metrics
+
+    heldout = tiny_project / "heldout-probe.jsonl"
+    heldout.write_text("".join(json.dumps({"text": r["text"], "labels": r["labels"], "lang": r["lang"]}) + "\n"
+                               for r in labels_rows + held), encoding="utf-8")
+    scored = heldout_metrics(tiny_project, tiny_project / "artifacts" / "model", heldout)
+    assert scored["grooming"]["overall"]["n"] == 24 and "pr_auc" in scored["grooming"]["overall"]
+    assert "moderator" in scored["false_flag_rate"]
 
     # 3. Nothing new to learn from: `chhmam retrain` does not retrain (CLI in-process; the database is
     #    the configured one, i.e. the sqlite_url fixture's).

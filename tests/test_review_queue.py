@@ -55,21 +55,22 @@ def test_cluster_decision_undo_and_export(db_url: str, tmp_path: Path) -> None:
     with session_scope() as s:
         assert {s.get(QueueItem, i).status for i in ids[:3]} == {"decided"}  # type: ignore[union-attr]
         assert s.get(QueueItem, ids[3]).status == "open"  # type: ignore[union-attr]
-        path, n = export_labels(s, tmp_path)
+        done = export_labels(s, tmp_path, heldout_percent=0)
+    path, n = done.path, done.rows
     assert n == 3
     lines = [json.loads(x) for x in path.read_text().splitlines()]
     assert {tuple(x["labels"]) for x in lines} == {()} and {x["decision"] for x in lines} == {"dismiss"}
-    assert set(lines[0]) == {"text", "labels", "lang", "decision", "decided_at"}
+    assert set(lines[0]) == {"text", "labels", "lang", "decision", "decision_id", "moderator"}
+    assert lines[0]["moderator"] != str(m1.id) and len(lines[0]["moderator"]) == 16  # hashed
     with session_scope() as s:
         service.undo(s, m1, ids[0])
     with session_scope() as s:
         assert s.get(QueueItem, ids[0]).status == "claimed"  # type: ignore[union-attr]
         assert {s.get(QueueItem, i).status for i in ids[1:3]} == {"open"}  # type: ignore[union-attr]
-        assert export_labels(s, tmp_path)[1] == 0
+        assert export_labels(s, tmp_path, heldout_percent=0).rows == 0
         service.decide(s, m1, ids[0], "confirm", ["trafficking_ad"])
     with session_scope() as s:
-        _, n = export_labels(s, tmp_path)
-        assert n == 3
+        assert export_labels(s, tmp_path, heldout_percent=0).rows == 3
         d = s.execute(select(Decision).where(Decision.queue_item_id == ids[0],
                                             Decision.undone_at.is_(None))).scalar_one()
         assert d.labels == ["trafficking_ad"]
