@@ -1,4 +1,5 @@
-# Chhmam — the two commands are `make demo` and `make test`; both start with `make setup`.
+# Chhmam — the two commands are `make demo` and `make test`; both start with `make setup`, which installs the
+# packages and assembles the committed release model (release/) into artifacts/model: no training.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= python3
@@ -13,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 step = @printf '\n\033[1;34m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup system-deps model demo pipeline serve test check lint typecheck layers pytest test-slow bench clean
+.PHONY: help setup system-deps model retrain release demo pipeline serve test check lint typecheck layers pytest test-slow bench clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
@@ -33,12 +34,22 @@ system-deps:  ## Debian packages for browser tests and PDF checks (skipped when 
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
 	  else echo "missing Debian packages:$$need (browser/PDF tests will be skipped)"; fi; fi
 
-setup: $(STAMP) system-deps model  ## venv + packages + default model (idempotent)
+setup: $(STAMP) system-deps model  ## venv + packages + the release model in artifacts/model (idempotent)
 
-model: $(STAMP)  ## train and publish the default model with `dvc repro` (skips what is up to date)
-	$(call step,Model: dvc repro (offline; up-to-date stages are skipped))
-	$(BIN)/dvc repro --quiet
-	@$(BIN)/python -c "import json;m=json.load(open('artifacts/model/manifest.json'));print('published model', m['version'])"
+model: $(STAMP)  ## artifacts/model from the committed release: rebuilt from the backbone, checksums and smoke set checked
+	$(call step,Model: assemble artifacts/model from release/ (no training; skipped when current))
+	$(BIN)/python -m models.release assemble
+	@$(BIN)/chhmam model register >/dev/null
+
+retrain: $(STAMP)  ## retrain every model from scratch with `dvc repro` and publish it to artifacts/model (long: see README)
+	$(call step,Retrain: dvc repro (offline; up-to-date stages are skipped))
+	$(BIN)/dvc repro
+	@$(BIN)/chhmam model register
+
+release: $(STAMP)  ## pack the model `dvc repro` published into release/ (commit it at most once per issue)
+	$(call step,Release: pack artifacts/model into release/)
+	$(BIN)/dvc status --quiet || { echo "dvc repro is not up to date: run make retrain first"; exit 1; }
+	$(BIN)/python -m models.release pack
 
 pipeline: setup  ## ingest the sample partner feeds, score, fill the review queue
 	$(call step,Prefect pipeline over data/sample/partners.yaml)

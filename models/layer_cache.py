@@ -20,6 +20,8 @@ from typing import Any
 
 import torch
 
+from models.progress import progress
+
 StateMemo = dict[tuple[int, ...], torch.Tensor]  # token ids → hidden states after the frozen layers
 Collate = Callable[[Sequence[Any]], tuple[torch.Tensor, torch.Tensor]]  # posts → (inputs, attention_mask)
 
@@ -89,12 +91,14 @@ def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], colla
     todo = sorted({k for k in keys if k not in memo}, key=len)
     was_training = encoder.training
     encoder.eval()
-    with torch.no_grad(), layer_range(encoder, 0, upto):  # not inference_mode: training reads these
+    with (torch.no_grad(), layer_range(encoder, 0, upto),  # not inference_mode: training reads these
+          progress(f"frozen layers 0-{upto}, once per post", len(todo)) as advance):
         for b in range(0, len(todo), batch_size):
             batch = todo[b:b + batch_size]
             ids, mask = collate(batch)
             hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             for i, k in enumerate(batch):
                 memo[k] = hidden[i, :len(k)].clone()
+            advance(len(batch))
     encoder.train(was_training)
     return [memo[k] for k in keys]

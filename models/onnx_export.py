@@ -28,6 +28,7 @@ from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
 from models.onnx_engine import OnnxScorer
 from models.params import PROJECT_ROOT, load_params
+from models.progress import progress
 from models.transformer import DATA, HOLDOUT_DIR, MeanPoolClassifier, load_classifier, load_split
 
 SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
@@ -97,11 +98,14 @@ def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts
     """
     reference = make_scorer(src.read_bytes()).logits(texts)
     errors: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="chhmam-sens-") as tmp:
+    candidates = matmul_nodes(src)
+    with (tempfile.TemporaryDirectory(prefix="chhmam-sens-") as tmp,
+          progress("int8 sensitivity of each dense layer", len(candidates)) as advance):
         out = Path(tmp) / "q.onnx"
-        for name in matmul_nodes(src):
+        for name in candidates:
             quantize(src, out, [name])
             errors[name] = float(np.abs(make_scorer(out.read_bytes()).logits(texts) - reference).mean())
+            advance()
     chosen = sorted(errors, key=errors.__getitem__)[:max(budget, 0)]
     return {name: round(errors[name], 5) for name in chosen}
 

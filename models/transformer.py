@@ -45,6 +45,7 @@ from models.cues import model_text
 from models.jsonl import read_jsonl
 from models.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
 from models.params import PROJECT_ROOT, load_params
+from models.progress import progress
 
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
 OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
@@ -273,6 +274,11 @@ def linear_probe(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.
         model.head.bias.copy_(torch.from_numpy(bias))
 
 
+def total_steps(n_posts: int, cfg: dict[str, Any]) -> int:
+    """Optimiser steps of one fine-tuning run: ``epochs`` passes over ``n_posts`` in ``batch_size`` batches."""
+    return max(1, math.ceil(math.ceil(n_posts / int(cfg["batch_size"])) * float(cfg["epochs"])))
+
+
 def _iterate(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], cfg: dict[str, Any],
              collate: Collate, rng: random.Random) -> Iterator[tuple[int, float]]:
     """Training steps; yields (step, loss)."""
@@ -283,9 +289,7 @@ def _iterate(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.floa
         {"params": [p for p in params if id(p) in head_ids], "lr": float(cfg.get("head_lr", cfg["lr"]))},
     ]
     opt = torch.optim.AdamW(groups, weight_decay=float(cfg.get("weight_decay", 0.01)))
-    epochs = float(cfg["epochs"])
-    per_epoch = math.ceil(len(posts) / int(cfg["batch_size"]))
-    total = max(1, math.ceil(per_epoch * epochs))
+    total = total_steps(len(posts), cfg)
     warmup = max(1, int(total * float(cfg.get("warmup", 0.06))))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
@@ -414,10 +418,10 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
             lp_posts = len(lp_items)
             print(f"linear probe fitted on {lp_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
         losses: list[float] = []
-        for step, loss in _iterate(model, posts, soft, cfg, collate, rng):
-            losses.append(loss)
-            if step % 20 == 0:
-                print(f"step {step} loss {np.mean(losses[-20:]):.4f} {time.perf_counter() - t0:.0f}s", flush=True)
+        with progress(f"fine-tuning on {'+'.join(splits)}", total_steps(len(posts), cfg)) as advance:
+            for _step, loss in _iterate(model, posts, soft, cfg, collate, rng):
+                losses.append(loss)
+                advance(note=f"loss {np.mean(losses[-20:]):.4f}")
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
