@@ -143,3 +143,12 @@ def parse_json_line(source: str, raw: bytes, mapping: Mapping[str, str] | None =
 def log_reject(source: str, reason: str, where: str) -> None:
     """The one log line per failure that operators grep for."""
     log.warning("quarantined record from %s (%s): %s", source, where, reason[:300])
+
+
+def replay_payload(source: str, payload: bytes, mapping: Mapping[str, str] | None = None) -> PostRecord | Reject:
+    """A quarantined (or hand-fixed) payload judged again under today's rules and mapping.
+
+    Payloads are JSON objects (a JSONL line, an API item, an RSS entry as the connector saw it);
+    a CSV row is replayed by giving its fixed version as a JSON object.
+    """
+    return parse_json_line(source, payload.removeprefix(b"\xef\xbb\xbf").strip(), mapping)

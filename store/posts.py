@@ -157,6 +157,22 @@ def quarantine_payload(q: Quarantine) -> bytes:
     return zlib.decompress(q.raw_gz) if q.raw_gz is not None else q.raw.encode()
 
 
+def quarantine_rows(session: Session, source: str, ids: Sequence[int] | None = None,
+                    limit: int = 10_000) -> list[Quarantine]:
+    """Quarantined records of ``source`` not replayed yet (only ``ids`` when given), oldest first."""
+    stmt = (select(Quarantine).where(Quarantine.source == source, Quarantine.replayed_at.is_(None))
+            .order_by(Quarantine.id).limit(limit))
+    if ids:
+        stmt = stmt.where(Quarantine.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def mark_replayed(session: Session, ids: Sequence[int]) -> None:
+    """Note that these quarantined records were re-ingested (the rows stay, for the audit trail)."""
+    if ids:
+        session.execute(update(QUARANTINE).where(QUARANTINE.c.id.in_(list(ids))).values(replayed_at=utcnow()))
+
+
 def list_quarantine(session: Session, source: str | None = None, limit: int = 100) -> list[Quarantine]:
     """Most recent quarantined records first."""
     stmt = select(Quarantine).order_by(Quarantine.id.desc()).limit(limit)
