@@ -121,7 +121,7 @@ def test_1_a_record_the_database_refuses_is_isolated(db_url: str) -> None:
     unstorable = PostRecord.model_construct(source="iso", external_id="bad-set", text="t", author=None,
                                             created_at=None, url=None, platform=None, location_hint=None,
                                             lang_hint=None, extras={"s": {1, 2}})  # not JSON: refused at insert
-    batch = Batch(records=good[:250] + [unstorable] + good[250:], cursor="f.jsonl@501")
+    batch = Batch(records=[*good[:250], unstorable, *good[250:]], cursor="f.jsonl@501")
     counts = store_batch("iso", "dropfolder", batch)
     assert (counts.new, counts.quarantined, counts.refused) == (500, 1, 1)
     (q,) = _quarantine("iso")
@@ -208,7 +208,7 @@ def test_7_a_resent_id_with_new_text_is_kept_as_an_edit(db_url: str) -> None:
 
 def test_8_byte_order_marks_are_dropped(sqlite_url: str, tmp_path: Path) -> None:
     bom = b"\xef\xbb\xbf"
-    (tmp_path / "a.csv").write_bytes(bom + "id,text\nc-1,one\nc-2,two\n".encode())
+    (tmp_path / "a.csv").write_bytes(bom + b"id,text\nc-1,one\nc-2,two\n")
     (tmp_path / "b.jsonl").write_bytes(bom + (_line(external_id="j-1") + "\n" + _line(external_id="j-2")).encode()
                                        + b"\n")
     got = list(DropFolder("bom", tmp_path, MAP).read(None))
