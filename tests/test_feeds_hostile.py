@@ -260,3 +260,29 @@ def test_11_limits_are_enforced(sqlite_url: str) -> None:
     for expect, line in cases.items():
         got = parse_json_line("lim", line.encode())
         assert not isinstance(got, PostRecord) and expect in got.reason, (expect, got)
+
+
+def test_9_replay_reingests_fixed_records(sqlite_url: str, tmp_path: Path) -> None:
+    from flows.cli import app
+
+    (tmp_path / "drop").mkdir()
+    long_text = "a long notice about bus routes " * 200  # 6,200 characters
+    (tmp_path / "drop" / "a.jsonl").write_text(
+        json.dumps({"id": "r-1", "body": long_text}) + "\n" + json.dumps({"id": "r-2", "body": ""}) + "\n",
+        encoding="utf-8")
+    partners = _partners(tmp_path, "  - {name: rp, kind: dropfolder, path: drop, mapping: {id: external_id}}\n")
+    assert ingest_flow(load_partners(partners)[0]).quarantined == 2  # no `text`: the mapping lacks body
+    partners.write_text("partners:\n  - {name: rp, kind: dropfolder, path: drop, "
+                        "mapping: {id: external_id, body: text}}\n", encoding="utf-8")  # the mapping is fixed
+    out = CliRunner().invoke(app, ["feeds", "replay", "rp", "--partners", str(partners)])
+    assert out.exit_code == 0, out.output
+    assert "replayed 1 of 2" in out.output and "text is empty" in out.output
+    with session_scope() as s:
+        assert s.scalars(select(Post.text).where(Post.external_id == "r-1")).one() == long_text  # whole payload
+    (still,) = [q for q in _quarantine("rp") if q.replayed_at is None]
+    fixed = tmp_path / "fixed.json"
+    fixed.write_text(json.dumps({"id": "r-2", "body": "fixed by hand"}), encoding="utf-8")
+    out = CliRunner().invoke(app, ["feeds", "replay", "rp", "--partners", str(partners), "--id", str(still.id),
+                                   "--fixed", str(fixed)])
+    assert out.exit_code == 0 and "replayed 1 of 1" in out.output, out.output
+    assert _ids("rp") == ["r-1", "r-2"] and all(q.replayed_at for q in _quarantine("rp"))
