@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -129,9 +133,53 @@ def simulator_cmd(port: Annotated[int, typer.Option()] = 8765,
     main(argv)
 
 
+STOP_GRACE_S = 30.0
+
+
+def _exit_after(grace_s: float, signum: int) -> None:
+    """End the process ``grace_s`` seconds from now unless it has ended by itself (a watchdog thread)."""
+    timer = threading.Timer(grace_s, lambda: os._exit(128 + signum))
+    timer.daemon = True
+    timer.start()
+
+
+def serve_until_signalled(*deployments: Any, grace_s: float = STOP_GRACE_S) -> None:
+    """``prefect.serve`` that always ends on SIGTERM or SIGINT.
+
+    Prefect's runner stops gracefully on a signal (pausing the schedules), but when its server has
+    gone away the graceful stop can wait forever and later signals are swallowed. Each signal here
+    also arms a watchdog: the process ends ``grace_s`` seconds later whatever the runner is doing,
+    so a supervisor's SIGTERM is always honoured.
+    """
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
+
+    class _Runner(Runner):  # type: ignore[misc]
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            _exit_after(grace_s, signal.SIGTERM)
+            super().handle_sigterm(*args, **kwargs)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        _exit_after(grace_s, signum)
+        raise KeyboardInterrupt
+
+    runner = _Runner(pause_on_shutdown=True)
+    for deployment in deployments:
+        runner.add_deployment(deployment)
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        err.print("stopping: schedules paused")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @feeds_app.command("serve")
-def serve_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS) -> None:
-    """Serve the scheduled deployments (needs `prefect server start` and PREFECT_API_URL)."""
+def serve_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
+              stop_grace: Annotated[float, typer.Option(help="Seconds a graceful stop may take after SIGTERM.")]
+              = STOP_GRACE_S) -> None:
+    """Serve the scheduled deployments (with `prefect server start` and PREFECT_API_URL); stops on SIGTERM."""
     from flows.deployments import serve_all
 
-    serve_all(partners)
+    serve_all(partners, serve_fn=lambda *deployments: serve_until_signalled(*deployments, grace_s=stop_grace))

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import uuid
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -44,13 +45,46 @@ CLUSTER_CHUNK = 5000
 log = logging.getLogger("chhmam.flows")
 
 
+def _flow_api_dask_runner(address: str) -> Any:
+    """A ``DaskTaskRunner`` whose workers report to the flow process's own Prefect API.
+
+    Task runs on a Dask worker talk to the API named in the settings the flow sends along with
+    each task. Without a server (Prefect's ephemeral mode) that is empty, and every worker then
+    starts a temporary Prefect server of its own, which can outlive the flow. So while the runner
+    is in use, the flow's settings name the API this process uses: ``PREFECT_API_URL`` when set,
+    else this process's ephemeral server (started if needed, stopped with this process).
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect_dask import task_runners
+
+    class DaskTaskRunner(task_runners.DaskTaskRunner):  # type: ignore[misc]  # same name: callers check it
+        def __enter__(self) -> Any:
+            self._api_context = ExitStack()
+            if not PREFECT_API_URL.value():
+                server = SubprocessASGIServer()
+                server.start()
+                self._api_context.enter_context(temporary_settings(updates={PREFECT_API_URL: server.api_url}))
+            try:
+                return super().__enter__()  # type: ignore[no-untyped-call]
+            except BaseException:
+                self._api_context.close()
+                raise
+
+        def __exit__(self, *exc: object) -> None:
+            try:
+                super().__exit__(*exc)
+            finally:
+                self._api_context.close()
+
+    return DaskTaskRunner(address=address)
+
+
 def make_task_runner() -> Any:
     """prefect-dask's runner on the cluster at ``CHHMAM_DASK_ADDRESS``, else a small thread pool."""
     address = os.environ.get("CHHMAM_DASK_ADDRESS") or get_settings().dask_address
     if address:
-        from prefect_dask.task_runners import DaskTaskRunner
-
-        return DaskTaskRunner(address=address)
+        return _flow_api_dask_runner(address)
     return ThreadPoolTaskRunner(max_workers=max(2, min(4, os.cpu_count() or 2)))
 
 
