@@ -77,8 +77,10 @@ def complete_length(path: Path, settle_s: float, now: float | None = None) -> in
     if path.name.endswith(".gz"):
         return None
     st = path.stat()
-    if st.st_size == 0 or (now if now is not None else time.time()) - st.st_mtime >= settle_s:
+    if (now if now is not None else time.time()) - st.st_mtime >= settle_s:
         return None
+    if st.st_size == 0:
+        return 0  # just created: the upload has not begun
     with open(path, "rb") as fh:
         pos = st.st_size
         while pos > 0:

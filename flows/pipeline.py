@@ -227,14 +227,19 @@ def ingest_flow(partner: Partner | str, partners_file: str | None = None) -> Ing
     p = _resolve(partner, partners_file)
     logger = get_run_logger()
     owner = lease_owner_id()
-    holder, cursor = take_lease(p.name, p.kind, owner)
-    result = IngestResult(source=p.name, cursor=cursor)
+    result = IngestResult(source=p.name)
+    try:
+        holder, result.cursor = take_lease(p.name, p.kind, owner)
+    except Exception as exc:  # the database is unreachable: this partner fails, the next one is tried
+        result.error = f"{p.name}: cannot take the ingest lease: {type(exc).__name__}: {str(exc)[:300]}"
+        logger.error("ingest of %s failed: %s", p.name, result.error)
+        return result
     if holder is not None:
         result.skipped = f"another ingest of {p.name} holds the lease ({holder})"
         logger.warning("ingest of %s skipped: %s", p.name, result.skipped)
         return result
     try:
-        for batch in p.connector().read(cursor):
+        for batch in p.connector().read(result.cursor):
             if not len(batch) and batch.cursor in (None, result.cursor):
                 continue
             counts = store_batch_task(p.name, p.kind, quote(batch), owner)  # type: ignore[call-overload]

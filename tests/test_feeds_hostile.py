@@ -150,6 +150,8 @@ def test_3_a_file_still_being_written_is_read_up_to_its_last_full_line(sqlite_ur
     os.utime(tmp_path / "b.jsonl", (old, old))
     (done,) = list(conn.read("b.jsonl@2"))
     assert [r.external_id for r in done.records] == ["u-2"] and done.cursor == "b.jsonl"
+    (tmp_path / "c.jsonl").touch()  # an upload that has just begun is not a finished empty file
+    assert [b.cursor for b in conn.read("b.jsonl")] == ["c.jsonl@0"]
 
 
 def test_4_csv_open_quote_and_huge_cell_are_quarantined_per_row(sqlite_url: str, tmp_path: Path) -> None:
