@@ -142,6 +142,8 @@ class PostRecord(BaseModel):
     @field_validator("extras")
     @classmethod
     def _extras_storable(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if not v:
+            return v
         settings = get_settings()
         _check_json_value(v, 0, settings.feeds_max_depth, "")
         size = len(json.dumps(v, ensure_ascii=False).encode())

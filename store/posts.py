@@ -76,7 +76,7 @@ def _full_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return full
 
 
-def _insert_posts_pg_copy(session: Session, full: list[dict[str, Any]]) -> int:
+def _insert_posts_pg_copy(session: Session, full: list[dict[str, Any]], edits: bool = False) -> tuple[int, int]:
     """PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``.
 
     psycopg parses every multi-row ``INSERT`` text on the client (13 parameters a row), which
@@ -96,8 +96,16 @@ def _insert_posts_pg_copy(session: Session, full: list[dict[str, Any]]) -> int:
         cur.execute(f"INSERT INTO posts ({cols}) SELECT {cols} FROM _posts_in ORDER BY ord "
                     "ON CONFLICT (source, external_id) DO NOTHING RETURNING id")
         inserted = len(cur.fetchall())
+        edited = 0
+        if edits and inserted < len(full):  # set-based: a re-sent id whose text differs is an edit
+            cur.execute("INSERT INTO post_edits (post_id, text, content_hash, received_at) "
+                        "SELECT DISTINCT ON (p.id, i.content_hash) p.id, i.text, i.content_hash, now() "
+                        "FROM _posts_in i JOIN posts p ON p.source = i.source AND p.external_id = i.external_id "
+                        "WHERE p.content_hash <> i.content_hash "
+                        "ON CONFLICT (post_id, content_hash) DO NOTHING RETURNING id")
+            edited = len(cur.fetchall())
         cur.execute("TRUNCATE _posts_in")
-    return inserted
+    return inserted, edited
 
 
 def insert_posts(session: Session, rows: Sequence[dict[str, Any]]) -> int:
@@ -112,7 +120,7 @@ def insert_posts(session: Session, rows: Sequence[dict[str, Any]]) -> int:
         return 0
     full = _full_rows(rows)
     if session.get_bind().dialect.name == "postgresql":
-        return _insert_posts_pg_copy(session, full)
+        return _insert_posts_pg_copy(session, full)[0]
     stmt = sqlite.insert(POSTS).on_conflict_do_nothing(index_elements=["source", "external_id"]).returning(POSTS.c.id)
     return len(session.connection().execute(stmt, full).all())
 
@@ -279,8 +287,11 @@ def store_batch(session: Session, source: str, kind: str, rows: Sequence[dict[st
     ``cursor`` None leaves the stored cursor where it was. The caller commits once for all of
     them, so after a crash either all are there or none is.
     """
-    new = insert_posts(session, rows)
-    edited = record_edits(session, source, rows) if new < len(rows) else 0
+    if rows and session.get_bind().dialect.name == "postgresql":
+        new, edited = _insert_posts_pg_copy(session, _full_rows(rows), edits=True)
+    else:
+        new = insert_posts(session, rows)
+        edited = record_edits(session, source, rows) if new < len(rows) else 0
     bad = quarantine(session, source, rejects)
     if cursor is not None:
         set_cursor(session, source, kind, cursor, owner, lease_until)
