@@ -121,6 +121,7 @@ class PipelineSummary:
     flagged: dict[str, int] = field(default_factory=dict)
     model_version: str = ""
     errors: list[str] = field(default_factory=list)
+    failed_partners: list[str] = field(default_factory=list)
 
 
 def _record_payload(record: PostRecord) -> Reject:
@@ -376,6 +377,7 @@ def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str,
         summary.quarantined += res.quarantined
         if res.error:
             summary.errors.append(res.error)
+            summary.failed_partners.append(partner.name)
     summary.clustered = cluster_flow()
     summary.scored, summary.queued, summary.flagged, summary.model_version = score_flow(model_dir)
     return asdict(summary)
