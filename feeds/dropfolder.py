@@ -138,6 +138,7 @@ def physical_lines(fh: IO[bytes], limit: int | None = None,
 class _Line:
     number: int
     text: str
+    raw: bytes  # as in the file: what a quarantined row keeps
     problem: str | None  # invalid UTF-8 or too long: the record that contains it is quarantined
 
 
@@ -160,9 +161,10 @@ class _LineFeed:
 
     def _decode(self, n: int, raw: bytes, too_long: bool) -> _Line:
         try:
-            return _Line(n, raw.decode(self.encoding), f"longer than {MAX_LINE_BYTES} bytes" if too_long else None)
+            return _Line(n, raw.decode(self.encoding), raw,
+                         f"longer than {MAX_LINE_BYTES} bytes" if too_long else None)
         except UnicodeDecodeError as exc:
-            return _Line(n, raw.decode(self.encoding, "replace"), f"invalid UTF-8 at byte {exc.start}")
+            return _Line(n, raw.decode(self.encoding, "replace"), raw, f"invalid UTF-8 at byte {exc.start}")
 
     def __next__(self) -> str:
         if self.pushback:
@@ -222,7 +224,7 @@ class DropFolder:
 
     def _csv_row(self, name: str, header: list[str], taken: list[_Line], row: list[str]) -> Item:
         first = taken[0].number
-        raw = "".join(t.text for t in taken)
+        raw = b"".join(t.raw for t in taken)
         problem = next((f"line {t.number}: {t.problem}" for t in taken if t.problem), None)
         if problem:
             return self._reject(name, first, raw, problem)
@@ -248,7 +250,7 @@ class DropFolder:
                 bad, rest = taken[0], taken[1:]
                 pushback.extendleft(reversed(rest))
                 taken.clear()
-                yield bad.number, self._reject(name, bad.number, bad.text, f"CSV error: {exc}")
+                yield bad.number, self._reject(name, bad.number, bad.raw, f"CSV error: {exc}")
                 continue
             lines_of_row, end = list(taken), taken[-1].number if taken else 0
             taken.clear()
@@ -262,7 +264,7 @@ class DropFolder:
                 pushback.extendleft(reversed(lines_of_row[1:]))  # an open quote swallowed them
                 first = lines_of_row[0]
                 yield first.number, self._reject(
-                    name, first.number, first.text,
+                    name, first.number, first.raw,
                     f"CSV quote not closed on line {first.number} (row ran to line {end} with "
                     f"{len(row)} cells, header has {len(header)})")
                 continue

@@ -165,6 +165,7 @@ def test_4_csv_open_quote_and_huge_cell_are_quarantined_per_row(sqlite_url: str,
     assert [r.text for b in got for r in b.records][3] == "post number 4"  # not swallowed into row 3
     rejects = [r for b in got for r in b.rejects]
     assert [r.where for r in rejects] == ["a.csv line 5", "b.csv line 2"]
+    assert rejects[0].raw == b'c-3,"a quote that is never closed\n'  # the row as it was in the file
     assert "CSV" in rejects[0].reason and "field larger than field limit" in rejects[1].reason
     assert got[-1].cursor == "b.csv"
 
