@@ -28,6 +28,7 @@ from store.settings import get_settings
 from store.upsert import insert_ignore
 
 PREVIEW_CHARS = 4000
+SYSTEMIC_REFUSALS = 10  # a batch of at least this many records all refused at insert is not about the records
 REASON_CHARS = 2000
 POSTS = cast(Table, Post.__table__)
 QUARANTINE = cast(Table, Quarantine.__table__)
@@ -305,8 +306,10 @@ def is_record_error(err: BaseException) -> bool:
     if isinstance(err, (exc.OperationalError, exc.InterfaceError, psycopg.OperationalError,
                         psycopg.InterfaceError, LeaseLost)):
         return False
-    return isinstance(err, (exc.StatementError, psycopg.DataError, psycopg.IntegrityError,
-                            psycopg.ProgrammingError, ValueError, TypeError, OverflowError))
+    if isinstance(err, (exc.ProgrammingError, psycopg.ProgrammingError)):
+        return False  # a wrong statement or schema (e.g. a migration not applied): every record would fail
+    return isinstance(err, (exc.StatementError, psycopg.DataError, psycopg.IntegrityError, ValueError, TypeError,
+                            OverflowError))
 
 
 def _short(err: BaseException) -> str:
@@ -357,6 +360,11 @@ def store_batch_isolated(source: str, kind: str, rows: Sequence[dict[str, Any]],
             raise
         log.warning("batch of %s refused by the database (%s): isolating the bad records", source, _short(err))
     new, refused, stored = _insert_isolating(rows, range(len(rows)), raw_of, source)
+    if len(refused) == len(rows) >= SYSTEMIC_REFUSALS:
+        # Every record refused: the cause is the database or this code, not the partner's records.
+        # Fail loudly (the cursor stays) rather than quarantine a whole feed.
+        raise RuntimeError(f"{source}: the database refused all {len(rows)} records of a batch, e.g. "
+                           f"{refused[0].reason}")
     with session_scope() as session:
         counts = store_batch(session, source, kind, [], [*rejects, *refused], cursor, owner, lease_until)
         edited = record_edits(session, source, stored)

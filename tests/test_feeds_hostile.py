@@ -289,3 +289,15 @@ def test_9_replay_reingests_fixed_records(sqlite_url: str, tmp_path: Path) -> No
                                    "--fixed", str(fixed)])
     assert out.exit_code == 0 and "replayed 1 of 1" in out.output, out.output
     assert _ids("rp") == ["r-1", "r-2"] and all(q.replayed_at for q in _quarantine("rp"))
+
+
+def test_1_a_batch_refused_whole_fails_loudly_instead_of_quarantining_it(sqlite_url: str) -> None:
+    """When every record is refused the cause is not the records: the run fails and the cursor stays."""
+    unstorable = [PostRecord.model_construct(source="sys", external_id=f"s-{i}", text="t", author=None,
+                                             created_at=None, url=None, platform=None, location_hint=None,
+                                             lang_hint=None, extras={"s": {i}}) for i in range(12)]
+    with pytest.raises(RuntimeError, match="refused all 12"):
+        store_batch("sys", "dropfolder", Batch(records=unstorable, cursor="f.jsonl@12"))
+    assert _quarantine("sys") == []
+    with session_scope() as s:
+        assert get_cursor(s, "sys") is None
