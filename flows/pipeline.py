@@ -125,9 +125,14 @@ class PipelineSummary:
 
 
 def _record_payload(record: PostRecord) -> Reject:
-    """What to quarantine if the database refuses ``record`` (the record as validated, as JSON)."""
-    return Reject(safe_dumps(record.model_dump(mode="json")), "", f"record {record.external_id[:200]}",
-                  record.external_id)
+    """What to quarantine if the database refuses ``record``: the record as validated, as a JSON object
+    in the shape a partner sends (extras at the top level), so ``chhmam feeds replay`` can read it."""
+    try:
+        fields = record.model_dump(mode="json", exclude={"source", "extras"}, exclude_none=True)
+        payload = safe_dumps({**record.extras, **fields})
+    except (ValueError, TypeError):
+        payload = repr(record)
+    return Reject(payload, "", f"record {record.external_id[:200]}", record.external_id)
 
 
 def store_batch(source: str, kind: str, batch: Batch, owner: str | None = None) -> store_posts.StoreCounts:

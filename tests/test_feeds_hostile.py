@@ -301,3 +301,16 @@ def test_1_a_batch_refused_whole_fails_loudly_instead_of_quarantining_it(sqlite_
     assert _quarantine("sys") == []
     with session_scope() as s:
         assert get_cursor(s, "sys") is None
+
+
+def test_9_quarantine_cap_is_stated_and_flagged(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.settings import get_settings
+
+    monkeypatch.setenv("CHHMAM_FEEDS_QUARANTINE_MAX_BYTES", "1000")
+    get_settings.cache_clear()
+    raw = b'{"external_id": "huge", "pad": "' + b"p" * 5000 + b'"}'
+    parsed = parse_json_line("cap", raw)
+    assert not isinstance(parsed, PostRecord)
+    store_batch("cap", "dropfolder", Batch(rejects=[parsed]))
+    (q,) = _quarantine("cap")
+    assert q.raw_truncated and q.raw_bytes == len(raw) and quarantine_payload(q) == raw[:1000]
