@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from feeds.records import PostRecord
+from store.posts import QuarantineItem as Reject
+
+__all__ = ["Batch", "Connector", "FeedError", "Reject"]
 
 
 @dataclass
@@ -23,8 +26,9 @@ class Batch:
     """
 
     records: list[PostRecord] = field(default_factory=list)
-    rejects: list[tuple[str, str]] = field(default_factory=list)  # (raw payload, reason)
+    rejects: list[Reject] = field(default_factory=list)  # (raw payload, reason, where, key)
     cursor: str | None = None
+    failure: str | None = None  # the feed stopped here for good; the flow reports it after storing the batch
 
     def __len__(self) -> int:
         return len(self.records) + len(self.rejects)

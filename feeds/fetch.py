@@ -24,12 +24,19 @@ log = logging.getLogger("chhmam.feeds")
 
 
 class RetryableError(Exception):
-    """A response worth trying again (5xx, 429, a body that did not parse)."""
+    """A response worth trying again (5xx, 429, a body that did not parse).
 
-    def __init__(self, message: str, retry_after: float | None = None, body: str = "") -> None:
+    ``body`` is the response body as received. ``malformed`` tells a 2xx body that is not what it
+    should be (worth quarantining when it never parses) from an error response (a fetch failure:
+    logged, never quarantined as if it were a record).
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None, body: bytes = b"",
+                 malformed: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.body = body
+        self.malformed = malformed
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -96,8 +103,9 @@ def get_with_retries(client: httpx.Client, url: str, *, source: str, policy: Ret
     def attempt() -> tuple[httpx.Response, Any]:
         resp = client.get(url, params=dict(params or {}), headers=dict(headers or {}), timeout=policy.timeout)
         if resp.status_code == 429 or resp.status_code >= 500:
-            raise RetryableError(f"HTTP {resp.status_code}", parse_retry_after(resp.headers.get("Retry-After")),
-                                 body=resp.text[:4000])
+            snippet = resp.content[:200].decode("utf-8", "replace").replace("\n", " ")
+            raise RetryableError(f"HTTP {resp.status_code} ({snippet})",
+                                 parse_retry_after(resp.headers.get("Retry-After")), body=resp.content)
         if resp.status_code != 304:  # "not modified" is an answer, not an error
             resp.raise_for_status()
         return resp, (parse(resp) if parse else None)

@@ -14,15 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from feeds.records import PostRecord
+from feeds.base import Reject
+from feeds.records import PostRecord, TooLargeNumber
 
 log = logging.getLogger("chhmam.feeds")
 
-Reject = tuple[str, str]
-"""(raw payload as text, reason): what goes to the quarantine table."""
-
 KNOWN_FIELDS = frozenset(PostRecord.model_fields) - {"source", "extras"}
-RAW_PREVIEW = 4000
 
 
 def validation_reason(err: ValidationError) -> str:
@@ -41,11 +38,52 @@ def _lookup(obj: Mapping[str, Any], dotted: str) -> tuple[bool, Any]:
 
 
 def safe_dumps(obj: Any) -> str:
-    """JSON text of ``obj`` for quarantine, never failing (non-JSON values become their repr)."""
+    """JSON text of ``obj`` for quarantine, never failing (non-JSON values become their repr).
+
+    Lone surrogates are kept (the store keeps them byte for byte); a structure too deep for the
+    encoder is kept as its type and size rather than raising again in ``repr``.
+    """
     try:
-        return json.dumps(obj, ensure_ascii=False, default=repr)[:RAW_PREVIEW]
+        return json.dumps(obj, ensure_ascii=False, default=repr)
     except (ValueError, TypeError, RecursionError):
-        return repr(obj)[:RAW_PREVIEW]
+        try:
+            return repr(obj)
+        except RecursionError:
+            return f"<{type(obj).__name__} nested too deeply to encode>"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _int(text: str) -> int | TooLargeNumber:
+    try:
+        return int(text)
+    except ValueError:
+        return TooLargeNumber(text)
+
+
+def loads_lenient(data: str | bytes) -> Any:
+    """Parse a whole API page: a huge integer or a NaN fails only its own record (at validation).
+
+    Raises ``ValueError`` (also for nesting too deep for the parser): the page as a whole is unusable.
+    """
+    try:
+        return json.loads(data, parse_int=_int)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """``json.loads`` that refuses NaN/Infinity and reports every failure as ``ValueError``.
+
+    Python's parser raises ``ValueError`` for an integer of more than 4,300 digits and
+    ``RecursionError`` for deep nesting; both mean "not a record we can store".
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_int)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
 
 
 def parse_object(source: str, obj: Any, mapping: Mapping[str, str] | None = None,
@@ -57,7 +95,7 @@ def parse_object(source: str, obj: Any, mapping: Mapping[str, str] | None = None
     has no null). ``raw`` is the original text kept for quarantine (default: ``obj`` re-encoded).
     """
     if not isinstance(obj, Mapping):
-        return (raw if raw is not None else safe_dumps(obj)), f"not a JSON object ({type(obj).__name__})"
+        return Reject(raw if raw is not None else safe_dumps(obj), f"not a JSON object ({type(obj).__name__})")
     fields: dict[str, Any] = {}
     extras: dict[str, Any] = {}
     names = dict(mapping or {})
@@ -82,25 +120,35 @@ def parse_object(source: str, obj: Any, mapping: Mapping[str, str] | None = None
     try:
         return PostRecord(source=source, extras=extras, **fields)
     except ValidationError as exc:
-        return (raw if raw is not None else safe_dumps(obj)), validation_reason(exc)
-    except (TypeError, ValueError, RecursionError) as exc:  # e.g. a key that is not a str
-        return (raw if raw is not None else safe_dumps(obj)), f"{type(exc).__name__}: {exc}"
+        return Reject(raw if raw is not None else safe_dumps(obj), validation_reason(exc))
+    except (TypeError, ValueError, RecursionError, OverflowError) as exc:  # e.g. a key that is not a str
+        return Reject(raw if raw is not None else safe_dumps(obj), f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
 def parse_json_line(source: str, raw: bytes, mapping: Mapping[str, str] | None = None) -> PostRecord | Reject:
-    """A record, or (raw text, reason) when the line is not a valid post (bad UTF-8, JSON, fields)."""
+    """A record, or a reject (raw bytes as received, reason) when the line is not a valid post."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return raw.decode("utf-8", "replace")[:RAW_PREVIEW], f"invalid UTF-8: {exc.reason} at byte {exc.start}"
+        return Reject(raw, f"invalid UTF-8: {exc.reason} at byte {exc.start}")
     try:
-        obj = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        return text[:RAW_PREVIEW], f"invalid JSON: {msg}"
-    return parse_object(source, obj, mapping, raw=text[:RAW_PREVIEW])
+        obj = loads_strict(text)
+    except ValueError as exc:
+        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:200]
+        return Reject(raw, f"invalid JSON: {msg}")
+    result = parse_object(source, obj, mapping, raw=text)
+    return result if isinstance(result, PostRecord) else result._replace(raw=raw)
 
 
 def log_reject(source: str, reason: str, where: str) -> None:
     """The one log line per failure that operators grep for."""
     log.warning("quarantined record from %s (%s): %s", source, where, reason[:300])
+
+
+def replay_payload(source: str, payload: bytes, mapping: Mapping[str, str] | None = None) -> PostRecord | Reject:
+    """A quarantined (or hand-fixed) payload judged again under today's rules and mapping.
+
+    Payloads are JSON objects (a JSONL line, an API item, an RSS entry as the connector saw it);
+    a CSV row is replayed by giving its fixed version as a JSON object.
+    """
+    return parse_json_line(source, payload.removeprefix(b"\xef\xbb\xbf").strip(), mapping)

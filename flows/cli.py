@@ -83,6 +83,13 @@ def pipeline(
         table.add_row(f"flagged: {label}", str(flagged.get(label, 0)))
     table.add_row("model version", str(summary["model_version"]))
     Console().print(table)
+    failed, errors = summary.get("failed_partners"), summary.get("errors")
+    if failed:  # the other partners were ingested and scored; this run still reports the failure
+        assert isinstance(failed, list) and isinstance(errors, list)
+        for line in errors:
+            err.print(f"[red]{line}[/]")
+        err.print(f"failed partners: {', '.join(failed)}")
+        raise typer.Exit(1)
 
 
 @queue_app.command("list")

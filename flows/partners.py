@@ -57,6 +57,9 @@ class Partner(BaseModel):
     timeout_s: float = Field(default=15.0, gt=0)
     retries: int = Field(default=5, ge=1, le=20)
     backoff_max_s: float = Field(default=30.0, ge=0)
+    order: Literal["oldest_first", "newest_first"] = Field(
+        default="oldest_first", description="Where the API puts new posts: at the end, or on the first page.")
+    reread_window_s: float = Field(default=3600.0, ge=0, description="newest_first: how far back to re-read.")
 
     @model_validator(mode="after")
     def _location(self) -> Partner:
@@ -89,7 +92,8 @@ class Partner(BaseModel):
         if self.kind == "http":
             return HttpApi(self.name, self.url, self.mapping, self.token(), self.pagination, self.cursor_param,
                            self.next_field, self.items_field, self.page_size, self.page_size_param,
-                           self.batch_size, policy=self.policy())
+                           self.batch_size, policy=self.policy(), order=self.order,
+                           reread_window_s=self.reread_window_s)
         return RssFeed(self.name, self.url, self.mapping, self.token(), policy=self.policy())
 
 

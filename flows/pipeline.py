@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import uuid
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from features.normalise import content_hash
-from feeds.base import Batch, FeedError
-from feeds.records import to_row
+from feeds.base import Batch, FeedError, Reject
+from feeds.parse import safe_dumps
+from feeds.records import PostRecord, to_row
 from flows.clustering import Banding, cluster_batch, cluster_pending
 from flows.partners import Partner, load_partners
 from models.inference import ScoringEngine
@@ -41,28 +45,67 @@ CLUSTER_CHUNK = 5000
 log = logging.getLogger("chhmam.flows")
 
 
+def _flow_api_dask_runner(address: str) -> Any:
+    """A ``DaskTaskRunner`` whose workers report to the flow process's own Prefect API.
+
+    Task runs on a Dask worker talk to the API named in the settings the flow sends along with
+    each task. Without a server (Prefect's ephemeral mode) that is empty, and every worker then
+    starts a temporary Prefect server of its own, which can outlive the flow. So while the runner
+    is in use, the flow's settings name the API this process uses: ``PREFECT_API_URL`` when set,
+    else this process's ephemeral server (started if needed, stopped with this process).
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect_dask import task_runners
+
+    class DaskTaskRunner(task_runners.DaskTaskRunner):  # type: ignore[misc]  # same name: callers check it
+        def __enter__(self) -> Any:
+            self._api_context = ExitStack()
+            if not PREFECT_API_URL.value():
+                server = SubprocessASGIServer()
+                server.start()
+                self._api_context.enter_context(temporary_settings(updates={PREFECT_API_URL: server.api_url}))
+            try:
+                return super().__enter__()  # type: ignore[no-untyped-call]
+            except BaseException:
+                self._api_context.close()
+                raise
+
+        def __exit__(self, *exc: object) -> None:
+            try:
+                super().__exit__(*exc)
+            finally:
+                self._api_context.close()
+
+    return DaskTaskRunner(address=address)
+
+
 def make_task_runner() -> Any:
     """prefect-dask's runner on the cluster at ``CHHMAM_DASK_ADDRESS``, else a small thread pool."""
     address = os.environ.get("CHHMAM_DASK_ADDRESS") or get_settings().dask_address
     if address:
-        from prefect_dask.task_runners import DaskTaskRunner
-
-        return DaskTaskRunner(address=address)
+        return _flow_api_dask_runner(address)
     return ThreadPoolTaskRunner(max_workers=max(2, min(4, os.cpu_count() or 2)))
 
 
 @dataclass
 class IngestResult:
-    """Counts from one partner's ingest run (``error`` set when the feed stopped early)."""
+    """Counts from one partner's ingest run.
+
+    ``error`` is set when the feed stopped early (the message starts with the partner's name);
+    ``skipped`` when another ingest of the same partner held its lease, so this one read nothing.
+    """
 
     source: str
     read: int = 0
     stored: int = 0
     duplicates: int = 0
+    edited: int = 0
     quarantined: int = 0
     batches: int = 0
     cursor: str | None = None
     error: str | None = None
+    skipped: str | None = None
 
 
 @dataclass
@@ -78,25 +121,91 @@ class PipelineSummary:
     flagged: dict[str, int] = field(default_factory=dict)
     model_version: str = ""
     errors: list[str] = field(default_factory=list)
+    failed_partners: list[str] = field(default_factory=list)
 
 
-def store_batch(source: str, kind: str, batch: Batch) -> tuple[int, int]:
-    """Store a batch's records, rejects and cursor in one transaction; returns (new, quarantined).
+def _record_payload(record: PostRecord) -> Reject:
+    """What to quarantine if the database refuses ``record``: the record as validated, as a JSON object
+    in the shape a partner sends (extras at the top level), so ``chhmam feeds replay`` can read it."""
+    try:
+        fields = record.model_dump(mode="json", exclude={"source", "extras"}, exclude_none=True)
+        payload = safe_dumps({**record.extras, **fields})
+    except (ValueError, TypeError):
+        payload = repr(record)
+    return Reject(payload, "", f"record {record.external_id[:200]}", record.external_id)
 
-    Duplicates are dropped by the unique (source, external_id) key, also within the batch; the
-    content hash (of the normalised text) is stored so identical reposts can be found at once.
+
+def store_batch(source: str, kind: str, batch: Batch, owner: str | None = None) -> store_posts.StoreCounts:
+    """Store a batch's records, rejects and cursor in one transaction; returns the counts.
+
+    Duplicates are dropped by the unique (source, external_id) key, also within the batch (a
+    re-sent id with other text is kept as an edit); the content hash (of the normalised text) is
+    stored so identical reposts can be found at once. A record the database refuses is isolated
+    and quarantined (``store.posts.store_batch_isolated``). With ``owner`` (the run holding the
+    partner's lease) the cursor only moves while that lease is held, and the lease is renewed.
     """
-    hmac_key = get_settings().author_hmac_key
+    settings = get_settings()
     now = datetime.now(UTC)
-    rows = [to_row(r, hmac_key, now, content_hash(r.text)) for r in batch.records]
-    with session_scope() as session:
-        return store_posts.store_batch(session, source, kind, rows, batch.rejects, batch.cursor)
+    rows, kept, rejects = [], [], list(batch.rejects)
+    for r in batch.records:
+        try:
+            rows.append(to_row(r, settings.author_hmac_key, now, content_hash(r.text)))
+            kept.append(r)
+        except (ValueError, TypeError, OverflowError, UnicodeError) as exc:
+            rejects.append(_record_payload(r)._replace(reason=f"cannot be stored: {type(exc).__name__}: {exc}"))
+    until = now + timedelta(seconds=settings.feeds_lease_s) if owner else None
+    return store_posts.store_batch_isolated(source, kind, rows, lambda i: _record_payload(kept[i]), rejects,
+                                            batch.cursor, owner, until)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store_batch_task(source: str, kind: str, batch: Batch) -> tuple[int, int]:
+def store_batch_task(source: str, kind: str, batch: Batch, owner: str | None = None) -> store_posts.StoreCounts:
     """Prefect task around ``store_batch`` (retried: a locked SQLite file or a dropped connection)."""
-    return store_batch(source, kind, batch)
+    return store_batch(source, kind, batch, owner)
+
+
+def lease_owner_id() -> str:
+    """Who a run is, for a partner's lease: host, process id, and a unique part per run."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` ran on this host in a process that no longer exists (killed, crashed)."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def take_lease(source: str, kind: str, owner: str) -> tuple[str | None, str | None]:
+    """(the holder that keeps this run out, or None; the stored cursor) for one partner.
+
+    A lease held by a dead process on this host is taken over at once; one held elsewhere is
+    waited out (``CHHMAM_FEEDS_LEASE_S`` after its last committed batch).
+    """
+    until = datetime.now(UTC) + timedelta(seconds=get_settings().feeds_lease_s)
+    with session_scope() as session:
+        holder = store_posts.acquire_lease(session, source, kind, owner, until)
+        if holder is not None and _holder_is_dead(holder):
+            log.warning("ingest of %s: taking over the lease of %s (that process is gone)", source, holder)
+            holder = store_posts.acquire_lease(session, source, kind, owner, until, steal_from=holder)
+        return holder, store_posts.get_cursor(session, source)
+
+
+def give_back_lease(source: str, owner: str) -> None:
+    """Release the lease (a failure here only delays the next run until the lease expires)."""
+    try:
+        with session_scope() as session:
+            store_posts.release_lease(session, source, owner)
+    except Exception as exc:  # the database went away: the lease expires on its own
+        log.warning("ingest of %s: could not release the lease: %s", source, exc)
 
 
 def _resolve(partner: Partner | str, partners_file: str | None) -> Partner:
@@ -114,32 +223,50 @@ def _resolve(partner: Partner | str, partners_file: str | None) -> Partner:
 def ingest_flow(partner: Partner | str, partners_file: str | None = None) -> IngestResult:
     """Read one partner's feed from its stored cursor and store every batch with its cursor.
 
-    A feed that fails for good (after the connector's retries) ends this partner's run with
-    ``error`` set and one error log line; what was stored before stays stored, and the next run
-    resumes from the last committed cursor.
+    Holds the partner's lease for the whole run, so a second run of the same partner (a slow run
+    overlapping the next schedule, a manual run) reads nothing and says so in ``skipped``. A feed
+    that fails for good, or anything else that goes wrong while reading this partner, ends this
+    partner's run with ``error`` set and one error log line, and never propagates: what was stored
+    before stays stored, the next run resumes from the last committed cursor, and the other
+    partners of the pipeline are still read.
     """
     p = _resolve(partner, partners_file)
     logger = get_run_logger()
-    with session_scope() as session:
-        cursor = store_posts.get_cursor(session, p.name)
-    result = IngestResult(source=p.name, cursor=cursor)
+    owner = lease_owner_id()
+    result = IngestResult(source=p.name)
     try:
-        for batch in p.connector().read(cursor):
+        holder, result.cursor = take_lease(p.name, p.kind, owner)
+    except Exception as exc:  # the database is unreachable: this partner fails, the next one is tried
+        result.error = f"{p.name}: cannot take the ingest lease: {type(exc).__name__}: {str(exc)[:300]}"
+        logger.error("ingest of %s failed: %s", p.name, result.error)
+        return result
+    if holder is not None:
+        result.skipped = f"another ingest of {p.name} holds the lease ({holder})"
+        logger.warning("ingest of %s skipped: %s", p.name, result.skipped)
+        return result
+    try:
+        for batch in p.connector().read(result.cursor):
             if not len(batch) and batch.cursor in (None, result.cursor):
                 continue
-            new, bad = store_batch_task(p.name, p.kind, quote(batch))  # type: ignore[call-overload]
+            counts = store_batch_task(p.name, p.kind, quote(batch), owner)  # type: ignore[call-overload]
             result.batches += 1
             result.read += len(batch.records)
-            result.stored += new
-            result.duplicates += len(batch.records) - new
-            result.quarantined += bad
+            result.stored += counts.new
+            result.edited += counts.edited
+            result.duplicates += len(batch.records) - counts.new - counts.refused
+            result.quarantined += counts.quarantined
             if batch.cursor is not None:
                 result.cursor = batch.cursor
     except FeedError as exc:
         result.error = str(exc)
         logger.error("ingest of %s stopped: %s (cursor stays at %r)", p.name, exc, result.cursor)
-    logger.info("ingest %s: read %d, stored %d, duplicates %d, quarantined %d", p.name, result.read,
-                result.stored, result.duplicates, result.quarantined)
+    except Exception as exc:
+        result.error = f"{p.name}: {type(exc).__name__}: {str(exc)[:500]}"
+        logger.exception("ingest of %s failed: %s (cursor stays at %r)", p.name, exc, result.cursor)
+    finally:
+        give_back_lease(p.name, owner)
+    logger.info("ingest %s: read %d, stored %d, duplicates %d, edited %d, quarantined %d", p.name, result.read,
+                result.stored, result.duplicates, result.edited, result.quarantined)
     return result
 
 
@@ -255,6 +382,7 @@ def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str,
         summary.quarantined += res.quarantined
         if res.error:
             summary.errors.append(res.error)
+            summary.failed_partners.append(partner.name)
     summary.clustered = cluster_flow()
     summary.scored, summary.queued, summary.flagged, summary.model_version = score_flow(model_dir)
     return asdict(summary)

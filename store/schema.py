@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -45,6 +46,9 @@ class Source(Base):
     kind: Mapped[str] = mapped_column(String(20))
     cursor: Mapped[str | None] = mapped_column(Text, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # One ingest per partner at a time: the run holding the lease is the only one that moves the cursor.
+    lease_owner: Mapped[str | None] = mapped_column(String(200), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class Post(Base):
@@ -75,13 +79,41 @@ class Post(Base):
 
 
 class Quarantine(Base):
-    """A record that failed parsing or validation: kept with the reason, never silently dropped."""
+    """A record that failed parsing or validation: kept with the reason, never silently dropped.
+
+    ``raw`` is a printable preview; ``raw_gz`` the whole payload as received (zlib, up to the
+    configured cap, ``raw_truncated`` when cut) so a fixed record can be replayed. ``fingerprint``
+    (payload and where it came from) makes a rerun that meets the same bad record store nothing twice.
+    """
 
     __tablename__ = "quarantine"
+    __table_args__ = (Index("uq_quarantine_source_fingerprint", "source", "fingerprint", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(100), index=True)
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    location: Mapped[str | None] = mapped_column(Text, default=None)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
+    raw_gz: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    raw_bytes: Mapped[int | None] = mapped_column(Integer, default=None)
+    raw_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class PostEdit(Base):
+    """A later text of a stored post (the partner re-sent its id with different text).
+
+    The post keeps the text it was scored and reviewed on; each distinct later text is kept here
+    once, so reviewers can see that and how it changed.
+    """
+
+    __tablename__ = "post_edits"
+    __table_args__ = (UniqueConstraint("post_id", "content_hash", name="uq_post_edits_post_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

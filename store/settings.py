@@ -34,6 +34,19 @@ class Settings(BaseSettings):
     dask_address: str = Field(default="", description="tcp://host:port of an existing Dask scheduler.")
     host: str = "127.0.0.1"
     port: int = 8000
+    # Feed limits: a record beyond them is quarantined with the reason, never stored half-way.
+    feeds_max_extra_bytes: int = Field(default=64 * 1024, description="Largest `extras` of a post (UTF-8 JSON).")
+    feeds_max_depth: int = Field(default=32, description="Deepest nesting of lists/objects inside a record.")
+    feeds_min_created: str = Field(default="1990-01-01T00:00:00+00:00",
+                                   description="Earliest accepted `created_at` (ISO 8601 with zone).")
+    feeds_max_future_days: float = Field(default=2.0, description="How far `created_at` may lie in the future.")
+    feeds_quarantine_max_bytes: int = Field(default=4 * 1024 * 1024,
+                                            description="Raw payload kept per quarantined record (compressed).")
+    feeds_file_settle_s: float = Field(default=120.0,
+                                       description="A drop file with no final newline counts as complete "
+                                                   "once unchanged this long.")
+    feeds_lease_s: float = Field(default=900.0, description="How long one ingest holds its partner's lease "
+                                                            "without committing a batch.")
 
     def resolved_database_url(self) -> str:
         """The URL to connect to: the explicit one, else an SQLite file in ``data_dir``."""

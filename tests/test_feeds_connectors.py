@@ -21,7 +21,7 @@ def _rows(n: int, prefix: str) -> list[str]:
 
 
 def _all(batches: list[Batch]) -> tuple[list[str], list[str], str | None]:
-    return ([r.external_id for b in batches for r in b.records], [why for b in batches for _, why in b.rejects],
+    return ([r.external_id for b in batches for r in b.records], [rj.reason for b in batches for rj in b.rejects],
             batches[-1].cursor if batches else None)
 
 

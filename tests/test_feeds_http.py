@@ -107,6 +107,7 @@ def test_page_that_never_parses_stops_safely(feed: tuple[FeedState, str], sqlite
         cursor = get_cursor(s, "sim")
         reason = s.scalar(select(Quarantine.reason))
     assert cursor is not None and "malformed JSON" in str(reason)
+    assert ingest_flow(partner).error and _stored()[1] == 1  # still broken: quarantined once, not per run
     state.faults = []  # the partner fixes it: the next run resumes from the stored cursor
     res2 = ingest_flow(partner)
     assert res2.error is None and res2.stored == N_POSTS - 3 * PAGE
@@ -121,11 +122,11 @@ def test_end_of_feed_is_resumed_without_repeats(feed: tuple[FeedState, str], sql
     partner = _partner(url, monkeypatch)
     first = ingest_flow(partner)
     assert first.stored == N_POSTS and first.quarantined == len(BAD_RECORDS)
-    again = ingest_flow(partner)  # the last page is asked for again, but nothing on it is handled twice
-    assert (again.read, again.stored, again.quarantined) == (0, 0, 0)
+    again = ingest_flow(partner)  # the last page is read again whole, but nothing on it is stored twice
+    assert (again.stored, again.quarantined, again.duplicates) == (0, 0, PAGE)
     state.posts.extend(sample_posts(N_POSTS + 30)[N_POSTS:])  # the partner appends 30 posts
     more = ingest_flow(partner)
-    assert more.stored == 30 and more.duplicates == 0
+    assert more.stored == 30 and more.duplicates == PAGE
     ids, quarantined = _stored()
     assert ids == sorted(p["id"] for p in sample_posts(N_POSTS + 30))
     assert quarantined == len(BAD_RECORDS)  # page 5's bad records were handled once; page 6 is new and clean
@@ -138,3 +139,45 @@ def test_wrong_token_is_not_retried_forever(feed: tuple[FeedState, str], sqlite_
     monkeypatch.setenv("SIM_TOKEN", "wrong")
     res = ingest_flow(partner)
     assert res.error and "401" in res.error and res.stored == 0
+
+
+def test_newest_first_feed_picks_up_new_posts_on_its_first_page(feed: tuple[FeedState, str], sqlite_url: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    state, url = feed
+    everything = sample_posts(280)
+    state.posts = list(reversed(everything[:250]))  # newest first
+    partner = _partner(url, monkeypatch, order="newest_first", reread_window_s=600)
+    first = ingest_flow(partner)
+    assert first.error is None and first.stored == 250
+    state.posts[:0] = list(reversed(everything[250:]))  # 30 new posts arrive on top
+    second = ingest_flow(partner)
+    assert second.error is None and second.stored == 30
+    # It stopped once a page held only posts older than the re-read window, not at the end of the feed.
+    assert second.read < 250
+    with session_scope() as s:
+        assert sorted(post_ids(s, "sim")) == sorted(p["id"] for p in everything)
+
+
+def test_repeated_next_cursor_stops_the_run(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.feeds_hostile import api_page, pages_app
+
+    item = b'{"id": "loop-%d", "text": "same page again"}'
+    pages = [api_page([item % i for i in range(p, p + 50)], "p50") for p in (0, 50)]
+    app = pages_app(pages)
+    with ServerThread(app) as server:
+        partner = _partner(server.url, monkeypatch, url=f"{server.url}/posts", auth_env=None)
+        t0 = time.monotonic()
+        res = ingest_flow(partner)
+    assert time.monotonic() - t0 < 30
+    assert res.error and "again" in res.error and res.stored == 100
+    with session_scope() as s:
+        assert get_cursor(s, "sim") == "p50"  # the next run asks for that page again, not past it
+
+
+def test_error_responses_are_fetch_failures_not_quarantined(feed: tuple[FeedState, str], sqlite_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    state, url = feed
+    state.faults = [Fault("5xx", page=2, times=0)]
+    res = ingest_flow(_partner(url, monkeypatch, retries=2))
+    assert res.error and "HTTP 503" in res.error
+    assert _stored() == (EXPECTED_IDS[:2 * PAGE], 0)
