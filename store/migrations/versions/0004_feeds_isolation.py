@@ -4,7 +4,7 @@ Quarantine rows keep the whole raw payload compressed, where it came from, and a
 is unique per source so reruns do not repeat rows. Sources get a lease (one ingest per partner at a
 time). ``post_edits`` keeps later texts of a post whose id a partner re-sent with different text.
 
-Revision ID: 0005_feeds_isolation
+Revision ID: 0004_feeds_isolation
 Revises: 0003_review
 Create Date: 2026-12-05 11:00:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_feeds_isolation'
+revision: str = '0004_feeds_isolation'
 down_revision: str | None = '0003_review'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
