@@ -34,6 +34,7 @@ from models.bundle import Bundle, load_bundle
 from models.jsonl import read_jsonl
 from models.metrics import breakdown
 from models.params import PROJECT_ROOT
+from models.progress import progress
 from models.real_text import POSTS, flag_rates, real_benign
 
 DATA = PROJECT_ROOT / "data" / "generated"
@@ -99,17 +100,24 @@ def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | Non
     model_dir = (artifacts or PROJECT_ROOT / "artifacts") / model_name
     bundle = load_bundle(model_dir)
     test_rows = list(read_jsonl((data or DATA) / "test.jsonl"))
-    probs = score_texts(bundle, [r["text"] for r in test_rows])
-    metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
-                               "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
-                               **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
     probe_path = probe or PROBE
-    if probe_path.exists():
-        probe_rows = list(read_jsonl(probe_path))
-        probe_probs = score_texts(bundle, [r["text"] for r in probe_rows])
-        metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
-    metrics["real_text"] = {source: flag_rates(score_texts(bundle, texts), bundle.labels, bundle.thresholds)
-                            for source, texts in real_benign(real_text_posts, data or DATA).items()}
+    probe_rows = list(read_jsonl(probe_path)) if probe_path.exists() else None
+    real = real_benign(real_text_posts, data or DATA)
+    total = len(test_rows) + len(probe_rows or []) + sum(len(texts) for texts in real.values())
+    with progress(f"evaluating {model_name}", total) as advance:
+        probs = score_texts(bundle, [r["text"] for r in test_rows])
+        advance(len(test_rows), note="test split")
+        metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
+                                   "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
+                                   **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
+        if probe_rows is not None:
+            probe_probs = score_texts(bundle, [r["text"] for r in probe_rows])
+            metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
+            advance(len(probe_rows), note="probe set")
+        metrics["real_text"] = {}
+        for source, texts in real.items():
+            metrics["real_text"][source] = flag_rates(score_texts(bundle, texts), bundle.labels, bundle.thresholds)
+            advance(len(texts), note=source)
     families = per_family(test_rows, probs, bundle.labels, bundle.thresholds)
     y = label_matrix(test_rows, bundle.labels)
     curves = {lb: pr_curve_rows(y[:, j], probs[:, j]) for j, lb in enumerate(bundle.labels)}
