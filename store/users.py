@@ -1,10 +1,15 @@
-"""Users of the review app. Password hashing is the caller's (review.auth, argon2); this stores rows."""
+"""Users of the review app. Password hashing is the caller's (review.auth, argon2); this stores rows.
+
+Every change that alters what a user may do (password, active flag, role) ends that user's
+sessions in the same transaction, so a stolen or stale cookie never outlives the change.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import sessions
 from store.schema import User
 
 ROLES = ("moderator", "lead", "analyst", "admin")
@@ -37,13 +42,27 @@ def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.username)).scalars())
 
 
-def set_password_hash(session: Session, user: User, password_hash: str) -> None:
-    """Replace a user's hash (argon2 rehash on parameter change, or a reset)."""
+def set_password_hash(session: Session, user: User, password_hash: str, end_sessions: bool = True) -> None:
+    """Replace a user's hash; a new password ends the user's sessions (not so a same-password rehash)."""
     user.password_hash = password_hash
+    if end_sessions:
+        sessions.revoke_all(session, user.id, "password_changed")
 
 
 def set_active(session: Session, user_id: int, active: bool) -> None:
-    """Enable or disable a user (a disabled user's session stops working at the next request)."""
+    """Enable or disable a user; disabling ends every session of theirs at once."""
     user = session.get(User, user_id)
     if user is not None:
         user.active = active
+        if not active:
+            sessions.revoke_all(session, user_id, "user_disabled")
+
+
+def set_role(session: Session, user_id: int, role: str) -> None:
+    """Change a user's role; their sessions end, so the new privileges start with a new session id."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    user = session.get(User, user_id)
+    if user is not None and user.role != role:
+        user.role = role
+        sessions.revoke_all(session, user_id, "role_changed")
