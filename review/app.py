@@ -140,11 +140,10 @@ def _csrf_expected(request: Request, cur: Current | None) -> str | None:
 async def _csrf(request: Request, cur: CurrentDep) -> None:
     """Refuse a malformed form (NUL bytes: 400, audited) or a wrong CSRF token (403)."""
     form = await request.form()
-    if any(isinstance(v, str) and "\x00" in v for v in form.values()):
+    bad = sorted({visible(k)[:40] for k, v in form.multi_items() if isinstance(v, str) and "\x00" in v + k})
+    if bad:
         audit.record_now(cur.user.id if cur else None, "bad_request", "request", request.url.path[:80],
-                         {"reason": "NUL byte in a form field", "address": _address(request),
-                          "fields": sorted({visible(k)[:40] for k, v in form.items()
-                                            if isinstance(v, str) and "\x00" in v})})
+                         {"reason": "NUL byte in a form field", "address": _address(request), "fields": bad})
         raise HTTPException(status_code=400, detail="a form field contains a NUL byte")
     sent = form.get("csrf") or request.headers.get("x-csrf-token")
     if not auth.csrf_ok(_csrf_expected(request, cur), sent if isinstance(sent, str) else None):

@@ -6,6 +6,8 @@ sessions in the same transaction, so a stolen or stale cookie never outlives the
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,12 +15,16 @@ from store import sessions
 from store.schema import User
 
 ROLES = ("moderator", "lead", "analyst", "admin")
+# categories that render as nothing or reorder text (U+202E, zero-width, controls): never in a new name
+HIDDEN = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 
 
 def create_user(session: Session, username: str, password_hash: str, role: str) -> User:
     """Add a user; raises ValueError for an unknown role or a taken name."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not username or any(unicodedata.category(c) in HIDDEN for c in username):
+        raise ValueError("a username must be non-empty and free of control, format and separator characters")
     if get_by_name(session, username) is not None:
         raise ValueError(f"user {username!r} exists")
     user = User(username=username, password_hash=password_hash, role=role, active=True)

@@ -147,3 +147,19 @@ def test_no_server_without_a_private_key(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(typer.BadParameter, match="readable by others"):
         serve_key(True, "127.0.0.1")
     get_settings.cache_clear()
+
+
+def test_admin_page_is_for_admins_and_keeps_one_admin(sqlite_url: str) -> None:
+    users = add_users(("boss", "admin"), ("mod", "moderator"))
+    mod = TestClient(create_app(), follow_redirects=False)
+    mtok = login(mod, "mod")
+    assert mod.post(f"/admin/users/{users['boss']}", data={"csrf": mtok, "op": "disable"}).status_code == 403
+    admin = TestClient(create_app(), follow_redirects=False)
+    atok = login(admin, "boss")
+    for op, extra in (("disable", {}), ("role", {"role": "moderator"})):
+        r = admin.post(f"/admin/users/{users['boss']}", data={"csrf": atok, "op": op, **extra})
+        assert r.status_code == 400
+    r = admin.post("/admin/users", data={"csrf": atok, "username": "eve\u202emod", "password": "a long enough one",
+                                         "role": "moderator"})
+    assert r.status_code == 400  # no new name with a direction override or an invisible character
+    assert admin.get("/admin/users").status_code == 200
