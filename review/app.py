@@ -383,7 +383,7 @@ def _login_routes(app: FastAPI) -> None:
         sessions.update_fields(session, cur.row.id, lang=chosen)
         safe_back = back if back.startswith("/") and not back.startswith("//") and "\\" not in back else "/"
         resp = RedirectResponse(safe_back, status_code=303)
-        resp.set_cookie(LANG_COOKIE, chosen, path="/", samesite="strict", secure=get_settings().cookie_secure)
+        _set_cookie(resp, LANG_COOKIE, chosen, max_age=365 * 86400)
         return resp
 
 
@@ -559,7 +559,7 @@ def _item_routes(app: FastAPI) -> None:
 def _admin_routes(app: FastAPI) -> None:
     """Users: create, disable/enable, reset password, end sessions, change role — each audited."""
 
-    def _target(session: Session, admin: User, user_id: int) -> User:
+    def _target(session: Session, user_id: int) -> User:
         target = users.get_user(session, user_id)
         if target is None:
             raise HTTPException(status_code=404)
@@ -589,7 +589,7 @@ def _admin_routes(app: FastAPI) -> None:
                     op: Annotated[str, Form()], role: Annotated[str, Form()] = "",
                     password: Annotated[str, Form()] = "") -> Response:
         _need(user, "admin")
-        target = _target(session, user, user_id)
+        target = _target(session, user_id)
         if target.id == user.id and op in ("disable", "role"):
             raise HTTPException(status_code=400, detail="an admin cannot disable or demote themselves here")
         detail: dict[str, Any] = {"op": op}
