@@ -112,7 +112,8 @@ def _current(request: Request) -> Current | None:
         if found.row is None or found.user is None:
             request.state.refused = True
             audit.record(db, None, "session_refused", "session", None,
-                         {"reason": found.refused, "address": _address(request), "path": request.url.path[:200]})
+                         {"reason": found.refused, "address": _address(request),
+                          "path": visible(request.url.path)[:200]})
             return None
         request.state.current = Current(found.row, found.user)
     return request.state.current  # type: ignore[no-any-return]
@@ -142,7 +143,7 @@ async def _csrf(request: Request, cur: CurrentDep) -> None:
     form = await request.form()
     bad = sorted({visible(k)[:40] for k, v in form.multi_items() if isinstance(v, str) and "\x00" in v + k})
     if bad:
-        audit.record_now(cur.user.id if cur else None, "bad_request", "request", request.url.path[:80],
+        audit.record_now(cur.user.id if cur else None, "bad_request", "request", visible(request.url.path)[:80],
                          {"reason": "NUL byte in a form field", "address": _address(request), "fields": bad})
         raise HTTPException(status_code=400, detail="a form field contains a NUL byte")
     sent = form.get("csrf") or request.headers.get("x-csrf-token")

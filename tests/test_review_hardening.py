@@ -31,6 +31,8 @@ def test_nul_bytes_and_huge_ids_are_4xx(db_url: str) -> None:
     tok = login(client, "mod")
     assert client.get("/", params={"lang": "e\x00n"}).status_code == 400
     assert client.post("/items/1/decide", data={"csrf": tok, "action": "confirm", "note": "a\x00b"}).status_code == 400
+    assert client.post("/items/%00/decide", data={"csrf": tok, "note": "a\x00b"}).status_code == 400
+    assert client.get("/items/%00").status_code == 422
     for big in (2**31, 2**63, 10**30):
         assert client.get(f"/items/{big}").status_code == 422
         assert client.post(f"/items/{big}/reveal", data={"csrf": tok}).status_code == 422
