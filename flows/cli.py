@@ -120,16 +120,26 @@ def db_migrate() -> None:
 
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
-          port: Annotated[int | None, typer.Option()] = None) -> None:
-    """Serve the moderators' web app."""
+          port: Annotated[int | None, typer.Option()] = None,
+          local_demo: Annotated[bool, typer.Option(help="Without CHHMAM_SECRET_KEY: a key generated once into "
+                                                      "var/secret_key (0600); 127.0.0.1 only.")] = False) -> None:
+    """Serve the moderators' web app (needs CHHMAM_SECRET_KEY, or --local-demo)."""
+    import os
+
     import uvicorn
 
-    from review.app import create_app
+    from flows.cli_review import serve_key
+    from review.app import create_app, uvicorn_options
     from store.db import migrate
 
-    migrate()
     s = get_settings()
-    uvicorn.run(create_app(), host=host or s.host, port=port or s.port, log_level="info")
+    bind = host or s.host
+    key = serve_key(local_demo, bind)
+    if key != s.secret_key:
+        os.environ["CHHMAM_SECRET_KEY"] = key
+        get_settings.cache_clear()
+    migrate()
+    uvicorn.run(create_app(), host=bind, port=port or s.port, log_level="info", **uvicorn_options())
 
 
 if __name__ == "__main__":

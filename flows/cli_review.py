@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +15,8 @@ users_app = typer.Typer(help="Review app users.", no_args_is_help=True)
 review_app = typer.Typer(help="The review stage.", no_args_is_help=True)
 err = Console(stderr=True)
 DEMO_PASSWORD_ENV = "CHHMAM_DEMO_PASSWORD"  # noqa: S105 (a variable name, not a password)
+DEMO_KEY_FILE = "secret_key"
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 DEMO_USERS = (("moderator1", "moderator"), ("moderator2", "moderator"), ("lead1", "lead"),
               ("analyst1", "analyst"), ("admin1", "admin"))
 
@@ -72,3 +76,60 @@ def export_labels_cmd(out_dir: Annotated[Path | None, typer.Option(help="Default
     done = export_training_labels(out_dir=out_dir)
     err.print(f"{done.rows} decisions -> {done.path} ({done.heldout_rows} held out, "
               f"{done.quarantined_rows} quarantined)")
+
+
+def local_demo_key(data_dir: Path) -> str:
+    """The local demo's secret key: generated once into ``data_dir/secret_key`` (mode 0600), then reused.
+
+    Refuses a key file that others can read: a key anyone on the machine can read signs nothing.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DEMO_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise typer.BadParameter(f"{path} is readable by others (mode {mode:o}); chmod 600 it") from None
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def serve_key(local_demo: bool, host: str) -> str:
+    """The secret key `chhmam serve` runs with: CHHMAM_SECRET_KEY, or a local demo's own key file.
+
+    Without the variable the server refuses to start unless ``--local-demo`` is given, and a local
+    demo listens on the loopback interface only.
+    """
+    from review.auth import check_key
+    from store.settings import get_settings
+
+    settings = get_settings()
+    key = settings.secret_key
+    if not key:
+        if not local_demo:
+            raise typer.BadParameter("set CHHMAM_SECRET_KEY (a private random value of 32+ characters), "
+                                     "or pass --local-demo for a demo on this machine only")
+        if host not in LOOPBACK:
+            raise typer.BadParameter("--local-demo serves on 127.0.0.1 only; set CHHMAM_SECRET_KEY to serve elsewhere")
+        key = local_demo_key(settings.data_dir)
+    try:
+        check_key(key)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return key
+
+
+@review_app.command("grant-app-role")
+def grant_app_role_cmd(role: Annotated[str, typer.Option(help="An existing PostgreSQL role (LOGIN).")]) -> None:
+    """Grant ROLE the web app's least privileges on the configured PostgreSQL database (run as the owner)."""
+    from store.db import get_engine, migrate
+    from store.roles import grant_app_role
+
+    migrate()
+    with get_engine().begin() as conn:
+        for sql in grant_app_role(conn, role):
+            err.print(sql)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from review.visible import visible
 from store import decisions, queue
 from store.schema import utcnow
 
@@ -101,27 +102,58 @@ def khmer_font_path() -> Path:
     return Path(fontpkg.path("noto-sans-khmer"))
 
 
+def _e(value: object) -> str:
+    """Escaped for HTML, with invisible and bidirectional characters as visible markers."""
+    return html.escape(visible(value))
+
+
+def _khmer_breaks(text: str) -> str:
+    """``text`` with a zero-width space before each Khmer syllable inside a Khmer run (rendering only).
+
+    Khmer is written without spaces, so the PDF engine finds no line break in a Khmer paragraph;
+    left to ``overflow-wrap: anywhere`` it breaks inside a conjunct (after the COENG sign), which
+    splits the cluster on the page. A syllable starts at a consonant or independent vowel that does
+    not follow COENG.
+    """
+    out = []
+    for i, ch in enumerate(text):
+        if (i and "\u1780" <= ch <= "\u17b3" and "\u1780" <= text[i - 1] <= "\u17ff"
+                and text[i - 1] != "\u17d2"):
+            out.append("\u200b")
+        out.append(ch)
+    return "".join(out)
+
+
 def evidence_html(ev: dict[str, Any]) -> str:
-    """Printable HTML of an evidence package (everything escaped)."""
-    e = html.escape
+    """Printable HTML of an evidence package (everything escaped, hidden characters marked).
+
+    The text wraps anywhere (``overflow-wrap: anywhere``; ``word-break: break-all``): Khmer has no
+    spaces and URLs can be hundreds of characters, and a line that does not wrap runs off the page
+    and is lost from the printout while the SHA-256 beside it still covers the whole text.
+    """
+    e = _e
     font = khmer_font_path().as_uri()
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in ev["post"].items() if k != "text")
     scores = "".join(f"<tr><td>{e(s['label'])}</td><td>{s['probability']:.3f}</td><td>{s['threshold']:.3f}</td>"
                      f"<td>{'yes' if s['flagged'] else 'no'}</td></tr>" for s in ev["scores"])
     inds = "".join(f"<li>{e(i['category'])} ({e(i['group'])}): {e(i['text'])}</li>" for i in ev["indicators"])
-    notes = "".join(f"<li>{e(n)}</li>" for n in ev["notes"])
+    notes = "".join(f"<li>{_khmer_breaks(e(n))}</li>" for n in ev["notes"])
     hist = "".join(f"<li>{e(d['at'])} {e(d['action'])} user {d['user_id']}{' (undone)' if d['undone'] else ''}</li>"
                    for d in ev["decisions"])
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Noto Sans Khmer"; src: url("{font}"); }}
 body {{ font-family: "Noto Sans Khmer", sans-serif; font-size: 10pt; }}
-pre {{ white-space: pre-wrap; border: 1px solid #888; padding: 6pt; font-family: inherit; }}
-table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #aaa; padding: 2pt 4pt; text-align: left; }}
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #888;
+       padding: 6pt; font-family: inherit; }}
+table {{ border-collapse: collapse; table-layout: fixed; width: 100%; }}
+th, td {{ border: 1px solid #aaa; padding: 2pt 4pt; text-align: left; overflow-wrap: anywhere; word-break: break-all; }}
+li {{ overflow-wrap: anywhere; word-break: break-all; }}
 </style></head><body>
 <h1>Chhmam evidence package — queue item {ev['queue_item_id']}</h1>
 <p>Generated {e(ev['generated_at'])}. Model version {e(ev['model_version'])}.</p>
-<h2>Original text</h2><pre>{e(ev['post']['text'])}</pre>
-<p>SHA-256 (UTF-8): <code>{e(ev['post']['sha256'])}</code></p>
+<h2>Original text</h2><pre>{_khmer_breaks(e(ev['post']['text']))}</pre>
+<p>SHA-256 (UTF-8, of the text exactly as stored; invisible and bidirectional control characters
+are printed as ⟨U+XXXX⟩ markers): <code>{e(ev['post']['sha256'])}</code></p>
 <h2>Post</h2><table>{rows}</table>
 <h2>Scores</h2><table><tr><th>label</th><th>probability</th><th>threshold</th><th>flagged</th></tr>{scores}</table>
 <h2>Indicators</h2><ul>{inds or '<li>none</li>'}</ul>

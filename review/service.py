@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, decisions, queue
 from store.schema import User, utcnow
+from store.settings import get_settings
 
 LEASE = timedelta(minutes=10)
 UNDO_WINDOW = timedelta(minutes=5)
@@ -24,14 +25,27 @@ NEXT_STATUS = {"confirm": "decided", "dismiss": "decided", "escalate": "escalate
 DECISION_ACTION = {"confirm": "confirm", "dismiss": "dismiss", "escalate": "escalate", "refer": "refer_request"}
 
 
+# the status a decision leaves its item in, which an undo expects to find (else someone took it since)
+STATUS_AFTER = {"confirm": "decided", "dismiss": "decided", "escalate": "escalated",
+                "refer_request": "referral_pending"}
+
+
 class ReviewError(Exception):
     """A decision that cannot be made (claim lost, wrong role, window passed); shown to the user."""
+
+
+def _check_cap(session: Session, user: User) -> None:
+    """Refuse a new claim when ``user`` already holds the configured number of items."""
+    cap = get_settings().claim_cap
+    if queue.held_by(session, user.id) >= cap:
+        raise ReviewError(f"you already hold {cap} items: decide some first")
 
 
 def claim_next(session: Session, user: User) -> int | None:
     """Claim the next item for ``user``: leads take escalated items first, then everyone the open queue."""
     if user.role not in REVIEWERS:
         raise ReviewError("only moderators and leads review items")
+    _check_cap(session, user)
     got = queue.claim_next(session, user.id, LEASE, status="escalated") if user.role == "lead" else None
     if got is None:
         got = queue.claim_next(session, user.id, LEASE)
@@ -44,6 +58,10 @@ def claim_item(session: Session, user: User, item_id: int) -> bool:
     """Claim one chosen item (from the queue list); leads may also take escalated ones."""
     if user.role not in REVIEWERS:
         raise ReviewError("only moderators and leads review items")
+    found = queue.get_item(session, item_id)
+    held = found is not None and found[0].status == queue.CLAIMED and found[0].claimed_by == user.id
+    if not held:
+        _check_cap(session, user)
     statuses = ["open", "escalated"] if user.role == "lead" else ["open"]
     ok = queue.claim_item(session, item_id, user.id, LEASE, statuses)
     if ok:
@@ -112,14 +130,16 @@ def undo(session: Session, user: User, item_id: int) -> list[int]:
     if utcnow() - made > UNDO_WINDOW:
         raise ReviewError("the undo window has passed")
     group = decisions.group_of(session, last)
-    decisions.mark_undone(session, [d.id for d in group])
     ids = [d.queue_item_id for d in group]
     if last.action == "refer":
-        queue.set_status(session, ids, "referral_pending", only_from=["referred"])
+        if not queue.set_status(session, [item_id], "referral_pending", only_from=["referred"]):
+            raise ReviewError("the referral has changed since; it cannot be undone")
+    elif not queue.reopen_for(session, [item_id], user.id, LEASE, [STATUS_AFTER.get(last.action, "decided")]):
+        raise ReviewError("someone else has taken this item since; it cannot be undone")
     else:
-        queue.reopen_for(session, [item_id], user.id, LEASE)
         others = [i for i in ids if i != item_id]
         queue.set_status(session, others, "open", only_from=["decided", "escalated"])
+    decisions.mark_undone(session, [d.id for d in group])
     for i in ids:
         audit.record(session, user.id, "undo", "queue_item", str(i), {"decision": last.action})
     return ids

@@ -1,17 +1,20 @@
 """The append-only audit log: who saw which item, who decided what, who logged in (or failed to).
 
-Rows are only ever inserted; nothing in the code base updates or deletes them. Failed logins are
-audited too, and the login rate limit counts them here, so the limit holds across server workers.
+Rows are only ever inserted; nothing in the code base updates or deletes them, and the database
+refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE. Failed, throttled and refused logins and refused
+session cookies are audited too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.db import session_scope
 from store.schema import AuditLog
 
 
@@ -22,10 +25,22 @@ def record(session: Session, user_id: int | None, action: str, object_type: str,
                          detail=detail or {}))
 
 
-def count_since(session: Session, action: str, since: datetime, object_id: str | None = None,
+def record_now(user_id: int | None, action: str, object_type: str, object_id: str | None,
+               detail: dict[str, Any] | None = None) -> None:
+    """Append one audit row in its own transaction, committed at once.
+
+    For refusals: the request that caused them is answered with an error and its own transaction
+    is rolled back, which must not take the record of the attempt with it.
+    """
+    with session_scope() as s:
+        record(s, user_id, action, object_type, object_id, detail)
+
+
+def count_since(session: Session, action: str | Sequence[str], since: datetime, object_id: str | None = None,
                 user_id: int | None = None) -> int:
-    """How many ``action`` rows since ``since`` (optionally for one object or user)."""
-    stmt = select(func.count(AuditLog.id)).where(AuditLog.action == action, AuditLog.at >= since)
+    """How many ``action`` rows (one action or several) since ``since`` (optionally for one object or user)."""
+    actions = [action] if isinstance(action, str) else list(action)
+    stmt = select(func.count(AuditLog.id)).where(AuditLog.action.in_(actions), AuditLog.at >= since)
     if object_id is not None:
         stmt = stmt.where(AuditLog.object_id == object_id)
     if user_id is not None:

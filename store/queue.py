@@ -177,11 +177,24 @@ def set_status(session: Session, item_ids: Sequence[int], new_status: str, only_
     return ids
 
 
-def reopen_for(session: Session, item_ids: Sequence[int], user_id: int, lease: timedelta) -> None:
-    """Give items back to ``user_id`` as claimed (undo of a decision)."""
-    session.execute(update(QueueItem).where(QueueItem.id.in_(list(item_ids)))
-                    .values(status=CLAIMED, claimed_by=user_id, lease_expires_at=utcnow() + lease, decided_at=None)
-                    .execution_options(synchronize_session=False))
+def reopen_for(session: Session, item_ids: Sequence[int], user_id: int, lease: timedelta,
+               only_from: Sequence[str]) -> list[int]:
+    """Give items back to ``user_id`` as claimed (undo of a decision); returns those given back.
+
+    Conditional: only items still in ``only_from`` (the status the undone decision left them in),
+    so an undo never takes an item from someone who claimed it since (a lead after an escalation).
+    """
+    return [int(i) for i in session.execute(
+        update(QueueItem).where(QueueItem.id.in_(list(item_ids)), QueueItem.status.in_(list(only_from)))
+        .values(status=CLAIMED, claimed_by=user_id, lease_expires_at=utcnow() + lease, decided_at=None)
+        .returning(QueueItem.id).execution_options(synchronize_session=False)).scalars()]
+
+
+def held_by(session: Session, user_id: int, now: datetime | None = None) -> int:
+    """How many items ``user_id`` holds claimed with a lease still running (the per-user claim cap)."""
+    return int(session.scalar(select(func.count(QueueItem.id)).where(
+        QueueItem.status == CLAIMED, QueueItem.claimed_by == user_id,
+        QueueItem.lease_expires_at >= (now or utcnow()))) or 0)
 
 
 def cluster_siblings(session: Session, item_id: int, statuses: Sequence[str]) -> list[int]:

@@ -223,3 +223,39 @@ class AuditLog(Base):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(80), default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class UserSession(Base):
+    """A logged-in browser session: the cookie carries a random id, the database only its keyed hash.
+
+    Revoking the row (logout, password change, disable, role change, "end all sessions") ends the
+    session at the next request, whoever holds a copy of the cookie.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(5), default="en")
+    last_decided: Mapped[int | None] = mapped_column(Integer, default=None)
+    address: Mapped[str | None] = mapped_column(String(80), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class LoginThrottle(Base):
+    """Login attempts per key (username, username+address, address) for the progressive delay.
+
+    Times are epoch seconds (floats) so that one portable ``UPDATE … RETURNING`` can compute the next
+    allowed time on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[float] = mapped_column(Float, default=0.0)
+    next_at: Mapped[float] = mapped_column(Float, default=0.0)

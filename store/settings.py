@@ -30,7 +30,15 @@ class Settings(BaseSettings):
         default="chhmam-dev-key-change-me",
         description="Key for hashing author handles; raw handles never reach the database.",
     )
-    secret_key: str = Field(default="chhmam-dev-session-secret", description="Signs web sessions.")
+    secret_key: str = Field(default="", description="Keys the web app's session and login-form hashes; no default: "
+                                                "`chhmam serve` refuses to start without one (see --local-demo).")
+    session_idle_minutes: int = Field(default=30, description="A web session ends after this long unused.")
+    session_absolute_hours: int = Field(default=8, description="A web session ends this long after login.")
+    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (behind HTTPS).")
+    argon2_concurrency: int = Field(default=2, description="Password hashes computed at once (CPU and memory cap).")
+    claim_cap: int = Field(default=10, description="Items one reviewer may hold claimed at once.")
+    forwarded_allow_ips: str = Field(default="", description="Proxies whose X-Forwarded-* headers uvicorn trusts "
+                                                             "(comma-separated); empty trusts none.")
     dask_address: str = Field(default="", description="tcp://host:port of an existing Dask scheduler.")
     host: str = "127.0.0.1"
     port: int = 8000

@@ -6,10 +6,12 @@ import threading
 from collections import Counter
 
 import httpx
+import pytest
 from sqlalchemy import func, select, update
 
 from store.db import session_scope
 from store.schema import QueueItem, utcnow
+from store.settings import get_settings
 from tests.test_review_support import add_users, live_server, login, seed
 
 MODERATORS = 20
@@ -31,7 +33,9 @@ def _claim_all(base: str, name: str, got: list[int], errors: list[str], barrier:
             got.append(int(loc.rsplit("/", 1)[1]))
 
 
-def test_twenty_moderators_claim_at_once(db_url: str) -> None:
+def test_twenty_moderators_claim_at_once(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHHMAM_CLAIM_CAP", str(ITEMS))  # here one moderator takes back every expired item
+    get_settings.cache_clear()
     ids = seed(ITEMS)
     names = [f"mod{i:02d}" for i in range(MODERATORS)]
     add_users(*((n, "moderator") for n in names))

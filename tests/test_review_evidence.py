@@ -73,9 +73,10 @@ def test_exposure_counter_break_prompt_and_item_neighbours(sqlite_url: str, monk
     assert first == f"/items/{ids[2]}"  # highest priority
     page = client.get(f"/items/{ids[1]}").text  # an open item: its neighbours in claim order are j/k
     assert f'href="/items/{ids[0]}" id="next-link"' in page
-    r1 = client.post(f"/items/{ids[2]}/reveal", data={"csrf": tok})
+    hx = {"HX-Request": "true"}
+    r1 = client.post(f"/items/{ids[2]}/reveal", data={"csrf": tok}, headers=hx)
     assert 'id="exposure-count">1<' in r1.text and "break-prompt" not in r1.text
-    r2 = client.post(f"/items/{ids[2]}/reveal", headers={"X-CSRF-Token": tok})
+    r2 = client.post(f"/items/{ids[2]}/reveal", headers={"X-CSRF-Token": tok, **hx})
     assert 'id="exposure-count">2<' in r2.text and "break-prompt" in r2.text
     assert client.post(f"/items/{ids[2]}/reveal").status_code == 403
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import threading
 import time
@@ -16,7 +17,7 @@ import httpx
 import uvicorn
 from fastapi.testclient import TestClient
 
-from review.app import create_app
+from review.app import create_app, uvicorn_options
 from review.auth import hash_password
 from store.db import session_scope
 from store.posts import insert_posts
@@ -28,6 +29,7 @@ from store.users import create_user
 # Cheaper (still real) argon2id parameters: the suite logs in dozens of users on two cores.
 os.environ.setdefault("CHHMAM_ARGON2_TIME_COST", "1")
 os.environ.setdefault("CHHMAM_ARGON2_MEMORY_KIB", "8192")
+os.environ.setdefault("CHHMAM_SECRET_KEY", secrets.token_urlsafe(32))  # the app refuses to start without one
 PASSWORD = "correct horse battery"
 _HASH: dict[str, str] = {}
 
@@ -91,7 +93,7 @@ def live_server() -> Iterator[str]:
     """A real uvicorn server for the configured database on 127.0.0.1:<free port>."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           limit_concurrency=200))
+                                           limit_concurrency=200, **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
