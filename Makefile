@@ -40,6 +40,7 @@ model: $(STAMP)  ## artifacts/model from the committed release: rebuilt from the
 	$(call step,Model: assemble artifacts/model from release/ (no training; skipped when current))
 	$(BIN)/python -m models.release assemble
 	@$(BIN)/chhmam model register >/dev/null
+	$(BIN)/dvc repro --quiet data  # the generated splits (seconds, deterministic): notebooks and tests read them
 
 retrain: $(STAMP)  ## retrain every model from scratch with `dvc repro` and publish it to artifacts/model (long: see README)
 	$(call step,Retrain: dvc repro (offline; up-to-date stages are skipped))
@@ -65,10 +66,10 @@ demo-feeds: setup  ## ingest from the partner-feed simulator (HTTP API + RSS, in
 demo: pipeline demo-feeds  ## the whole system: set-up, pipeline, simulator feeds, then the web app on 127.0.0.1:8000
 	$(call step,Moderator web app on http://127.0.0.1:8000 (Ctrl-C to stop))
 	$(BIN)/chhmam users demo
-	$(BIN)/chhmam serve
+	$(BIN)/chhmam serve --local-demo
 
-serve: setup  ## serve the web app only
-	$(BIN)/chhmam serve
+serve: setup  ## serve the web app only (a local demo with its own generated key unless CHHMAM_SECRET_KEY is set)
+	$(BIN)/chhmam serve $(if $(CHHMAM_SECRET_KEY),,--local-demo)
 
 check: lint typecheck layers  ## ruff, mypy, import layering
 
