@@ -8,8 +8,9 @@ Security model:
   end after ``CHHMAM_SESSION_IDLE_MINUTES`` unused and ``CHHMAM_SESSION_ABSOLUTE_HOURS`` after login.
 * Roles gate the rest (analysts see aggregates only, never post text; admins manage users).
 * Every POST carries the session's CSRF token (the login form a token keyed to a nonce cookie).
-* Post text reaches the browser only after a reveal is recorded: the item page carries none, the
-  reveal returns it (htmx), and evidence downloads count as exposure. Moderators read only items
+* Post text reaches the browser only after a reveal is recorded: the item page carries none (nor
+  the text of the post's later versions, only when they arrived), the reveal returns it (htmx),
+  and evidence downloads count as exposure. Moderators read only items
   that are open, theirs, or awaiting a second reviewer; leads read any item, audited.
 * Every view of an item, every reveal and every decision is written to the audit log, and so is
   every refused session cookie, failed or throttled login and malformed request.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +39,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from review import auth, service
-from review.evidence import build_evidence, evidence_pdf, indicators, khmer_font_path, segments
+from review.evidence import build_evidence, edits_of, evidence_pdf, indicators, khmer_font_path, segments
 from review.explain import top_words
 from review.i18n import translator
 from review.visible import visible
@@ -61,7 +63,12 @@ LANG_COOKIE = "chhmam_lang"
 MAX_ID = 2**31 - 1  # queue item ids are 32-bit integers on PostgreSQL
 MODERATOR_READS = ("open", "referral_pending")
 ERROR_KEYS = {400: "err_400", 401: "err_401", 403: "err_403", 404: "err_404", 405: "err_405", 409: "err_409",
-              422: "err_422", 429: "too_many", 503: "err_503"}
+              422: "err_422", 429: "too_many", 500: "err_500", 503: "err_503"}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
+}
 log = logging.getLogger("chhmam.review")
 
 
@@ -232,8 +239,23 @@ def _revealed(session: Session, user: User, item_id: int) -> bool:
                              user_id=user.id) > 0
 
 
+def _edits_ctx(session: Session, post: Post, revealed: bool) -> dict[str, Any]:
+    """The post's later versions: when each arrived always; their text only once a reveal is recorded.
+
+    An edit is post text like any other, so it follows the same rule: before the reveal the page
+    says how many versions there are and when they arrived, and carries none of their text.
+    """
+    edits = edits_of(session, post.id)
+    if not revealed:
+        edits = [{k: v for k, v in e.items() if k not in ("text", "sha256")} for e in edits]
+    return {"edits": edits}
+
+
 def _text_ctx(session: Session, item: QueueItem, post: Post) -> dict[str, Any]:
-    """What the reveal shows: the text with indicators, the words that drove the score, cluster samples."""
+    """What the reveal shows: the text with indicators, the words that drove the score, cluster samples.
+
+    The text of each later version of the post (an edit) comes with it, under the same reveal.
+    """
     found_ind = indicators(post.text)
     drivers, drivers_model = top_words(post.text, list(item.labels))
     samples: list[str] = []
@@ -241,7 +263,7 @@ def _text_ctx(session: Session, item: QueueItem, post: Post) -> dict[str, Any]:
         samples = list(session.execute(select(Post.text).where(Post.cluster_id == post.cluster_id,
                                                                Post.id != post.id).limit(3)).scalars())
     return {"segments": segments(post.text, found_ind), "drivers": drivers, "drivers_model": drivers_model,
-            "samples": samples, "revealed": True}
+            "samples": samples, "revealed": True, **_edits_ctx(session, post, revealed=True)}
 
 
 def uvicorn_options() -> dict[str, Any]:
@@ -267,11 +289,7 @@ def create_app() -> FastAPI:
         if "\x00" in request.url.query or "%00" in request.url.query:
             return JSONResponse({"detail": "NUL byte in the query"}, status_code=400)
         resp: Response = await call_next(request)
-        resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self' "
-                                                   "'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "same-origin"
-        resp.headers["Cache-Control"] = "no-store"
+        resp.headers.update(SECURITY_HEADERS)
         return resp
 
     @app.get("/healthz")
@@ -297,13 +315,14 @@ def create_app() -> FastAPI:
 def _errors(app: FastAPI) -> None:
     """Error pages in the reader's language; JSON for htmx and API callers. Never a stack trace."""
 
-    def _page(request: Request, status: int, detail: str | None) -> Response:
+    def _page(request: Request, status: int, detail: str | None, incident: str | None = None) -> Response:
         if request.headers.get("hx-request") or "text/html" not in request.headers.get("accept", "text/html"):
-            return JSONResponse({"detail": detail or ""}, status_code=status)
+            return JSONResponse({"detail": detail or "", **({"incident": incident} if incident else {})},
+                                status_code=status)
         t = translator(_lang(request))
         return _render(request, "error.html", {"status": status, "message": t.get(ERROR_KEYS.get(status, ""),
                                                                                     t["err_other"]),
-                                               "detail": detail}, status=status)
+                                               "detail": detail, "incident": incident}, status=status)
 
     @app.exception_handler(NotLoggedIn)
     async def _to_login(request: Request, _exc: NotLoggedIn) -> Response:
@@ -327,6 +346,25 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(auth.Busy)
     async def _busy(request: Request, _exc: auth.Busy) -> Response:
         return _page(request, 503, "too many logins at once; try again")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        """A bug or an outage: the reader gets a localized page and an incident number, the log the traceback.
+
+        Starlette's outermost middleware calls this, outside the one that adds the security headers,
+        so they are set here; the exception is re-raised after the response for the server's own log.
+        """
+        incident = secrets.token_hex(6)
+        log.error("unhandled error, incident %s: %s %s", incident, request.method,
+                  visible(request.url.path)[:200], exc_info=exc)
+        try:
+            resp = _page(request, 500, None, incident)
+        except Exception:  # the error page itself failed (templates, settings): a plain one still says little
+            log.exception("incident %s: the error page failed too", incident)
+            resp = JSONResponse({"detail": "internal error", "incident": incident}, status_code=500)
+        resp.headers.update(SECURITY_HEADERS)
+        resp.headers["X-Incident"] = incident
+        return resp
 
 
 def _login_routes(app: FastAPI) -> None:
@@ -459,6 +497,7 @@ def _item_routes(app: FastAPI) -> None:
             "can_approve": item.status == "referral_pending" and last is not None and last.user_id != user.id,
             "exposure": exposure, "take_break": exposure >= BREAK_AFTER, "labels": service.LABELS,
             "prev_id": prev_id, "next_id": next_id, "undo_prev": undo_prev, "revealed": False,
+            **_edits_ctx(session, post, revealed=False),
         }
         if _revealed(session, user, item_id):
             ctx.update(_text_ctx(session, item, post))

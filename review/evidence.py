@@ -2,9 +2,11 @@
 
 A referral to the police or a hotline must stand on its own: the original text exactly as
 ingested, where and when it was seen, a SHA-256 of the content (so the recipient can check that
-nothing was altered), which model version scored it and how, the indicators, and the reviewers'
-notes. The PDF is rendered by WeasyPrint with the Noto Sans Khmer font shipped as a Python package,
-so Khmer text is shaped correctly without any system font.
+nothing was altered), which model version scored it and how, the indicators, the reviewers'
+notes, and every later version the partner sent for the same post (an edit) with its own SHA-256:
+a poster who softens a message after the fact must not make the package look incomplete. The PDF
+is rendered by WeasyPrint with the Noto Sans Khmer font shipped as a Python package, so Khmer text is
+shaped correctly without any system font.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from review.visible import visible
-from store import decisions, queue
+from store import decisions, posts, queue
 from store.schema import utcnow
 
 
@@ -65,6 +67,18 @@ def segments(text: str, found: list[dict[str, Any]]) -> list[Segment]:
     return out
 
 
+def sha256_text(text: str) -> str:
+    """SHA-256 of ``text`` as UTF-8, hex: what a recipient recomputes to check a text is unaltered."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def edits_of(session: Session, post_id: int) -> list[dict[str, Any]]:
+    """The later versions of a post, oldest first; version 1 is the post's own (reviewed) text."""
+    return [{"version": n, "received_at": e.received_at.isoformat() if e.received_at else None,
+             "text": e.text, "sha256": sha256_text(e.text)}
+            for n, e in enumerate(posts.post_edits(session, post_id), start=2)]
+
+
 def build_evidence(session: Session, item_id: int, note: str | None = None) -> dict[str, Any]:
     """The evidence package of a queue item, as a JSON-ready dict."""
     found = queue.get_item(session, item_id)
@@ -74,7 +88,7 @@ def build_evidence(session: Session, item_id: int, note: str | None = None) -> d
     scores = decisions.scores_for(session, post.id, item.model_version)
     history = decisions.for_item(session, item_id)
     return {
-        "package_version": 1,
+        "package_version": 2,  # 2: later versions of the post ("edits")
         "generated_at": utcnow().isoformat(),
         "queue_item_id": item.id,
         "post": {
@@ -82,8 +96,9 @@ def build_evidence(session: Session, item_id: int, note: str | None = None) -> d
             "platform": post.platform, "created_at": post.created_at.isoformat() if post.created_at else None,
             "ingested_at": post.ingested_at.isoformat() if post.ingested_at else None,
             "lang": post.lang, "text": post.text,
-            "sha256": hashlib.sha256(post.text.encode("utf-8")).hexdigest(),
+            "sha256": sha256_text(post.text),
         },
+        "edits": edits_of(session, post.id),
         "model_version": item.model_version,
         "scores": [{"label": s.label, "probability": s.probability, "threshold": s.threshold, "flagged": s.flagged}
                    for s in scores],
@@ -140,6 +155,9 @@ def evidence_html(ev: dict[str, Any]) -> str:
     notes = "".join(f"<li>{_khmer_breaks(e(n))}</li>" for n in ev["notes"])
     hist = "".join(f"<li>{e(d['at'])} {e(d['action'])} user {d['user_id']}{' (undone)' if d['undone'] else ''}</li>"
                    for d in ev["decisions"])
+    edits = "".join(f"<h3>Version {ed['version']}, received {e(ed['received_at'])}</h3>"
+                    f"<pre>{_khmer_breaks(e(ed['text']))}</pre><p>SHA-256: <code>{e(ed['sha256'])}</code></p>"
+                    for ed in ev.get("edits", []))
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Noto Sans Khmer"; src: url("{font}"); }}
 body {{ font-family: "Noto Sans Khmer", sans-serif; font-size: 10pt; }}
@@ -154,6 +172,9 @@ li {{ overflow-wrap: anywhere; word-break: break-all; }}
 <h2>Original text</h2><pre>{_khmer_breaks(e(ev['post']['text']))}</pre>
 <p>SHA-256 (UTF-8, of the text exactly as stored; invisible and bidirectional control characters
 are printed as ⟨U+XXXX⟩ markers): <code>{e(ev['post']['sha256'])}</code></p>
+<h2>Later versions (edits)</h2>
+<p>The partner re-sent this post's id with different text {len(ev.get('edits', []))} time(s); the text above
+(version 1) is the one that was scored and reviewed.</p>{edits}
 <h2>Post</h2><table>{rows}</table>
 <h2>Scores</h2><table><tr><th>label</th><th>probability</th><th>threshold</th><th>flagged</th></tr>{scores}</table>
 <h2>Indicators</h2><ul>{inds or '<li>none</li>'}</ul>

@@ -66,6 +66,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "referral_pending": ("referral pending", "ការបញ្ជូនបន្តរង់ចាំ"),
     "referred": ("referred", "បានបញ្ជូនបន្ត"),
     "hidden_placeholder": ("Text hidden until you reveal it.", "អត្ថបទត្រូវបានលាក់ រហូតដល់អ្នកបង្ហាញ។"),
+    "edits": ("Later versions of this post", "កំណែក្រោយៗនៃអត្ថបទនេះ"),
+    "edits_note": ("The partner re-sent this post with different text. The text above is the one that was "
+                   "scored; the later versions stay hidden until you reveal.",
+                   "ដៃគូបានផ្ញើអត្ថបទនេះម្តងទៀតជាមួយខ្លឹមសារផ្សេង។ អត្ថបទខាងលើគឺជាអត្ថបទដែលបានដាក់ពិន្ទុ "
+                   "កំណែក្រោយៗត្រូវបានលាក់ រហូតដល់អ្នកបង្ហាញ។"),
+    "version": ("Version", "កំណែ"),
+    "received": ("received", "បានទទួល"),
+    "err_500": ("Something went wrong on the server. Please try again; if it happens again, give the "
+                "incident number below to your administrator.",
+                "មានបញ្ហានៅលើម៉ាស៊ីនមេ។ សូមព្យាយាមម្តងទៀត។ បើវាកើតឡើងម្តងទៀត សូមផ្តល់លេខហេតុការណ៍ខាងក្រោម "
+                "ទៅអ្នកគ្រប់គ្រងរបស់អ្នក។"),
+    "incident": ("Incident number", "លេខហេតុការណ៍"),
     "back": ("Back to the start page", "ត្រឡប់ទៅទំព័រដើម"),
     "err_400": ("The request was malformed.", "សំណើមិនត្រឹមត្រូវ។"),
     "err_401": ("Please log in first.", "សូមចូលជាមុនសិន។"),
