@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from sqlalchemy import select
 
 from store.db import get_engine, session_scope
-from store.schema import Decision, QueueItem, User
+from store.schema import Decision, QueueItem, Score, User
 from tests.test_reports_seed import SECRETS, seed_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,12 +115,15 @@ def test_weekly_trends_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
 
 
 def seed_second_reviews(url: str) -> None:
-    """Give the seeded decisions two moderators, and let a third review eight items again.
+    """Give the seeded decisions two moderators, let a third review eight items again, spread the scores.
 
-    ``mod_c`` agrees with the first verdict on the items it confirms after a confirmation and disagrees
-    elsewhere, so that the agreement tables have something in them.
+    ``mod_c`` agrees with the first verdict on some items and not on others, so that the agreement
+    tables have something in them; flagged scores spread over 0.45-0.9 so that the score
+    distributions and the live threshold sweep do too.
     """
     with session_scope(get_engine(url)) as session:
+        for score in session.execute(select(Score).where(Score.flagged.is_(True)).order_by(Score.id)).scalars():
+            score.probability = 0.45 + 0.05 * (score.id % 10)
         users = [User(username=f"mod_{c}", password_hash="-", role="moderator") for c in "abc"]
         session.add_all(users)
         session.flush()
@@ -143,6 +146,13 @@ def test_moderator_decisions_runs_on_a_seeded_database(kernel: str, sqlite_url: 
     assert "live_precision" in text and "2026-W47" in text and "baseline-test" in text
     assert "second reviews: 8 pairs on 8 posts" in text and "kappa" in text and "mod_a / mod_c" in text
     assert not any(secret in text for secret in SECRETS), "post text or identifiers in the outputs"
+
+
+def test_moderator_decisions_runs_on_an_empty_database(kernel: str, sqlite_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = _execute(NOTEBOOKS / "moderator_decisions.ipynb", kernel, monkeypatch)  # a new deployment: no decisions
+    text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
+    assert "0 flagged posts with a standing verdict" in text and "no second reviews to compare" in text
 
 
 if __name__ == "__main__":
