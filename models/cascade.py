@@ -135,6 +135,29 @@ class CascadeScorer:
         self.sent += len(idx)
         return probs
 
+    def score_stages(self, texts: Sequence[str]
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """(baseline, transformer, cascade, routed) scores of every post, each stage run once per post.
+
+        For putting the three models side by side without scoring the transformer twice. The
+        transformer scores the routed posts first, in one call exactly as :meth:`predict_proba` makes
+        it (the int8 scorer's output depends slightly on what else is in a batch), then the rest; so
+        the cascade column equals what :meth:`predict_proba` serves. Counters are not touched.
+        """
+        first = np.asarray(self.first.predict_proba(texts), dtype=np.float64).reshape(len(texts), len(self.low))
+        sent = self.route(first)
+        second = np.zeros_like(first)
+        for mask in (sent, ~sent):
+            idx = np.nonzero(mask)[0]
+            if len(idx):
+                second[idx] = np.asarray(self.second.predict_proba([texts[int(i)] for i in idx]), dtype=np.float64)
+        if not self.enabled and self.blend is None:
+            return first, second, second.copy(), sent
+        combined = first.copy()
+        if sent.any():
+            combined[sent] = stage_two(self.blend, first[sent], second[sent])
+        return first, second, combined, sent
+
     @property
     def skipped_fraction(self) -> float:
         """Share of posts scored so far that the transformer did not see."""

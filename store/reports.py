@@ -167,6 +167,72 @@ def decided_examples(session: Session, after_id: int = 0,
     return sorted(latest.values(), key=lambda e: e.decision_id)
 
 
+@dataclass(frozen=True)
+class ReviewedFlag:
+    """A flagged item's standing verdict, with the scores of the model that flagged it.
+
+    What live precision and score distributions need, and nothing more: no text, no handle, no note.
+    ``confirmed`` is empty for a dismissal, else the decision's labels (or the item's flags).
+    """
+
+    queue_item_id: int
+    post_id: int
+    decision_id: int
+    user_id: int | None
+    lang: str | None
+    platform: str | None
+    model_version: str
+    flagged: tuple[str, ...]
+    action: str
+    confirmed: tuple[str, ...]
+    probabilities: dict[str, float]
+    enqueued_at: datetime
+    decided_at: datetime
+
+
+def reviewed_flags(session: Session, start: datetime | None = None, end: datetime | None = None,
+                   actions: tuple[str, ...] = ("confirm", "dismiss", "refer")) -> list[ReviewedFlag]:
+    """Each flagged item's newest not-undone verdict (decided in ``[start, end)`` if given), oldest first.
+
+    One row per item, so a second reviewer's verdict replaces the first (use :func:`labelled_decisions`
+    for every reviewer's). ``probabilities`` are the scores the flagging model (the item's
+    ``model_version``) gave the post, per label, the newest if it scored the post more than once.
+    """
+    stmt = (select(Decision.id, Decision.queue_item_id, Decision.post_id, Decision.user_id, Decision.action,
+                   Decision.labels.label("dlabels"), Decision.created_at, QueueItem.labels.label("qlabels"),
+                   QueueItem.model_version, QueueItem.enqueued_at, Post.lang, Post.platform)
+            .join(QueueItem, QueueItem.id == Decision.queue_item_id)
+            .join(Post, Post.id == Decision.post_id)
+            .where(Decision.undone_at.is_(None), Decision.action.in_(actions))
+            .order_by(Decision.id))
+    if start is not None:
+        stmt = stmt.where(Decision.created_at >= start)
+    if end is not None:
+        stmt = stmt.where(Decision.created_at < end)
+    newest: dict[int, Any] = {}
+    for r in session.execute(stmt).all():
+        newest[int(r.queue_item_id)] = r
+    probs: dict[int, dict[str, float]] = {}
+    item_ids = sorted(newest)
+    for chunk in range(0, len(item_ids), 500):
+        ids = item_ids[chunk:chunk + 500]
+        scores = (select(QueueItem.id, Score.label, Score.probability)
+                  .join(Score, (Score.post_id == QueueItem.post_id) & (Score.model_version == QueueItem.model_version))
+                  .where(QueueItem.id.in_(ids)).order_by(Score.id))
+        for item_id, label, probability in session.execute(scores).all():
+            probs.setdefault(int(item_id), {})[str(label)] = float(probability)
+    out = []
+    for r in sorted(newest.values(), key=lambda r: int(r.id)):
+        flagged = tuple(r.qlabels or ())
+        confirmed = tuple(r.dlabels or flagged) if r.action in POSITIVE_ACTIONS else ()
+        out.append(ReviewedFlag(queue_item_id=int(r.queue_item_id), post_id=int(r.post_id), decision_id=int(r.id),
+                                user_id=r.user_id, lang=r.lang, platform=r.platform, model_version=str(r.model_version),
+                                flagged=flagged, action=str(r.action), confirmed=confirmed,
+                                probabilities=probs.get(int(r.queue_item_id), {}),
+                                enqueued_at=as_utc(r.enqueued_at), decided_at=as_utc(r.created_at)))
+    return out
+
+
 def scores_per_model_version(session: Session) -> dict[str, tuple[int, datetime | None, datetime | None]]:
     """For every model version that scored posts: (score rows, first scored_at, last scored_at).
 

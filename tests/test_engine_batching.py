@@ -125,3 +125,30 @@ def test_held_out_probs_only_for_the_same_split(tmp_path: Path) -> None:
     assert held_out_probs(tmp_path, 3) is not None
     assert held_out_probs(tmp_path, 4) is None  # made for another validation split
     assert held_out_probs(tmp_path / "missing", 3) is None
+
+
+def test_score_stages_gives_each_model_and_exactly_what_the_cascade_serves() -> None:
+    calls: list[list[str]] = []
+
+    class Fixed:
+        def __init__(self, table: dict[str, list[float]], log: bool = False) -> None:
+            self.table, self.log = table, log
+
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            if self.log:
+                calls.append(list(texts))
+            return np.array([self.table[t] for t in texts])
+
+    first = Fixed({"a": [0.001, 0.001], "b": [0.6, 0.1], "c": [0.02, 0.3]})
+    second = Fixed({"a": [0.9, 0.9], "b": [0.8, 0.2], "c": [0.1, 0.7]}, log=True)
+    blend = Blend(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0]))
+    for scorer in (CascadeScorer(first, second, [0.01, 0.01], blend=blend), CascadeScorer(first, second, [0.01, 0.01]),
+                   CascadeScorer(first, second, [0.01, 0.01], enabled=False)):
+        calls.clear()
+        base, trans, combined, sent = scorer.score_stages(["a", "b", "c"])
+        # the routed posts in one call, as predict_proba makes it, then the rest: each post once
+        assert calls == ([["b", "c"], ["a"]] if scorer.enabled else [["a", "b", "c"]])
+        assert base.tolist() == [first.table[t] for t in "abc"] and trans.tolist() == [second.table[t] for t in "abc"]
+        served = scorer.predict_proba(["a", "b", "c"])
+        assert np.allclose(combined, served)
+        assert sent.tolist() == ([True, True, True] if not scorer.enabled else [False, True, True])

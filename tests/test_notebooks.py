@@ -1,21 +1,28 @@
-"""Both notebooks are committed without outputs and run clean (nbclient) on small data.
+"""Every notebook is committed without outputs and runs clean (nbclient) on small data.
 
 A fresh CI machine may lack the ``python3`` kernelspec; the fixture installs it into the venv
 (``python -m ipykernel install --sys-prefix``) so that nothing outside the repository is needed.
+The kernel runs in ``notebooks/`` with this checkout first on ``PYTHONPATH`` (a relative
+``PYTHONPATH=.`` would otherwise point into ``notebooks/`` and import whatever is installed).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from sqlalchemy import select
 
-from tests.test_reports_seed import seed_url
+from store.db import get_engine, session_scope
+from store.schema import Decision, QueueItem, Score, User
+from tests.test_reports_seed import SECRETS, seed_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -53,8 +60,8 @@ def strip(path: Path) -> bool:
     return False
 
 
-def test_there_are_two_notebooks() -> None:
-    assert {p.name for p in ALL} == {"error_analysis.ipynb", "weekly_trends.ipynb"}
+def test_there_are_three_notebooks() -> None:
+    assert {p.name for p in ALL} == {"error_analysis.ipynb", "moderator_decisions.ipynb", "weekly_trends.ipynb"}
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
@@ -68,7 +75,8 @@ def test_outputs_are_stripped(path: Path) -> None:
         assert "execution" not in cell.metadata
 
 
-def _execute(path: Path, kernel: str) -> nbformat.NotebookNode:
+def _execute(path: Path, kernel: str, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name=kernel, timeout=240, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in nb.cells:
@@ -84,22 +92,67 @@ def test_error_analysis_runs(kernel: str, model_dir: Path, monkeypatch: pytest.M
     monkeypatch.setenv("CHHMAM_NB_TEST", str(test_split))
     monkeypatch.setenv("CHHMAM_NB_MODEL", str(model_dir))
     monkeypatch.setenv("CHHMAM_NB_LIMIT", "250")
-    nb = _execute(NOTEBOOKS / "error_analysis.ipynb", kernel)
+    nb = _execute(NOTEBOOKS / "error_analysis.ipynb", kernel, monkeypatch)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
-    assert any("image/png" in o.get("data", {}) for o in outputs), "calibration plot missing"
+    # a PR figure per label (two labels) and the calibration plot
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3, "PR curves or calibration plot missing"
     text = json.dumps(outputs)
     assert "250 test rows" in text and "false_flags" in text
+    for model in ("baseline", "transformer", "cascade"):  # side by side
+        assert model in text
+    assert "recall_at_p90" in text and "flag_rate" in text and "missed" in text and "not_routed" in text
 
 
 def test_weekly_trends_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     seed_url(sqlite_url)
     monkeypatch.setenv("CHHMAM_NB_WEEK", "2026-W47")
-    nb = _execute(NOTEBOOKS / "weekly_trends.ipynb", kernel)
+    nb = _execute(NOTEBOOKS / "weekly_trends.ipynb", kernel, monkeypatch)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outputs), "trend chart missing"
     text = json.dumps(outputs)
     assert "2026-W47" in text and "Phnom Penh" in text and "secret post" not in text
+
+
+def seed_second_reviews(url: str) -> None:
+    """Give the seeded decisions two moderators, let a third review eight items again, spread the scores.
+
+    ``mod_c`` agrees with the first verdict on some items and not on others, so that the agreement
+    tables have something in them; flagged scores spread over 0.45-0.9 so that the score
+    distributions and the live threshold sweep do too.
+    """
+    with session_scope(get_engine(url)) as session:
+        for score in session.execute(select(Score).where(Score.flagged.is_(True)).order_by(Score.id)).scalars():
+            score.probability = 0.45 + 0.05 * (score.id % 10)
+        users = [User(username=f"mod_{c}", password_hash="-", role="moderator") for c in "abc"]
+        session.add_all(users)
+        session.flush()
+        for i, d in enumerate(session.execute(select(Decision).order_by(Decision.id)).scalars()):
+            d.user_id = users[i % 2].id
+        for i, item in enumerate(session.execute(select(QueueItem).order_by(QueueItem.id).limit(8)).scalars()):
+            session.add(Decision(queue_item_id=item.id, post_id=item.post_id, user_id=users[2].id,
+                                 action="dismiss" if i % 3 == 0 else "confirm", labels=list(item.labels),
+                                 created_at=item.enqueued_at + timedelta(days=1)))
+
+
+def test_moderator_decisions_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_url(sqlite_url)
+    seed_second_reviews(sqlite_url)
+    nb = _execute(NOTEBOOKS / "moderator_decisions.ipynb", kernel, monkeypatch)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "score distribution missing"
+    text = json.dumps(outputs)
+    assert "live_precision" in text and "2026-W47" in text and "baseline-test" in text
+    assert "second reviews: 8 pairs on 8 posts" in text and "kappa" in text and "mod_a / mod_c" in text
+    assert not any(secret in text for secret in SECRETS), "post text or identifiers in the outputs"
+
+
+def test_moderator_decisions_runs_on_an_empty_database(kernel: str, sqlite_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = _execute(NOTEBOOKS / "moderator_decisions.ipynb", kernel, monkeypatch)  # a new deployment: no decisions
+    text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
+    assert "0 flagged posts with a standing verdict" in text and "no second reviews to compare" in text
 
 
 if __name__ == "__main__":
