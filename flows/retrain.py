@@ -302,7 +302,8 @@ def metrics_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str
 class Tolerances:
     """How much worse a candidate may be on each check and still count as "not worse".
 
-    PR-AUC drops are absolute; the per-language, probe and held-out sets are smaller than the test
+    The values in force are ``params.yaml`` ``retrain.tolerance``. PR-AUC drops are absolute; the
+    per-language, probe and held-out sets are smaller than the test
     split, so their noise (and tolerance) is larger. False-flag rates are absolute rises.
     """
 
@@ -460,6 +461,14 @@ def _dvc_metrics_diff(project: Path) -> Any:
         return {"error": str(exc)[-500:]}
 
 
+def retrain_params(project: Path) -> dict[str, Any]:
+    """The ``retrain`` section of the project's ``params.yaml``: gate tolerances and moderator thresholds."""
+    path = project / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    section = (params or {}).get("retrain") or {}
+    return dict(section) if isinstance(section, dict) else {}
+
+
 @flow(name="retrain", log_prints=True)
 def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
                  tolerance: float | None = None, targets: list[str] | None = None,
@@ -470,8 +479,9 @@ def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
     are no new decisions (e.g. after a code change); ``moderator_action`` is refuse, quarantine or report.
     """
     project = Path(project_dir) if project_dir else PROJECT_ROOT
-    tol = Tolerances() if tolerance is None else Tolerances.uniform(tolerance)
-    policy = ModeratorPolicy(action=moderator_action)
+    cfg = retrain_params(project)
+    tol = Tolerances(**cfg.get("tolerance", {})) if tolerance is None else Tolerances.uniform(tolerance)
+    policy = ModeratorPolicy(action=moderator_action, **cfg.get("moderators", {}))
     migrate(db_url)
     with registry_lock(project):
         return asdict(_retrain(project, db_url, tol, targets or [], force, policy))

@@ -7,6 +7,7 @@ probe set, flag rates on real benign text, and the moderator-labelled held-out s
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from flows.retrain import Tolerances, gate, not_worse
@@ -64,3 +65,20 @@ def test_a_check_the_candidate_lacks_is_a_refusal() -> None:
     del new["probe"]
     ok, reason, _ = gate(old, new, LABELS)
     assert not ok and "probe grooming: PR-AUC: the new model has none" in reason
+
+
+def test_gate_settings_come_from_params_yaml(tmp_path: Path) -> None:
+    """``params.yaml`` ``retrain`` holds every tolerance and moderator threshold, under the names the gate uses."""
+    from dataclasses import fields
+
+    from flows.retrain import retrain_params
+    from review.labels import ModeratorPolicy
+    from store.settings import PROJECT_ROOT
+
+    cfg = retrain_params(PROJECT_ROOT)
+    assert set(cfg["tolerance"]) == {f.name for f in fields(Tolerances)}
+    assert set(cfg["moderators"]) == {f.name for f in fields(ModeratorPolicy)} - {"action"}
+    Tolerances(**cfg["tolerance"])
+    ModeratorPolicy(**cfg["moderators"])
+    (tmp_path / "params.yaml").write_text("retrain:\n  tolerance:\n    probe: 0.5\n", encoding="utf-8")
+    assert Tolerances(**retrain_params(tmp_path)["tolerance"]).probe == 0.5
