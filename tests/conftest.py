@@ -89,7 +89,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    """The published default model (``make setup`` trains it with ``dvc repro``)."""
+    """The published default model (``make setup`` assembles it from ``release/``)."""
     if not (MODEL_DIR / "manifest.json").exists():
-        pytest.fail("no published model: run `make model` (dvc repro) first")
+        pytest.fail("no published model: run `make model` first")
     return MODEL_DIR

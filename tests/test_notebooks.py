@@ -88,7 +88,7 @@ def _execute(path: Path, kernel: str, monkeypatch: pytest.MonkeyPatch) -> nbform
 def test_error_analysis_runs(kernel: str, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     test_split = ROOT / "data" / "generated" / "test.jsonl"
     if not test_split.exists():
-        pytest.fail("no test split: run `make model` (dvc repro) first")
+        pytest.fail("no test split: run `make model` first")
     monkeypatch.setenv("CHHMAM_NB_TEST", str(test_split))
     monkeypatch.setenv("CHHMAM_NB_MODEL", str(model_dir))
     monkeypatch.setenv("CHHMAM_NB_LIMIT", "250")
