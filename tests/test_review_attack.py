@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,14 +15,13 @@ import httpx
 import psycopg
 import pytest
 from itsdangerous import TimestampSigner
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from review.auth import OLD_PUBLIC_KEY, PAIR
 from store.db import dispose_engines, session_scope
-from store.roles import grant_app_role
 from store.schema import AuditLog
 from store.settings import get_settings
-from tests.test_review_support import PASSWORD, add_users, csrf_of, live_server, login, seed
+from tests.test_review_support import PASSWORD, add_users, app_role_url, csrf_of, live_server, login, seed
 
 BURST = 40
 
@@ -31,21 +29,12 @@ BURST = 40
 @pytest.fixture
 def as_app_role(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The process (and so the live server) connects as a least-privilege role, as in production."""
-    role = f"chhmam_app_{uuid.uuid4().hex[:8]}"
-    owner = create_engine(pg_url)
-    with owner.begin() as conn:
-        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-        grant_app_role(conn, role)
-    url = pg_url.replace("postgresql+psycopg://postgres@", f"postgresql+psycopg://{role}@")
-    monkeypatch.setenv("CHHMAM_DATABASE_URL", url)
-    get_settings.cache_clear()
-    dispose_engines()
-    yield url
-    dispose_engines()
-    with owner.begin() as conn:
-        conn.execute(text(f'DROP OWNED BY "{role}"'))
-        conn.execute(text(f'DROP ROLE "{role}"'))
-    owner.dispose()
+    with app_role_url(pg_url) as url:
+        monkeypatch.setenv("CHHMAM_DATABASE_URL", url)
+        get_settings.cache_clear()
+        dispose_engines()
+        yield url
+        dispose_engines()
 
 
 def _count(action: str) -> int:

@@ -4,20 +4,18 @@ drop its triggers."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from review import service
 from store import audit
 from store.db import session_scope
-from store.roles import grant_app_role
 from store.schema import AuditLog, QueueItem, User
-from tests.test_review_support import add_users, seed
+from tests.test_review_support import add_users, app_role_url, seed
 
 
 def _user(name: str) -> User:
@@ -57,17 +55,8 @@ def test_truncate_refused_even_to_the_owner(pg_url: str) -> None:
 @pytest.fixture
 def app_role(pg_url: str) -> Iterator[str]:
     """A LOGIN role with the app's grants on the test database (dropped afterwards)."""
-    role = f"chhmam_app_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-        grant_app_role(conn, role)
-    url = pg_url.replace("postgresql+psycopg://postgres@", f"postgresql+psycopg://{role}@")
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP OWNED BY "{role}"'))
-        conn.execute(text(f'DROP ROLE "{role}"'))
-    admin.dispose()
+    with app_role_url(pg_url) as url:
+        yield url
 
 
 def test_app_role_cannot_empty_or_unguard_the_audit_log(app_role: str) -> None:

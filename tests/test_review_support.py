@@ -123,3 +123,26 @@ def login(client: httpx.Client | TestClient, username: str, password: str = PASS
     r = client.post("/login", data={"csrf": tok, "username": username, "password": password}, follow_redirects=False)
     assert r.status_code == 303, (r.status_code, r.text[:300])
     return csrf_of(client.get("/stats").text)  # the token is rotated at login
+
+
+@contextmanager
+def app_role_url(pg_url: str) -> Iterator[str]:
+    """A new LOGIN role with the web app's least privileges on ``pg_url``'s database: its URL, dropped after."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from store.roles import grant_app_role
+
+    role = f"chhmam_app_{uuid.uuid4().hex[:8]}"
+    owner = create_engine(pg_url)
+    with owner.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        grant_app_role(conn, role)
+    try:
+        yield pg_url.replace("postgresql+psycopg://postgres@", f"postgresql+psycopg://{role}@")
+    finally:
+        with owner.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        owner.dispose()
