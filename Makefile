@@ -38,7 +38,7 @@ setup: $(STAMP) system-deps model  ## venv + packages + the release model in art
 
 model: $(STAMP)  ## artifacts/model from the committed release: rebuilt from the backbone, checksums and smoke set checked
 	$(call step,Model: assemble artifacts/model from release/ (no training; skipped when current))
-	$(BIN)/python -m models.release assemble
+	$(BIN)/python -m models.train.release assemble
 	@$(BIN)/chhmam model register >/dev/null
 	$(BIN)/dvc repro --quiet data  # the generated splits (seconds, deterministic): notebooks and tests read them
 
@@ -50,7 +50,7 @@ retrain: $(STAMP)  ## retrain every model from scratch with `dvc repro` and publ
 release: $(STAMP)  ## pack the model `dvc repro` published into release/ (commit it at most once per issue)
 	$(call step,Release: pack artifacts/model into release/)
 	$(BIN)/dvc status --quiet || { echo "dvc repro is not up to date: run make retrain first"; exit 1; }
-	$(BIN)/python -m models.release pack
+	$(BIN)/python -m models.train.release pack
 
 pipeline: setup  ## ingest the sample partner feeds, score, fill the review queue
 	$(call step,Prefect pipeline over data/sample/partners.yaml)

@@ -77,7 +77,7 @@ def main() -> None:
     print(f"labelled set {EVAL.name}")
     evaluate(rows)
     gen = Path(__file__).resolve().parent.parent / "data" / "generated" / "test.jsonl"
-    if gen.exists():  # the model's synthetic test posts, labelled by their generator (models/synthetic.py)
+    if gen.exists():  # the model's synthetic test posts, labelled by their generator (models/data/generator.py)
         print(f"generated posts {gen.relative_to(gen.parents[2])} (labels from the generator's families)")
         evaluate([json.loads(x) for x in gen.read_text(encoding="utf-8").splitlines() if x.strip()])
     if args.errors:

@@ -73,7 +73,7 @@ def naive_torch(texts: list[str], torch_dir: Path, calibrators: list[Any] | None
     """(a): one post at a time through the fp32 torch model, as a transformers pipeline would."""
     import torch
 
-    from models.transformer import load_classifier
+    from models.train.transformer import load_classifier
 
     torch.set_num_threads(2)
     model, tok, meta = load_classifier(torch_dir)

@@ -6,7 +6,7 @@ Why it is built this way:
   appended to ``data/labels/decisions-<last id>.jsonl``, an input of the ``data`` stage, so a model is
   always reproducible from the repository plus its DVC-tracked inputs. A cursor in the registry
   (the last decision id exported) makes every decision exported exactly once.
-* **The fixed test set.** Moderator rows go to the training split only (``models/dataset.py``), so
+* **The fixed test set.** Moderator rows go to the training split only (``models/data/dataset.py``), so
   the test split is the same before and after; the flow checks that by hashing it, and re-evaluates
   the old model on the new test split if it did change.
 * **"Not worse".** For every label, the new model's overall PR-AUC on the test split may be at most
@@ -400,9 +400,9 @@ MIN_HELDOUT = 30  # held-out rows below this say nothing about a model; the chec
 def heldout_metrics(project: Path, model_dir: Path, heldout: Path) -> dict[str, Any]:
     """Metrics of ``model_dir`` on the moderator-labelled held-out file (models' own scoring code)."""
     code = ("import json,sys; from pathlib import Path; from models.bundle import load_bundle; "
-            "from models.evaluate import score_texts; from models.metrics import breakdown; "
+            "from models.inference import probabilities; from models.eval.metrics import breakdown; "
             "rows=[dict(json.loads(l), kind='moderator') for l in open(sys.argv[2], encoding='utf-8')]; "
-            "b=load_bundle(Path(sys.argv[1])); p=score_texts(b,[r['text'] for r in rows]); "
+            "b=load_bundle(Path(sys.argv[1])); p=probabilities(b,[r['text'] for r in rows]); "
             "print(json.dumps(breakdown(rows,p,tuple(b.labels),b.thresholds)))")
     proc = subprocess.run([sys.executable, "-c", code, str(model_dir), str(heldout)], cwd=project,
                           env=_env(project), text=True, capture_output=True, timeout=1800)
@@ -415,7 +415,7 @@ def heldout_metrics(project: Path, model_dir: Path, heldout: Path) -> dict[str, 
 def reevaluate(project: Path, model_dir: Path) -> dict[str, Any]:
     """Metrics of ``model_dir`` on the project's current test split (same code as the evaluate stage)."""
     rel = os.path.relpath(model_dir, project / "artifacts")
-    code = ("import json,sys; from models.evaluate import evaluate; r = evaluate(sys.argv[1]); "
+    code = ("import json,sys; from models.eval.evaluate import evaluate; r = evaluate(sys.argv[1]); "
             "print(json.dumps(r[0] if isinstance(r, tuple) else r))")
     proc = subprocess.run([sys.executable, "-c", code, rel], cwd=project, env=_env(project), text=True,
                           capture_output=True, timeout=1800)

@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import joblib
+import numpy as np
+from numpy.typing import NDArray
 
 MANIFEST = "manifest.json"
 WEIGHTS = "model.joblib"
+
+
+class Scorer(Protocol):
+    """What every published model is: the baseline, the ONNX transformer and the cascade alike.
+
+    Why one protocol: the engine, evaluation and the release never ask which model they hold, only
+    for calibrated probabilities of normalised texts, shape (texts, labels), in the bundle's label order.
+    """
+
+    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Calibrated probability per label of each normalised text."""
+        ...
 
 
 @dataclass
@@ -25,7 +40,7 @@ class Bundle:
     kind: str
     labels: tuple[str, ...]
     thresholds: dict[str, float]
-    model: Any
+    model: Scorer
     version: str = ""
     extra: dict[str, Any] | None = None
 

@@ -4,7 +4,7 @@ Texts are featurised (normalised, language identified) here, then scored in batc
 carries the model version so that every stored score names the model that produced it.
 
 The bundle's model is whatever ``params.yaml`` ``serve.model`` published: the TF-IDF baseline, the
-int8 ONNX transformer (``models/onnx_engine.py``) or the cascade of both (``models/cascade.py``).
+int8 ONNX transformer (``models.onnx_engine``) or the cascade of both (``models.cascade``).
 All of them expose ``predict_proba(normalised_texts)`` with calibrated probabilities, so this
 engine does not care which; the cascade can be switched off at run time with ``set_cascade``.
 """
@@ -15,8 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from features.featurise import FeaturedPost, featurise
 from models.bundle import Bundle, load_bundle
+from models.cascade import CascadeScorer
+
+
+def probabilities(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
+    """Calibrated probabilities of raw ``texts``, unrounded: featurised here, as the engine does."""
+    return np.asarray(bundle.model.predict_proba([featurise(t).normalised for t in texts]), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ class ScoringEngine:
 
     def set_cascade(self, enabled: bool) -> bool:
         """Switch the cascade's first stage on or off; False when the model is not a cascade."""
-        if not hasattr(self.bundle.model, "enabled"):
+        if not isinstance(self.bundle.model, CascadeScorer):
             return False
         self.bundle.model.enabled = enabled
         return True

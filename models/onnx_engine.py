@@ -2,7 +2,7 @@
 
 Why ONNX Runtime int8: on two CPU cores it is the fastest well-kept runtime for a BERT-sized
 encoder (no torch needed at serving time), and dynamic int8 quantisation keeps scores within a
-small distance of fp32 (measured by ``models/onnx_export.py``).
+small distance of fp32 (measured by ``models/train/onnx_export.py``).
 
 Why posts are sorted by length and batched by a token budget: transformer cost grows with the
 padded length of a batch; real posts are short and uneven, so sorting keeps padding near zero and

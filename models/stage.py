@@ -10,15 +10,15 @@ import importlib
 import sys
 
 STAGES = {
-    "data": "models.dataset",
-    "train_baseline": "models.baseline",
-    "backbone": "models.backbone",
-    "train_transformer": "models.transformer",
-    "export_onnx": "models.onnx_export",
-    "cascade": "models.cascade",
-    "evaluate": "models.evaluate",
-    "model_card": "models.model_card",
-    "publish": "models.publish",
+    "data": "models.data.dataset",
+    "train_baseline": "models.train.baseline",
+    "backbone": "models.train.backbone",
+    "train_transformer": "models.train.transformer",
+    "export_onnx": "models.train.onnx_export",
+    "cascade": "models.train.cascade",
+    "evaluate": "models.eval.evaluate",
+    "model_card": "models.eval.model_card",
+    "publish": "models.train.publish",
 }
 
 

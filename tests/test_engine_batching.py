@@ -10,10 +10,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.baseline import VAL_OOF, held_out_probs
-from models.cascade import Blend, CascadeScorer, cascade_probs, choose_low_threshold, recall_at, report
+from models.cascade import Blend, CascadeScorer
 from models.onnx_engine import token_batches
-from models.transformer import length_batches, pad_batch
+from models.train.baseline import VAL_OOF, held_out_probs
+from models.train.cascade import cascade_probs, choose_low_threshold, recall_at, report
+from models.train.transformer import length_batches, pad_batch
 
 
 @given(st.lists(st.integers(min_value=1, max_value=96), max_size=300),

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import models.dataset
+import models.data.dataset
 from features.normalise import normalise
-from models.dataset import build, family_splits
+from models.data.dataset import build, family_splits
+from models.data.generator import FAMILIES, SLOT, Family, _fam, code_switch, generate, obfuscate
 from models.jsonl import read_jsonl
 from models.params import load_params
-from models.synthetic import FAMILIES, SLOT, Family, _fam, code_switch, generate, obfuscate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatc
     assert pinned and {f.split for f in pinned} == {"train"}
     with_pinned = family_splits(13)
     assert all(with_pinned[f.name] == "train" for f in pinned)
-    monkeypatch.setattr(models.dataset, "FAMILIES", tuple(f for f in FAMILIES if not f.split))
+    monkeypatch.setattr(models.data.dataset, "FAMILIES", tuple(f for f in FAMILIES if not f.split))
     without = family_splits(13)
     assert without == {k: v for k, v in with_pinned.items() if k in without}
 

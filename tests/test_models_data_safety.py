@@ -1,7 +1,7 @@
 """Content safety: no generated, bundled or probe text contains a blocklisted sexual term.
 
 The rule is non-negotiable (docs/codebook.md): grooming examples stop at manipulation patterns.
-The blocklist lives in ``models.synthetic.UNSAFE_TERMS_*``; these tests fail on any hit.
+The blocklist lives in ``models.data.generator.UNSAFE_TERMS_*``; these tests fail on any hit.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from models.dataset import real_rows
+from models.data.dataset import real_rows
+from models.data.generator import all_fixed_texts, generate, unsafe_terms
 from models.jsonl import read_jsonl
 from models.params import load_params
-from models.synthetic import all_fixed_texts, generate, unsafe_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.baseline import choose_c, language_balanced_weights, make_vectorizer
+from models.baseline import make_vectorizer
 from models.calibration import Calibrator, threshold_for_precision
 from models.cues import cue_tokens, model_text
-from models.evaluate import per_family, pr_curve_rows
-from models.metrics import breakdown, expected_calibration_error
+from models.eval.evaluate import per_family, pr_curve_rows
+from models.eval.metrics import breakdown, expected_calibration_error
+from models.train.baseline import choose_c, language_balanced_weights
 
 
 def test_cue_tokens_read_salary_and_age_in_every_script() -> None:

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from models.baseline import held_out_probs
 from models.bundle import load_bundle
+from models.train.baseline import held_out_probs
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"synthetic_per_family": 6, "real_khmer_sentences": 60, "real_sms": 60, "real_job_ads": 30}
@@ -117,7 +117,7 @@ def _release_round_trip(project: Path) -> None:
     """``make release`` then ``make model``: the published bundle comes back byte for byte, from a release
     that ships only what the backbone cannot rebuild; a rebuilt tensor that does not match is named."""
     published = (project / "artifacts" / "model" / "model.joblib").read_bytes()
-    _run(project, sys.executable, "-m", "models.release", "pack")
+    _run(project, sys.executable, "-m", "models.train.release", "pack")
     release = project / "release"
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     rebuilt = manifest["transformer"]["rebuilt_tensors"]
@@ -127,16 +127,16 @@ def _release_round_trip(project: Path) -> None:
     assert shipped < len(published) / 2, (shipped, len(published))
     assert len(manifest["smoke"]["scores"]) == 154  # every probe post
 
-    proc = _run(project, sys.executable, "-m", "models.release", "assemble")
+    proc = _run(project, sys.executable, "-m", "models.train.release", "assemble")
     assert "already holds the release" in proc.stdout
-    proc = _run(project, sys.executable, "-m", "models.release", "assemble", "--force")
+    proc = _run(project, sys.executable, "-m", "models.train.release", "assemble", "--force")
     assert "assembled" in proc.stdout and "smoke max diff" in proc.stdout
     assert (project / "artifacts" / "model" / "model.joblib").read_bytes() == published
 
     rebuilt[0]["sha256"] = "0" * 64
     (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     env = dict(os.environ, CHHMAM_ML_ROOT=str(project))
-    bad = subprocess.run([sys.executable, "-m", "models.release", "assemble", "--force"], cwd=project, env=env,
+    bad = subprocess.run([sys.executable, "-m", "models.train.release", "assemble", "--force"], cwd=project, env=env,
                          text=True, capture_output=True, timeout=900, check=False)
     assert bad.returncode != 0 and repr(rebuilt[0]["name"]) in bad.stderr, bad.stderr[-2000:]
     assert (project / "artifacts" / "model" / "model.joblib").read_bytes() == published  # left as it was

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import backbone, transformer
-from models.layer_cache import frozen_states, layer_range, pad_states
+from models.train import backbone, transformer
+from models.train.layer_cache import frozen_states, layer_range, pad_states
 from tests.test_transformer_pipeline import LABELS, ROWS, _params, _write_data
 
 TEXTS = [t for t, _, _ in ROWS]

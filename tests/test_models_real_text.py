@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from models.dataset import REAL, sms_ham
-from models.real_text import flag_rates, real_benign, unused
-from models.synthetic import unsafe_terms
+from models.data.dataset import REAL, sms_ham
+from models.data.generator import unsafe_terms
+from models.data.real_text import real_benign, unused
+from models.eval.flag_rates import flag_rates
 
 
 def test_unused_leaves_out_built_unsafe_and_repeated_text() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from models.params import load_params
-from models.release import (
+from models.train.release import (
     RELEASE_MANIFEST,
     SMOKE_TOL_OTHER_KERNEL,
     SMOKE_TOL_SAME_KERNEL,

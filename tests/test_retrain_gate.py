@@ -1,6 +1,6 @@
 """The promotion gate on constructed metrics (the real ``flows.retrain.gate``; no model needed).
 
-Metrics have the shape ``models/evaluate.py`` writes: per label ``overall`` and per language, the
+Metrics have the shape ``models/eval/evaluate.py`` writes: per label ``overall`` and per language, the
 probe set, flag rates on real benign text, and the moderator-labelled held-out set.
 """
 

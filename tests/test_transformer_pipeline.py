@@ -19,12 +19,12 @@ import torch
 from transformers import BertConfig, BertModel
 
 from features.featurise import featurise
-from models import backbone, cascade, onnx_export, transformer
-from models.baseline import TRAIN_OOF, VAL_OOF
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.inference import ScoringEngine
 from models.jsonl import write_jsonl
 from models.onnx_engine import OnnxScorer
+from models.train import backbone, cascade, onnx_export, transformer
+from models.train.baseline import TRAIN_OOF, VAL_OOF
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ["grooming", "trafficking_ad"]

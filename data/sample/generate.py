@@ -1,6 +1,6 @@
 """Write the bundled sample partner feeds (``data/sample/``) used by ``make demo``.
 
-Synthetic, non-explicit posts from ``models.synthetic`` (another seed than training) plus real
+Synthetic, non-explicit posts from ``models.data.generator`` (another seed than training) plus real
 benign text from ``data/real`` (khPOS Khmer sentences, UCI SMS ham), spread over two partners with
 different field names, with a few malformed lines and repeats to show quarantine and deduplication.
 Run: ``python data/sample/generate.py`` (output is committed; rerunning gives the same files).
@@ -13,8 +13,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from models.dataset import REAL, khpos_sentences, sms_ham
-from models.synthetic import generate
+from models.data.dataset import REAL, khpos_sentences, sms_ham
+from models.data.generator import generate
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = ("facebook", "telegram", "tiktok", "forum")

@@ -7,24 +7,19 @@ split (``data/generated/*.jsonl``) and passing the content rule are drawn, so no
 trained, calibrated or tested on. ``evaluate`` puts the flag rates in ``metrics/<model>.json``
 (``real_text``); to read the highest-scored texts of one model:
 
-    .venv/bin/python -m models.real_text transformer 5
+    .venv/bin/python -m models.eval.flag_rates transformer 5
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
-from models.dataset import REAL, khpos_sentences, sms_ham
+from models.data.dataset import REAL, khpos_sentences, sms_ham
+from models.data.generator import unsafe_terms
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT
-from models.synthetic import unsafe_terms
 
 DATA = PROJECT_ROOT / "data" / "generated"
 POSTS = 3000  # per source: 1 in 3,000 is the smallest flag rate that reads as more than zero
@@ -51,29 +46,3 @@ def real_benign(n: int = POSTS, data: Path = DATA, real: Path = REAL) -> dict[st
              for t in khpos_sentences(real / "khpos" / name)]
     return {"sms_en": unused(list(sms_ham(real / "sms" / "SMSSpamCollection.filtered.tsv")), used, n),
             "khpos_km": unused(khmer, used, n)}
-
-
-def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: dict[str, float]
-               ) -> dict[str, Any]:
-    """Posts scored and the share flagged per label and for any label, at the model's thresholds."""
-    over = np.stack([probs[:, j] >= thresholds[lb] for j, lb in enumerate(labels)], axis=1)
-    rates = {lb: round(float(over[:, j].mean()), 5) for j, lb in enumerate(labels)}
-    return {"posts": len(probs), "flag_rate": {**rates, "any": round(float(over.any(axis=1).mean()), 5)}}
-
-
-def main(model_name: str = "transformer", show: str = "5") -> None:
-    """Print a model's flag rates on the real benign text and its highest-scored texts per label."""
-    from models.bundle import load_bundle
-    from models.evaluate import score_texts
-
-    bundle = load_bundle(PROJECT_ROOT / "artifacts" / model_name)
-    for source, texts in real_benign().items():
-        probs = score_texts(bundle, texts)
-        print(source, flag_rates(probs, bundle.labels, bundle.thresholds))
-        for j, lb in enumerate(bundle.labels):
-            for i in np.argsort(-probs[:, j])[:int(show)]:
-                print(f"  {lb} {probs[i, j]:.3f} (threshold {bundle.thresholds[lb]:.3f}) {texts[i][:100]!r}")
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:])

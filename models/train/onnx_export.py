@@ -24,13 +24,14 @@ import torch
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score
 
-from models.baseline import VAL_OOF
 from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
+from models.data.splits import DATA, load_split
 from models.onnx_engine import OnnxScorer
 from models.params import PROJECT_ROOT, load_params
 from models.progress import progress
-from models.transformer import DATA, HOLDOUT_DIR, MeanPoolClassifier, load_classifier, load_split
+from models.train.baseline import VAL_OOF
+from models.train.transformer import HOLDOUT_DIR, MeanPoolClassifier, load_classifier
 
 SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
 OUT = PROJECT_ROOT / "artifacts" / "transformer"
@@ -187,7 +188,7 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
           ) -> tuple[Bundle, dict[str, Any]]:
     """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle.
 
-    When ``source`` holds a held-out twin (``transformer.fit_on: train+val``, ``models/transformer.py``),
+    When ``source`` holds a held-out twin (``transformer.fit_on: train+val``, ``models/train/transformer.py``),
     the served model has learnt the validation split, so the calibrators and thresholds are fitted on
     the twin's int8 validation scores instead and then applied to the served model's logits. Either
     way the calibrated held-out validation scores are saved beside the bundle (``VAL_OOF``), where

@@ -119,7 +119,7 @@ def onnx_scorer_of(model: Any) -> OnnxScorer | None:
 
 def kept_ids(trimmed: dict[str, Any], full: dict[str, Any]) -> list[int]:
     """The backbone's piece ids that the trimmed tokenizer kept, in its order (checked by re-trimming)."""
-    from models.vocab import trim_tokenizer
+    from models.train.vocab import trim_tokenizer
 
     vocab = full["model"]["vocab"]
     index = {p: i for i, (p, _score) in enumerate(vocab)} if isinstance(vocab, list) else dict(vocab)
@@ -140,10 +140,10 @@ def reference_onnx(tokenizer_json: str, recipe: dict[str, Any], work: Path) -> b
     Its embeddings and frozen layers hold the same weights as the trained model's, so the same export,
     fusion and quantisation give the same tensors for them.
     """
-    from models.backbone import load_source, save_hf_folder
-    from models.onnx_export import export_fp32, fuse, quantize
-    from models.transformer import TOKENIZER_FILE, build_classifier, load_classifier, save_classifier
-    from models.vocab import trim_embeddings
+    from models.train.backbone import load_source, save_hf_folder
+    from models.train.onnx_export import export_fp32, fuse, quantize
+    from models.train.transformer import TOKENIZER_FILE, build_classifier, load_classifier, save_classifier
+    from models.train.vocab import trim_embeddings
 
     model, full_tok = load_source(str(recipe["backbone"]))
     trimmed = json.loads(tokenizer_json)
@@ -444,8 +444,8 @@ def assemble(release: Path = RELEASE, out: Path = MODEL_DIR, check_smoke: bool =
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m models.release {pack,assemble,check}``."""
-    parser = argparse.ArgumentParser(prog="python -m models.release", description=__doc__.split("\n")[0])
+    """``python -m models.train.release {pack,assemble,check}``."""
+    parser = argparse.ArgumentParser(prog="python -m models.train.release", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("pack", help="pack artifacts/model (from dvc repro) into release/")
     a = sub.add_parser("assemble", help="rebuild artifacts/model from release/ (skipped when already current)")
@@ -463,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     trained_here = trained_locally()
     if trained_here and not args.force:
         print(f"artifacts/model holds {trained_here}, trained here by dvc repro, not the release: kept "
-              "(`make release` packs it; `python -m models.release assemble --force` replaces it)")
+              "(`make release` packs it; `python -m models.train.release assemble --force` replaces it)")
         return
     try:
         facts = assemble()

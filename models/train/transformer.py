@@ -5,13 +5,13 @@ a linear head over the mean of the last hidden states starts from a representati
 separates topics in Khmer and English; binary cross-entropy per label allows a post to be both.
 
 Why frugal: training runs on two shared CPU cores inside ``dvc repro``. The vocabulary is trimmed
-(``models/vocab.py``), word embeddings and the lowest layers can stay frozen (also keeps pieces the
+(``models/train/vocab.py``), word embeddings and the lowest layers can stay frozen (also keeps pieces the
 training data never shows at their pre-trained meaning — good for posts unlike our templates) and
-then run once per post rather than once per step (``cache_frozen``, ``models/layer_cache.py``: that
+then run once per post rather than once per step (``cache_frozen``, ``models/train/layer_cache.py``: that
 is what pays for all 12 layers), batches are bucketed by length and padded only to their longest
 post, and ``max_len`` caps the rest.
 Calibration and thresholds are fitted later, on int8 ONNX scores of validation posts the model never
-saw (``models/onnx_export.py``; with ``fit_on: train+val``, its held-out twin's, see ``train``).
+saw (``models/train/onnx_export.py``; with ``fit_on: train+val``, its held-out twin's, see ``train``).
 
 Why LP-FT (``linear_probe_c``): the head is first fitted on the frozen encoder's pooled features,
 then everything trainable is fine-tuned. Measured 2026-11-29 (fp32 PR-AUC grooming/trafficking on the
@@ -39,17 +39,15 @@ from numpy.typing import NDArray
 from tokenizers import Tokenizer
 from transformers import AutoConfig, AutoModel, PreTrainedModel
 
-from features.normalise import normalise
-from models.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
 from models.cues import model_text
-from models.jsonl import read_jsonl
-from models.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
+from models.data.splits import DATA, load_split
 from models.params import PROJECT_ROOT, load_params
 from models.progress import progress
+from models.train.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
+from models.train.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
 
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
 OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
-DATA = PROJECT_ROOT / "data" / "generated"
 TEACHER = PROJECT_ROOT / "artifacts" / "baseline"
 ENCODER_DIR = "encoder"
 HEAD_FILE = "head.pt"
@@ -73,7 +71,7 @@ class MeanPoolClassifier(torch.nn.Module):
         """Masked mean of the last hidden states, shape (batch, hidden).
 
         ``inputs`` are token ids, or hidden states of cached frozen layers (float; run inside
-        ``models.layer_cache.layer_range``).
+        ``models.train.layer_cache.layer_range``).
         """
         key = "inputs_embeds" if inputs.is_floating_point() else "input_ids"
         hidden = self.encoder(**{key: inputs}, attention_mask=attention_mask).last_hidden_state
@@ -172,14 +170,6 @@ def freeze(model: MeanPoolClassifier, embeddings: bool, lower_layers: int) -> No
         for layer in list(layers)[:lower_layers]:
             for p in layer.parameters():
                 p.requires_grad = False
-
-
-def load_split(name: str, labels: Sequence[str], data: Path = DATA) -> tuple[list[str], NDArray[np.float32]]:
-    """Normalised texts (the form the served engine sees) and a 0/1 float label matrix."""
-    rows = list(read_jsonl(data / f"{name}.jsonl"))
-    texts = [normalise(r["text"]) for r in rows]
-    y = np.array([[float(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.float32)
-    return texts, y.reshape(-1, len(labels))
 
 
 def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = False) -> list[list[int]]:
@@ -445,7 +435,7 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
     calibration, the thresholds and the cascade's blend and routing must be fitted on scores of posts
     the model never saw. So the served model learns train+val, and a twin with the same recipe, seed
     and settings learns the training split alone; its validation scores stand in for the served
-    model's (``models/onnx_export.py``), as the baseline's out-of-fold scores stand in for its own.
+    model's (``models/train/onnx_export.py``), as the baseline's out-of-fold scores stand in for its own.
     Measured 2026-11-29 (fp32 PR-AUC grooming/trafficking_ad, probe set; test split in brackets):
     train only 0.950/0.967 (0.924/0.903), train+val 0.984/0.961 (0.926/0.927).
     """

@@ -1,0 +1,1 @@
+"""Training-data generation: synthetic families, real text, moderators' labels, and the splits."""

@@ -1,0 +1,1 @@
+"""Evaluation: metrics per label x language, flag rates on real benign text, the model card."""
