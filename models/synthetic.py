@@ -51,6 +51,7 @@ NEGATIVE_KINDS = ("adult_dating", "everyday", "legal_migration", "legit_job", "n
 KINDS = (*POSITIVE_KINDS, *NEGATIVE_KINDS)
 LANGS = ("km", "en", "mixed")
 SPLITS = ("train", "val", "test")
+SLOT = re.compile(r"\{(\w+)\}")  # a ``{slot}`` placeholder in a family's clause
 
 DATA_DIR = PROJECT_ROOT / "data"
 FAMILIES_DIR = DATA_DIR / "families"
@@ -118,6 +119,14 @@ def _where(path: Path) -> str:
         return str(path)
 
 
+def _read_text(path: Path) -> str:
+    """A data file's text; a missing file is reported by name."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FamilyDataError(f"{_where(path)}: missing") from exc
+
+
 def _read_yaml(path: Path) -> Any:
     """A data file's YAML, with a syntax error reported against the file.
 
@@ -125,16 +134,14 @@ def _read_yaml(path: Path) -> Any:
     (a third of a second less than the pure-Python one; both build the same plain objects).
     """
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except FileNotFoundError as exc:
-        raise FamilyDataError(f"{_where(path)}: missing") from exc
+        return yaml.load(_read_text(path), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise FamilyDataError(f"{_where(path)}: not valid YAML: {exc}") from exc
 
 
-def _texts(value: Any, where: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-    """``value`` checked to be a list of non-empty text (a number or yes/no must be quoted)."""
-    if not isinstance(value, list) or (not value and not allow_empty):
+def _texts(value: Any, where: str) -> tuple[str, ...]:
+    """``value`` checked to be a non-empty list of non-empty text (a number or yes/no must be quoted)."""
+    if not isinstance(value, list) or not value:
         raise FamilyDataError(f"{where}: expected a list of texts, got {value!r}")
     for item in value:
         if not isinstance(item, str):
@@ -252,6 +259,11 @@ def load_families(directory: Path, slots: dict[str, tuple[str, ...]]) -> tuple[F
     data stage's shuffles and multi-label draws depend on where each family's rows come: grouping
     the files by kind and language must not change the data. Every family must be listed once.
     """
+    placed = {p.relative_to(directory).parts: p for p in directory.rglob("*.y*ml")}
+    stray = [_where(p) for parts, p in placed.items()
+             if parts != ("slots.yaml",) and not (len(parts) == 2 and parts[1].endswith(".yaml"))]
+    if stray:  # a family file in the wrong place (or named .yml) would be skipped without a word
+        raise FamilyDataError(f"{', '.join(stray)}: not read; family files are {_where(directory)}/<kind>/<lang>.yaml")
     found: dict[str, tuple[Family, str]] = {}
     for path in sorted(directory.glob("*/*.yaml")):
         where, kind, lang = _where(path), path.parent.name, path.stem
@@ -268,7 +280,7 @@ def load_families(directory: Path, slots: dict[str, tuple[str, ...]]) -> tuple[F
                 raise FamilyDataError(f"{where}: family {fam.name} is already defined in {found[fam.name][1]}")
             found[fam.name] = (fam, where)
     order_path = directory / "order.txt"
-    order = [line.strip() for line in order_path.read_text(encoding="utf-8").splitlines()
+    order = [line.strip() for line in _read_text(order_path).splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     where = _where(order_path)
     seen: set[str] = set()
@@ -293,7 +305,6 @@ def unsafe_terms(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the data
-SLOT = re.compile(r"\{(\w+)\}")  # a ``{slot}`` placeholder in a family's clause
 # Whole-word (Latin) or substring (Khmer) terms that must never appear in any generated, bundled
 # or probe text. Real text that contains one (e.g. "sex" in an equal-opportunity clause) is dropped.
 UNSAFE_TERMS_LATIN, UNSAFE_TERMS_KHMER = load_content_rule()
