@@ -1,7 +1,8 @@
 """Content safety: no generated, bundled or probe text contains a blocklisted sexual term.
 
 The rule is non-negotiable (docs/codebook.md): grooming examples stop at manipulation patterns.
-The blocklist lives in ``models.data.generator.UNSAFE_TERMS_*``; these tests fail on any hit.
+The blocklist lives in ``data/content_rule.yaml`` (``models.data.generator.UNSAFE_TERMS_*``); these tests
+fail on any hit.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from models.data.dataset import real_rows
-from models.data.generator import all_fixed_texts, generate, unsafe_terms
+from models.data.generator import FAMILIES_DIR, all_fixed_texts, generate, unsafe_terms
 from models.jsonl import read_jsonl
 from models.params import load_params
 
@@ -35,6 +37,37 @@ def test_blocklist_matches_terms_and_not_innocent_words() -> None:
 
 def test_every_clause_slot_opener_and_closer_is_safe() -> None:
     assert _hits(all_fixed_texts()) == []
+
+
+def _values(data: object) -> Iterator[str]:
+    """Every text value in a loaded data file (a supporting clause without its "~ " mark)."""
+    if isinstance(data, str):
+        yield data.removeprefix("~").strip()
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values(item)
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _values(value)
+
+
+def test_every_data_file_is_covered_by_the_content_check() -> None:
+    """Reviewers edit ``data/families`` by hand: each file is scanned whole (comments included), and
+    each text in it is one ``all_fixed_texts`` yields, so a table the generator reads but the
+    clause scan skipped cannot slip through."""
+    files = sorted(p for p in FAMILIES_DIR.rglob("*") if p.is_file())
+    assert len([p for p in files if p.suffix == ".yaml"]) >= 34
+    assert [(p.name, h) for p in files if (h := unsafe_terms(p.read_text(encoding="utf-8")))] == []
+    fixed = set(all_fixed_texts())
+    for path in (p for p in files if p.suffix == ".yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.name == "slots.yaml":  # the word tables' keys are text a post can contain too
+            texts = [*_values(data), *data["code_switch"]["en"], *data["code_switch"]["km"],
+                     *data["emoji_for"], *data["leet"], *data["homoglyphs"]]
+        else:  # a family's name and split are not post text
+            texts = [*_values([entry["clauses"] for entry in data])]
+        missed = sorted({t for t in texts if t not in fixed})
+        assert not missed, (str(path.relative_to(FAMILIES_DIR)), missed[:5])
 
 
 def test_generated_posts_with_every_augmentation_are_safe() -> None:

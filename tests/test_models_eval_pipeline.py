@@ -38,8 +38,9 @@ def _tiny_project(tmp: Path) -> Path:
     project.mkdir()
     for name in ("models", "features"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("data/real", "data/labels", "data/probe"):
+    for name in ("data/families", "data/real", "data/labels", "data/probe"):
         shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "data" / "content_rule.yaml", project / "data" / "content_rule.yaml")
     shutil.copy(ROOT / "dvc.yaml", project / "dvc.yaml")
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["data"].update(TINY)
