@@ -1,4 +1,4 @@
-"""Claim + decide latency with a large queue, on SQLite and PostgreSQL (issue 7; goal p99 < 50 ms).
+"""Claim + decide latency with a large queue, on SQLite and PostgreSQL (goal p99 < 50 ms).
 
 Fills a fresh database with N queued posts (default 100,000), then one moderator repeatedly claims
 the top item (``review.service.claim_next``, one transaction) and confirms it

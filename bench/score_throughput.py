@@ -1,4 +1,4 @@
-"""Scoring throughput (issue 5): naive torch loop vs the ONNX engine, without and with the cascade.
+"""Scoring throughput: naive torch loop vs the ONNX engine, without and with the cascade.
 
 One process, one run:
   (a) the fine-tuned model in torch fp32, one post at a time, transformers-pipeline style

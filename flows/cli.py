@@ -20,10 +20,10 @@ queue_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 app.add_typer(db_app, name="db")
-app.add_typer(__import__("flows.cli_feeds", fromlist=["feeds_app"]).feeds_app, name="feeds")  # issue 6
-app.add_typer(__import__("flows.cli_review", fromlist=["users_app"]).users_app, name="users")  # issue 7
-app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")  # issue 7
-from flows.cli_reports import export_cmd, model_app, retrain_cmd  # noqa: E402  (reports/retrain: issue 8)
+app.add_typer(__import__("flows.cli_feeds", fromlist=["feeds_app"]).feeds_app, name="feeds")  # partner-feed ingestion
+app.add_typer(__import__("flows.cli_review", fromlist=["users_app"]).users_app, name="users")  # moderator accounts
+app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")  # the review web app
+from flows.cli_reports import export_cmd, model_app, retrain_cmd  # noqa: E402  (reports, model registry, retraining)
 
 app.command("export")(export_cmd)
 app.command("retrain")(retrain_cmd)

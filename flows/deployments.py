@@ -9,7 +9,7 @@ Run them with a Prefect server and this process serving them (no Prefect Cloud, 
 schedules. Every flow also runs with no server at all (Prefect's ephemeral mode), e.g.
 ``chhmam pipeline`` or ``chhmam feeds ingest``.
 
-Other flows plug in through ``SCHEDULED_FLOWS``: the weekly export (issue 8) is registered below
+Other flows plug in through ``SCHEDULED_FLOWS``: the weekly export (``reports/``) is registered below
 by import, so this file does not implement exports; a retraining flow can be added the same way.
 """
 
@@ -56,7 +56,7 @@ class ScheduledFlow:
             return None
 
 
-# Registration point for flows owned by other stages. The weekly export (reports/, issue 8) is
+# Registration point for flows owned by other packages. The weekly export (reports/) is
 # ``flows.export:weekly_export_flow``; add the retraining flow here when it should run on a schedule.
 SCHEDULED_FLOWS: list[ScheduledFlow] = [
     ScheduledFlow("weekly-export", "flows.export:weekly_export_flow", WEEKLY_EXPORT_CRON),

@@ -180,7 +180,7 @@ class QueueItem(Base):
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    # Claim order (issue 7): priority plus an ageing term baked in at enqueue time, so that "highest
+    # Claim order: priority plus an ageing term baked in at enqueue time, so that "highest
     # priority, older first" is one index scan (see store.queue.rank_for).
     rank: Mapped[float | None] = mapped_column(Float, default=_queue_rank_default, nullable=True)
 

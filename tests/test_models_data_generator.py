@@ -167,8 +167,9 @@ def test_hard_negatives_share_vocabulary_with_positives() -> None:
 def test_every_slot_positives_fill_in_training_negatives_fill_too() -> None:
     """A slot only positives use makes the shape of its values a label cue.
 
-    Until stop 16, account names ("@...") filled eleven training recruitment families and no negative,
-    and the transformer scored a grooming post's "WhatsApp @lucky_star_99" 0.90 for trafficking_ad.
+    When account names ("@...") filled eleven training recruitment families and no negative, the
+    transformer scored a grooming post's "WhatsApp @lucky_star_99" 0.90 for trafficking_ad
+    (docs/experiments.md, "account names").
     ``{handle_own}`` (a personal or shop account) counts as an account name like ``{handle}``.
     """
     same_shape = {"handle_own": "handle", "gift_km": "gift", "gift_rom": "gift", "city_km": "city",
@@ -186,9 +187,10 @@ def test_every_slot_positives_fill_in_training_negatives_fill_too() -> None:
 def test_every_hard_negative_kind_has_three_training_families_per_language() -> None:
     """Hard negatives are dealt by kind across languages, so one script can be left nearly bare.
 
-    Until stop 17, Khmer script had one adult-dating and one parent/teacher family in training, and
-    every model flagged a Khmer older sibling (test) for grooming although the same voice in English
-    and romanised Khmer were training negatives: what a kind looks like did not carry across scripts.
+    When Khmer script had one adult-dating and one parent/teacher family in training, every model
+    flagged a Khmer older sibling (test) for grooming although the same voice in English and romanised
+    Khmer were training negatives: what a kind looks like did not carry across scripts
+    (docs/experiments.md, "thin script cells").
     """
     splits = family_splits(int(load_params()["seed"]))
     negatives = [f for f in FAMILIES if not f.labels]
@@ -209,9 +211,9 @@ def test_editing_one_family_leaves_every_other_familys_posts_alone() -> None:
 def test_probe_set_has_no_near_copy_among_generated_posts() -> None:
     """The probe set stands in for independently written posts: no generated post may copy one.
 
-    Measured 2026-12-03: two Khmer grooming probe posts had near-copies (character 5-gram Jaccard
-    0.59 and 0.51) in a validation family's clauses; after rewording, the closest generated post to
-    any probe post is a topical match (same kind of post, other words) at 0.42.
+    Why 0.45: near-copies of probe posts in a family's clauses score above 0.5 (character 5-gram
+    Jaccard), while a topical match (same kind of post, other words) stays below it (figures:
+    docs/experiments.md, "probe near-copies").
     """
     from sklearn.feature_extraction.text import CountVectorizer
 

@@ -33,7 +33,7 @@ def test_pipeline_end_to_end(sqlite_url: str, model_dir: Path) -> None:
         assert s.scalar(select(func.count(Post.id)).where(Post.author_hash.like("%acct%"))) == 0
 
     client = TestClient(create_app())
-    add_users(("mod", "moderator"))  # the queue needs a logged-in reviewer (issue 7)
+    add_users(("mod", "moderator"))  # the queue needs a logged-in reviewer
     login(client, "mod")
     page = client.get("/")
     assert page.status_code == 200

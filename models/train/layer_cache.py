@@ -5,8 +5,8 @@ changes during fine-tuning, yet a plain training loop recomputes it (forward onl
 third of a step's cost per layer) on every epoch, and again for the held-out twin. Computed once,
 in eval mode, and shared by both fits, the frozen part costs one forward pass per distinct post;
 training then runs only layers ``k..n``. That is what lets a deeper encoder (all 12 layers of
-multilingual-e5-small) fit the two-core budget. The one change in what is learnt: the frozen layers
-no longer apply dropout during training (they are in eval mode, as at inference).
+multilingual-e5-small) fit the two-core budget. The one difference from running them in the training
+loop: the frozen layers apply no dropout during training (they are in eval mode, as at inference).
 
 Works for BERT-style Hugging Face encoders (BERT, XLM-R, RoBERTa): ``encoder.embeddings`` and a
 ``encoder.encoder.layer`` list, the layout ``models.train.transformer.truncate_layers`` already assumes.

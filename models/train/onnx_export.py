@@ -74,7 +74,7 @@ def quantize(src: Path, dst: Path, keep_fp32: Sequence[str] = ()) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # fused operators (com.microsoft Attention, ...) defeat ONNX shape inference: their outputs are float.
-    # Per-channel weight scales: measured mean |int8 - fp32| probability error 0.028 vs 0.046 per-tensor.
+    # Per-channel weight scales: about 40 % less int8 probability error than per-tensor (docs/experiments.md).
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
                      nodes_to_exclude=list(keep_fp32), extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
@@ -92,13 +92,14 @@ def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts
                     pattern: str = "") -> dict[str, float]:
     """The ``budget`` MatMuls whose staying fp32 most reduces the int8 model's error on ``texts``.
 
-    Why: int8 error is not spread evenly. A dense layer fed by outlier activations (measured here:
-    the feed-forward output projection of layer 5 of 6) holds most of it, because dynamic
-    quantisation gives a whole batch's activations one scale. Keeping that one layer in fp32
-    (measured 2026-11-29) cut int8's PR-AUC cost on the test split from 0.0105 / 0.0104 to
-    0.0020 / 0.0014 and the largest probability change from 0.42 to 0.25, for 7-9 % of the speed.
-    Each candidate is tried alone (int8 everywhere else) and scored by its mean |logit - fp32
-    logit| on ``texts``; returns {node: that error} for the chosen ones, smallest error first.
+    Why: int8 error is not spread evenly. A dense layer fed by outlier activations (a feed-forward
+    output projection; the served model's is named under ``fp32_nodes`` in
+    ``metrics/transformer_quant.json``) holds most of it, because dynamic quantisation gives a whole
+    batch's activations one scale. Keeping that one layer in fp32 costs a little speed and removes
+    most of int8's PR-AUC cost (figures: docs/experiments.md; the model card gives the served
+    model's remaining cost). Each candidate is tried alone (int8 everywhere else) and scored by its
+    mean |logit - fp32 logit| on ``texts``; returns {node: that error} for the chosen ones, smallest
+    error first.
     Candidates are tried independently, so limiting them to ``pattern`` (``transformer.sensitivity_candidates``:
     the feed-forward output projections, a third of the dense layers, where the outliers are) finds the same
     layer with the same error whenever the best layer is among them, in a third of the time.
