@@ -1,107 +1,80 @@
-"""The review UI's words in English and Khmer; the session's ``lang`` picks one."""
+"""The words people read in Chhmam, in English and Khmer, from gettext catalogues.
+
+One mechanism for the review UI and the ministry exports: ``reports`` may import ``review`` (not the
+other way round), so the reader lives here and both domains' catalogues lie in ``review/locale`` in the
+usual gettext layout, which Khmer translators and their tools (Poedit, ``pybabel``) already know:
+
+- ``<domain>.pot``: the English source. Each message's ``msgid`` is the English text and its ``msgctxt``
+  the stable key the code and templates look it up by, so rewording English never breaks a call site.
+- ``<lang>/LC_MESSAGES/<domain>.po``: one language's translations.
+
+The ``.po`` files are compiled when first read (Babel) and cached, so there is no binary ``.mo`` file to
+keep in step. A language without a catalogue, and a message without a translation, fall back to English,
+as gettext does; tests/test_review_i18n.py keeps the Khmer catalogues complete.
+"""
 
 from __future__ import annotations
 
-STRINGS: dict[str, tuple[str, str]] = {
-    "app": ("Chhmam review", "ការពិនិត្យឆ្មាំ"),
-    "queue": ("Review queue", "ជួរពិនិត្យ"),
-    "open_items": ("open item(s), highest priority first", "ធាតុបើក អាទិភាពខ្ពស់មុន"),
-    "claim_next": ("Claim next", "យកធាតុបន្ទាប់"),
-    "claim": ("Claim", "យក"),
-    "priority": ("Priority", "អាទិភាព"),
-    "labels": ("Labels", "ស្លាក"),
-    "lang": ("Language", "ភាសា"),
-    "source": ("Source", "ប្រភព"),
-    "age": ("Waiting", "រង់ចាំ"),
-    "status": ("Status", "ស្ថានភាព"),
-    "filter": ("Filter", "ត្រង"),
-    "login": ("Log in", "ចូល"),
-    "logout": ("Log out", "ចាកចេញ"),
-    "username": ("Username", "ឈ្មោះអ្នកប្រើ"),
-    "password": ("Password", "ពាក្យសម្ងាត់"),
-    "bad_login": ("Wrong username or password.", "ឈ្មោះ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។"),
-    "too_many": ("Too many failed attempts; wait a few minutes.", "ព្យាយាមខុសច្រើនពេក សូមរង់ចាំបន្តិច។"),
-    "item": ("Item", "ធាតុ"),
-    "reveal": ("Reveal text", "បង្ហាញអត្ថបទ"),
-    "hidden_note": ("The text is hidden to limit exposure. Press r to reveal.",
-                    "អត្ថបទត្រូវបានលាក់ ដើម្បីកាត់បន្ថយការប៉ះពាល់។ ចុច r ដើម្បីបង្ហាញ។"),
-    "indicators": ("Indicators", "សូចនាករ"),
-    "scores": ("Scores against thresholds", "ពិន្ទុធៀបនឹងកម្រិត"),
-    "threshold": ("threshold", "កម្រិត"),
-    "cluster": ("Near-duplicate cluster", "ក្រុមអត្ថបទស្រដៀងគ្នា"),
-    "cluster_size": ("posts in this cluster; one decision covers the open ones",
-                     "អត្ថបទក្នុងក្រុមនេះ ការសម្រេចមួយគ្របដណ្តប់អត្ថបទបើក"),
-    "note": ("Note", "កំណត់ចំណាំ"),
-    "confirm": ("Confirm", "បញ្ជាក់"),
-    "dismiss": ("Dismiss", "ច្រានចោល"),
-    "escalate": ("Escalate to lead", "បញ្ជូនទៅប្រធាន"),
-    "refer": ("Refer (evidence)", "បញ្ជូនបន្ត (ភស្តុតាង)"),
-    "submit_next": ("Submit & Next", "ដាក់ស្នើ ហើយបន្ទាប់"),
-    "undo": ("Undo", "មិនធ្វើវិញ"),
-    "undo_hint": ("Undo is possible for a few minutes.", "អាចមិនធ្វើវិញបានក្នុងរយៈពេលប៉ុន្មាននាទី។"),
-    "referrals": ("Referrals awaiting approval", "ការបញ្ជូនបន្តរង់ចាំការអនុម័ត"),
-    "approve": ("Approve referral", "អនុម័តការបញ្ជូនបន្ត"),
-    "evidence": ("Evidence package", "កញ្ចប់ភស្តុតាង"),
-    "exposure": ("Texts revealed in the last 4 hours", "អត្ថបទបានបង្ហាញក្នុង ៤ ម៉ោងចុងក្រោយ"),
-    "break": ("You have seen a lot of difficult material. Please take a break.",
-              "អ្នកបានឃើញសម្ភារៈពិបាកច្រើន។ សូមសម្រាកបន្តិច។"),
-    "help": ("Keyboard: j/k next/previous, r reveal, c confirm, d dismiss, e escalate, ? help",
-             "ក្តារចុច៖ j/k បន្ទាប់/មុន, r បង្ហាញ, c បញ្ជាក់, d ច្រានចោល, e បញ្ជូនទៅប្រធាន, ? ជំនួយ"),
-    "empty": ("The queue is empty.", "ជួរទទេ។"),
-    "stats": ("Aggregates", "ស្ថិតិសរុប"),
-    "users": ("Users", "អ្នកប្រើ"),
-    "role": ("Role", "តួនាទី"),
-    "create": ("Create", "បង្កើត"),
-    "model_version": ("Model version", "កំណែម៉ូដែល"),
-    "decisions": ("Decisions", "ការសម្រេច"),
-    "drivers": ("Words that drove the score", "ពាក្យដែលជំរុញពិន្ទុ"),
-    "drivers_none": ("Not available yet (the model is loading, or it is not the baseline).",
-                     "មិនទាន់មាន (ម៉ូដែលកំពុងផ្ទុក ឬមិនមែនជាម៉ូដែលមូលដ្ឋាន)។"),
-    "grooming": ("grooming", "ការលួងលោមកុមារ"),
-    "trafficking_ad": ("trafficking ad", "ការផ្សាយជួញដូរមនុស្ស"),
-    "open": ("open", "បើក"),
-    "claimed": ("claimed", "បានយក"),
-    "decided": ("decided", "បានសម្រេច"),
-    "escalated": ("escalated", "បានបញ្ជូនទៅប្រធាន"),
-    "referral_pending": ("referral pending", "ការបញ្ជូនបន្តរង់ចាំ"),
-    "referred": ("referred", "បានបញ្ជូនបន្ត"),
-    "hidden_placeholder": ("Text hidden until you reveal it.", "អត្ថបទត្រូវបានលាក់ រហូតដល់អ្នកបង្ហាញ។"),
-    "edits": ("Later versions of this post", "កំណែក្រោយៗនៃអត្ថបទនេះ"),
-    "edits_note": ("The partner re-sent this post with different text. The text above is the one that was "
-                   "scored; the later versions stay hidden until you reveal.",
-                   "ដៃគូបានផ្ញើអត្ថបទនេះម្តងទៀតជាមួយខ្លឹមសារផ្សេង។ អត្ថបទខាងលើគឺជាអត្ថបទដែលបានដាក់ពិន្ទុ "
-                   "កំណែក្រោយៗត្រូវបានលាក់ រហូតដល់អ្នកបង្ហាញ។"),
-    "version": ("Version", "កំណែ"),
-    "received": ("received", "បានទទួល"),
-    "err_500": ("Something went wrong on the server. Please try again; if it happens again, give the "
-                "incident number below to your administrator.",
-                "មានបញ្ហានៅលើម៉ាស៊ីនមេ។ សូមព្យាយាមម្តងទៀត។ បើវាកើតឡើងម្តងទៀត សូមផ្តល់លេខហេតុការណ៍ខាងក្រោម "
-                "ទៅអ្នកគ្រប់គ្រងរបស់អ្នក។"),
-    "incident": ("Incident number", "លេខហេតុការណ៍"),
-    "back": ("Back to the start page", "ត្រឡប់ទៅទំព័រដើម"),
-    "err_400": ("The request was malformed.", "សំណើមិនត្រឹមត្រូវ។"),
-    "err_401": ("Please log in first.", "សូមចូលជាមុនសិន។"),
-    "err_403": ("You are not allowed to do this.", "អ្នកមិនមានសិទ្ធិធ្វើការនេះទេ។"),
-    "err_404": ("Not found.", "រកមិនឃើញ។"),
-    "err_405": ("This method is not allowed here.", "វិធីនេះមិនត្រូវបានអនុញ្ញាតនៅទីនេះទេ។"),
-    "err_409": ("This could not be done: the item has changed or is someone else's.",
-                "មិនអាចធ្វើបានទេ៖ ធាតុនេះបានផ្លាស់ប្តូរ ឬជារបស់អ្នកផ្សេង។"),
-    "err_422": ("Some input was not valid.", "ទិន្នន័យខ្លះមិនត្រឹមត្រូវ។"),
-    "err_503": ("The service is busy; please try again shortly.", "សេវាកម្មរវល់ សូមព្យាយាមម្តងទៀតបន្តិចទៀត។"),
-    "err_other": ("Something went wrong.", "មានបញ្ហាកើតឡើង។"),
-    "sessions": ("Sessions", "វគ្គ"),
-    "active": ("active", "សកម្ម"),
-    "disabled": ("disabled", "បានបិទ"),
-    "disable": ("Disable", "បិទ"),
-    "enable": ("Enable", "បើក"),
-    "end_sessions": ("End sessions", "បញ្ចប់វគ្គ"),
-    "change_role": ("Change role", "ប្តូរតួនាទី"),
-    "reset_password": ("Reset password", "កំណត់ពាក្យសម្ងាត់ឡើងវិញ"),
-    "switch_lang": ("ភាសាខ្មែរ", "English"),
-}
+import gettext
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from types import MappingProxyType
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+SOURCE_LANG = "en"
+DOMAINS = ("review", "reports")
+_LANG = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 
 
-def translator(lang: str) -> dict[str, str]:
-    """The words for ``lang`` ("km" or "en")."""
-    i = 1 if lang == "km" else 0
-    return {k: v[i] for k, v in STRINGS.items()}
+def template_path(domain: str) -> Path:
+    """The English source catalogue (``.pot``) of ``domain``."""
+    return LOCALE_DIR / f"{domain}.pot"
+
+
+def catalogue_path(lang: str, domain: str) -> Path:
+    """Where ``lang``'s translations of ``domain`` are, whether or not the file exists."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalogue(path: Path) -> Catalog:
+    """A ``.po``/``.pot`` file as Babel reads it."""
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+@lru_cache(maxsize=32)
+def translations(lang: str, domain: str) -> gettext.NullTranslations:
+    """gettext translations of ``domain`` into ``lang``; English (the msgids) when there is no catalogue.
+
+    Only a language code names a file, so a stray ``lang`` value cannot point the reader elsewhere.
+    """
+    path = catalogue_path(lang, domain)
+    if lang == SOURCE_LANG or not _LANG.fullmatch(lang) or not path.is_file():
+        return gettext.NullTranslations()
+    mo = BytesIO()
+    write_mo(mo, read_catalogue(path))
+    mo.seek(0)
+    return Translations(mo, domain=domain)
+
+
+@lru_cache(maxsize=32)
+def translator(lang: str, domain: str = "review") -> Mapping[str, str]:
+    """Key (``msgctxt``) → words in ``lang`` for every message of ``domain``; read-only, shared, cached.
+
+    A mapping rather than a function so that templates keep writing ``t.queue`` and ``t[error]``;
+    ``domain`` defaults to the web app's so that its call sites read ``translator(lang)``.
+    """
+    tr = translations(lang, domain)
+    words: dict[str, str] = {}
+    for message in read_catalogue(template_path(domain)):
+        if message.context and isinstance(message.id, str) and message.id:
+            words[message.context] = tr.pgettext(message.context, message.id)
+    return MappingProxyType(words)

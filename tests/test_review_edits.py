@@ -17,10 +17,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from review.app import create_app
-from review.i18n import STRINGS
+from review.i18n import translator
 from store.posts import QuarantineItem, store_batch_isolated
 from store.schema import utcnow
 from tests.test_review_support import add_users, login, seed
+
+EN, KM = translator("en"), translator("km")
 
 HX = {"HX-Request": "true"}
 ORIGINAL = "Are you in grade 8? I can send you phone credit"
@@ -48,7 +50,7 @@ def test_edit_hidden_before_reveal_shown_after_and_in_the_evidence(db_url: str, 
     tok = login(client, "mod")
 
     page = client.get(f"/items/{ids[0]}").text
-    assert 'id="edits"' in page and f"{STRINGS['edits'][0]} (1)" in page and 'id="edit-2"' in page
+    assert 'id="edits"' in page and f"{EN['edits']} (1)" in page and 'id="edit-2"' in page
     assert EDIT_PHRASE not in page and SECRET_PHRASE not in page  # neither version before a reveal
     assert 'id="edits"' not in client.get(f"/items/{ids[1]}").text  # a post never edited says nothing
 
@@ -84,4 +86,4 @@ def test_edits_section_in_khmer(sqlite_url: str) -> None:
     tok = login(client, "mod")
     client.post("/lang", data={"csrf": tok, "lang": "km"})
     page = client.get(f"/items/{ids[0]}").text
-    assert f"{STRINGS['edits'][1]} (1)" in page and STRINGS["version"][1] in page and EDIT_PHRASE not in page
+    assert f"{KM['edits']} (1)" in page and KM["version"] in page and EDIT_PHRASE not in page

@@ -12,11 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from review.app import create_app
-from review.i18n import STRINGS
+from review.i18n import translator
 from store.db import dispose_engines, session_scope
 from store.schema import AuditLog, QueueItem, utcnow
 from store.settings import get_settings
 from tests.test_review_support import PASSWORD, add_users, csrf_of, live_server, login, seed
+
+EN, KM = translator("en"), translator("km")
 
 
 def test_nul_bytes_and_huge_ids_are_4xx(db_url: str) -> None:
@@ -63,7 +65,7 @@ def test_error_pages_in_khmer_and_health_checks_the_database(sqlite_url: str,
     tok = login(client, "mod")
     client.post("/lang", data={"csrf": tok, "lang": "km"})
     r = client.get("/items/999999", headers={"accept": "text/html"})
-    assert r.status_code == 404 and STRINGS["err_404"][1] in r.text and '"detail"' not in r.text
+    assert r.status_code == 404 and KM["err_404"] in r.text and '"detail"' not in r.text
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
     monkeypatch.setenv("CHHMAM_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     get_settings.cache_clear()
