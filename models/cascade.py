@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
+from models.bundle import Scorer
+
 
 def logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
     """Log-odds of probabilities, clipped away from 0 and 1."""
@@ -76,7 +78,7 @@ class CascadeScorer:
     transformer's alone.
     """
 
-    def __init__(self, first: Any, second: Any, low: Sequence[float], enabled: bool = True,
+    def __init__(self, first: Scorer, second: Scorer, low: Sequence[float], enabled: bool = True,
                  blend: Blend | None = None) -> None:
         self.first = first
         self.second = second
