@@ -23,7 +23,7 @@ Complements are chosen greedily (the smallest helpful cell of at least 5 in the 
 when a breakdown has none left, the exact total is withheld (``"x"``) everywhere; if that is still
 not enough, complements are taken from other breakdowns; and if nothing is left, the whole measure
 is withheld for the week (``"-"`` everywhere). The property test in
-``tests/test_reports_suppression.py`` checks the result against a brute-force reader.
+``tests/reports/test_suppression.py`` checks the result against a brute-force reader.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ usual gettext layout, which Khmer translators and their tools (Poedit, ``pybabel
 
 The ``.po`` files are compiled when first read (Babel) and cached, so there is no binary ``.mo`` file to
 keep in step. A language without a catalogue, and a message without a translation, fall back to English,
-as gettext does; tests/test_review_i18n.py keeps the Khmer catalogues complete.
+as gettext does; tests/review/test_i18n.py keeps the Khmer catalogues complete.
 """
 
 from __future__ import annotations

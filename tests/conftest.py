@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 os.environ.setdefault("PREFECT_HOME", str(ROOT / "var" / "prefect-test"))
 
-import flows  # noqa: E402,F401  (Prefect environment before Prefect is imported)
-from store.db import dispose_engines, migrate  # noqa: E402
-from store.settings import get_settings  # noqa: E402
+import flows  # noqa: F401  (Prefect environment before Prefect is imported)
+from store.db import dispose_engines, migrate
+from store.settings import get_settings
 
 PG_ADMIN_URL = os.environ.get("CHHMAM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MODEL_DIR = ROOT / "artifacts" / "model"

@@ -1,0 +1,44 @@
+"""The model card (``docs/model-card.md``) against the template and metrics it is generated from.
+
+Why: the card is a DVC output, but ``dvc status`` only notices a stale card where the stage is
+checked; an edited template or metrics file committed without a rerun of the ``model_card`` stage
+would leave the card describing something else. These tests fail then, without training anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from models.eval.model_card import TEMPLATE, render
+from models.params import load_params
+from tests.support.paths import ROOT
+
+
+def test_card_is_rendered_from_the_committed_metrics() -> None:
+    """The committed card is exactly what the template makes of the committed metrics and params."""
+    card = render(ROOT / "metrics", load_params(ROOT / "params.yaml"), TEMPLATE)
+    committed = (ROOT / "docs" / "model-card.md").read_text(encoding="utf-8")
+    assert card == committed, "docs/model-card.md is stale: run `python -m models.stage model_card`"
+
+
+def test_card_holds_no_dated_history() -> None:
+    """Dated experiment notes belong in docs/experiments.md; the card says what is true of the served model."""
+    card = (ROOT / "docs" / "model-card.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", card)
+    assert "docs/experiments.md" in card
+
+
+def test_card_with_the_baseline_alone(tmp_path: Path) -> None:
+    """Before the transformer stages have run, the card still renders, without their sections."""
+    for name in ("baseline.json", "baseline_families.json"):
+        shutil.copy(ROOT / "metrics" / name, tmp_path / name)
+    card = render(tmp_path, load_params(ROOT / "params.yaml"), TEMPLATE)
+    baseline = json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))
+    assert f"| baseline | `{baseline['model_version']}` |" in card
+    assert "| grooming | km | baseline |" in card
+    assert "| transformer |" not in card
+    assert "## Transformer and cascade" not in card
+    assert "## Per-family results on the test split: baseline" in card

@@ -1,0 +1,144 @@
+"""CI's tiny pipeline: the repository's whole ``dvc.yaml`` reproduced in a temp copy, tiny settings.
+
+data → baseline → backbone → transformer (2 layers, the lower one frozen and cached, 300 posts) → int8
+ONNX → cascade → evaluate x3 → model card → publish: the same stages and commands as the full
+configuration. It checks the pipeline (stages, files, shapes, the model card's side-by-side layout),
+not the scores: the configuration is far too small for the figures to mean anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.bundle import load_bundle
+from models.train.baseline import held_out_probs
+from tests.support.paths import ROOT
+
+TINY = {"synthetic_per_family": 6, "real_khmer_sentences": 60, "real_sms": 60, "real_job_ads": 30}
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DVC_NO_ANALYTICS="1", CHHMAM_ML_ROOT=str(project))
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    proc = subprocess.run(args, cwd=project, env=env, text=True, capture_output=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def _tiny_project(tmp: Path) -> Path:
+    project = tmp / "project"
+    project.mkdir()
+    for name in ("models", "features"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("data/families", "data/real", "data/labels", "data/probe"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "data" / "content_rule.yaml", project / "data" / "content_rule.yaml")
+    shutil.copy(ROOT / "dvc.yaml", project / "dvc.yaml")
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    params["data"].update(TINY)
+    params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
+    params["transformer"].update({"num_layers": 2, "freeze_layers": 1, "max_train_examples": 300,
+                                  "linear_probe_posts": 100, "max_len": 32,
+                                  "vocab": {"trim": True, "common_pieces": 2000}})
+    (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
+    return project
+
+
+def params_of(project: Path) -> dict[str, Any]:
+    """The tiny project's params.yaml."""
+    params: dict[str, Any] = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    return params
+
+
+def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
+    project = _tiny_project(tmp_path)
+    _run(project, sys.executable, "-m", "dvc", "repro")
+
+    served = load_bundle(project / "artifacts" / "model")
+    assert served.kind == params_of(project)["serve"]["model"]
+    for name in ("transformer", "cascade"):
+        assert load_bundle(project / "artifacts" / name).version.startswith(f"{name}-")
+        assert json.loads((project / "metrics" / f"{name}.json").read_text(encoding="utf-8"))["probe"]
+
+    for split in ("train", "val", "test"):
+        assert (project / "data" / "generated" / f"{split}.jsonl").stat().st_size > 0
+
+    # fit_on train+val (params.yaml): the served transformer learnt both splits; calibration, thresholds
+    # and the cascade's blend and routing come from its twin's held-out validation scores.
+    torch_dir = project / "artifacts" / "transformer_torch"
+    meta = json.loads((torch_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["fit_on"] == "train+val" and meta["train_rows"] == 300
+    assert meta["linear_probe_posts"] == 100  # LP-FT's head is fitted on its own smaller draw
+    assert meta["cached_layers"] == (1 if params_of(project)["transformer"]["cache_frozen"] else 0)
+    assert json.loads((torch_dir / "holdout" / "meta.json").read_text(encoding="utf-8"))["fit_on"] == "train"
+    quant = json.loads((project / "metrics" / "transformer_quant.json").read_text(encoding="utf-8"))
+    assert quant["calibrated_on"]["model"] == "held-out twin"
+    assert quant["calibrated_on"]["fp32_nodes"].keys() == quant["fp32_nodes"].keys()  # quantised alike
+    n_val = len((project / "data" / "generated" / "val.jsonl").read_text(encoding="utf-8").splitlines())
+    assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
+    routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
+    assert routing["transformer_val_scores"] == "held-out"
+    bundle = load_bundle(project / "artifacts" / "baseline")
+    assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
+    assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}
+    probs = bundle.model.predict_proba(["hello", "អូនរៀនថ្នាក់ទីប៉ុន្មាន?"])
+    assert probs.shape == (2, 2) and ((probs >= 0) & (probs <= 1)).all()
+
+    metrics = json.loads((project / "metrics" / "baseline.json").read_text(encoding="utf-8"))
+    for section in (metrics, metrics["probe"]):
+        for label in ("grooming", "trafficking_ad"):
+            assert set(section[label]) == {"overall", "km", "en", "mixed"}
+            assert {"pr_auc", "roc_auc", "recall_at_p90", "ece"} <= set(section[label]["overall"])
+        assert {"news", "legit_job", "parent_teacher"} <= set(section["false_flag_rate"])
+    families = json.loads((project / "metrics" / "baseline_families.json").read_text(encoding="utf-8"))
+    assert any(f.startswith("g_") for f in families) and any(f.startswith("n_") for f in families)
+    assert (project / "metrics" / "plots" / "pr_baseline_grooming.csv").read_text().startswith("recall,precision")
+
+    # Every evaluated model lands side by side in the card.
+    card = (project / "docs" / "model-card.md").read_text(encoding="utf-8")
+    for name in ("baseline", "transformer", "cascade"):
+        assert f"| grooming | km | {name} |" in card
+    assert "## Transformer and cascade" in card
+    assert "Per-family results on the test split: baseline" in card
+    assert "Probe set" in card
+
+    _release_round_trip(project)
+
+
+def _release_round_trip(project: Path) -> None:
+    """``make release`` then ``make model``: the published bundle comes back byte for byte, from a release
+    that ships only what the backbone cannot rebuild; a rebuilt tensor that does not match is named."""
+    published = (project / "artifacts" / "model" / "model.joblib").read_bytes()
+    _run(project, sys.executable, "-m", "models.train.release", "pack")
+    release = project / "release"
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    rebuilt = manifest["transformer"]["rebuilt_tensors"]
+    names = [t["name"] for t in rebuilt]
+    assert any("embeddings" in n for n in names), names[:5]  # the vocabulary rows come from the backbone
+    shipped = sum(p.stat().st_size for p in release.iterdir())
+    assert shipped < len(published) / 2, (shipped, len(published))
+    assert len(manifest["smoke"]["scores"]) == 154  # every probe post
+
+    proc = _run(project, sys.executable, "-m", "models.train.release", "assemble")
+    assert "already holds the release" in proc.stdout
+    proc = _run(project, sys.executable, "-m", "models.train.release", "assemble", "--force")
+    assert "assembled" in proc.stdout and "smoke max diff" in proc.stdout
+    assert (project / "artifacts" / "model" / "model.joblib").read_bytes() == published
+
+    rebuilt[0]["sha256"] = "0" * 64
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    env = dict(os.environ, CHHMAM_ML_ROOT=str(project))
+    bad = subprocess.run([sys.executable, "-m", "models.train.release", "assemble", "--force"], cwd=project, env=env,
+                         text=True, capture_output=True, timeout=900, check=False)
+    assert bad.returncode != 0 and repr(rebuilt[0]["name"]) in bad.stderr, bad.stderr[-2000:]
+    assert (project / "artifacts" / "model" / "model.joblib").read_bytes() == published  # left as it was
+
