@@ -86,6 +86,12 @@ def count_by_status(session: Session) -> dict[str, int]:
         select(QueueItem.status, func.count(QueueItem.id)).group_by(QueueItem.status))}
 
 
+def count_by_language(session: Session) -> dict[str, int]:
+    """How many queue items (any status) there are per post language; "?" for posts with none."""
+    return {str(lg or "?"): int(n) for lg, n in session.execute(
+        select(Post.lang, func.count(QueueItem.id)).join(Post, Post.id == QueueItem.post_id).group_by(Post.lang))}
+
+
 def release_expired(session: Session, now: datetime | None = None) -> int:
     """Return claimed items whose lease ran out to the open queue; returns how many.
 
