@@ -8,7 +8,9 @@ dependency runs before the page's code, and a request that fails it never reache
   holds only a random id, so logout, a password reset, disabling a user, a role change or "end
   sessions" end every copy of it at once. A refused cookie is audited.
 * ``Auth``: the logged-in user, else ``NotLoggedIn`` (a redirect to the login page, or 401).
-* ``require_role``: 403 unless the user's role is one of those named.
+* ``require_role``: 403 unless the user's role is one of those named. Like every dependency it runs
+  before FastAPI validates the path and form, so a role that cannot use a page gets 403 there even
+  for a malformed request (a reviewer gets the 422).
 * ``Csrf``: every POST carries the session's CSRF token (the login form a token keyed to a nonce
   cookie); a form field with a NUL byte is refused (400) and audited.
 """
