@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from review import auth
+from review import auth, service
 from review.i18n import translator
 from review.visible import visible
 from store import audit, sessions
@@ -44,7 +44,7 @@ SESSION_COOKIE = "chhmam_session"
 LOGIN_COOKIE = "chhmam_login"
 LANG_COOKIE = "chhmam_lang"
 MAX_ID = 2**31 - 1  # queue item and user ids are 32-bit integers on PostgreSQL
-REVIEWERS = ("moderator", "lead")
+REVIEWERS = service.REVIEWERS
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "script-src 'self'; frame-ancestors 'none'"),
