@@ -151,7 +151,7 @@ def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
         print(json.dumps(reg, indent=2, ensure_ascii=False))
         return
     from store.db import migrate, session_scope
-    from store.reports import scores_per_model_version
+    from store.report_queries import scores_per_model_version
 
     migrate()
     with session_scope() as session:

@@ -18,8 +18,8 @@ from prefect.cache_policies import NO_CACHE
 from reports.export import write_export
 from reports.weekly import build_week
 from reports.weeks import IsoWeek
+from store.audit import record_event
 from store.db import migrate, session_scope
-from store.reports import record_event
 from store.settings import PROJECT_ROOT
 
 

@@ -50,8 +50,9 @@ from review.labels import (
     moderator_report,
     write_label_files,
 )
+from store.audit import record_event
 from store.db import get_engine, migrate, session_scope
-from store.reports import labelled_decisions, record_event
+from store.report_queries import labelled_decisions
 from store.settings import PROJECT_ROOT
 
 DEFAULT_TOLERANCE = 0.005

@@ -1,7 +1,7 @@
 """The weekly figures for the ministry: exact counts in, suppressed tables out.
 
 Two steps with a hard line between them: :func:`compute_week` reads the database (through
-``store.reports``, which never selects text, handles, URLs or author hashes) into exact counts;
+``store.report_queries``, which never selects text, handles, URLs or author hashes) into exact counts;
 :func:`publish_week` turns them into the strings that may leave the building, with small-cell
 suppression. File writers (``reports.export``) only ever see the published strings.
 """
@@ -29,7 +29,7 @@ from reports.suppression import (
     suppress_measure,
 )
 from reports.weeks import TZ, IsoWeek
-from store.reports import (
+from store.report_queries import (
     DecisionFacts,
     ModelSpan,
     PostFacts,

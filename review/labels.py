@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from store.reports import DecidedExample, labelled_decisions
+from store.report_queries import DecidedExample, labelled_decisions
 from store.settings import PROJECT_ROOT, get_settings
 
 LABELS_DIR = PROJECT_ROOT / "data" / "labels"

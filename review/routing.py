@@ -2,7 +2,7 @@
 
 Priority orders the queue: calibrated risk weighted by label severity (grooming involves a child
 in contact now; trafficking ads recruit many). Waiting time is added through the stored claim order
-(``store.queue.rank_for``), so an old item is not starved by a stream of new ones.
+(``store.ranking.rank_for``), so an old item is not starved by a stream of new ones.
 """
 
 from __future__ import annotations

@@ -20,9 +20,14 @@ from store.schema import AuditLog
 
 def record(session: Session, user_id: int | None, action: str, object_type: str, object_id: str | None,
            detail: dict[str, Any] | None = None) -> None:
-    """Append one audit row."""
+    """Append one audit row: the only place in the code base that writes to the audit log."""
     session.add(AuditLog(user_id=user_id, action=action, object_type=object_type, object_id=object_id,
                          detail=detail or {}))
+
+
+def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
+    """Append an audit row no user caused (an export left the building, a model was promoted or refused)."""
+    record(session, None, action, object_type, object_id, detail)
 
 
 def record_now(user_id: int | None, action: str, object_type: str, object_id: str | None,

@@ -94,3 +94,14 @@ def cluster_sizes(session: Session, min_size: int = 2, limit: int = 100) -> list
 def cluster_members(session: Session, cluster_id: int) -> list[int]:
     """Post ids in a cluster."""
     return [int(i) for i in session.scalars(select(Post.id).where(Post.cluster_id == cluster_id).order_by(Post.id))]
+
+
+def posts_in_cluster(session: Session, cluster_id: int) -> int:
+    """How many posts ``cluster_id`` holds, counted from the posts (the item page's "N near-duplicates")."""
+    return int(session.scalar(select(func.count(Post.id)).where(Post.cluster_id == cluster_id)) or 0)
+
+
+def sample_texts(session: Session, cluster_id: int, except_post: int, limit: int = 3) -> list[str]:
+    """The text of up to ``limit`` other posts of ``cluster_id`` (shown beside a revealed post)."""
+    return list(session.execute(select(Post.text).where(Post.cluster_id == cluster_id, Post.id != except_post)
+                                .limit(limit)).scalars())

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store.schema import Decision, Post, QueueItem, Score, utcnow
@@ -58,6 +58,13 @@ def scores_for(session: Session, post_id: int, model_version: str) -> list[Score
     """The scores the queued model version gave this post."""
     return list(session.execute(select(Score).where(Score.post_id == post_id, Score.model_version == model_version)
                                 .order_by(Score.label)).scalars())
+
+
+def count_by_action(session: Session) -> dict[str, int]:
+    """How many standing (not undone) decisions of each action there are (the statistics page)."""
+    return {str(a): int(n) for a, n in session.execute(
+        select(Decision.action, func.count(Decision.id)).where(Decision.undone_at.is_(None))
+        .group_by(Decision.action))}
 
 
 def exportable(session: Session, after_id: int = 0) -> list[dict[str, Any]]:

@@ -10,44 +10,33 @@ lives in one place:
   RETURNING id``. An UPDATE takes SQLite's single write lock before it reads, so two claimers
   are serialised and the second sees the row already claimed.
 
-Claim order is ``rank`` = priority − ageing × hours since a fixed date, i.e. "priority plus time
-waited" shifted by a constant common to every row, so the order is one descending index scan.
+Claim order is the stored ``rank`` (``store.ranking``): priority plus time waited, so the order is
+one descending index scan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, String, Table, func, select, text, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
+from store import ranking
+from store.ranking import rank_for as rank_for  # callers that enqueue rows themselves (bench) use it here
 from store.schema import Post, QueueItem, utcnow
 from store.upsert import insert_ignore
 
 QUEUE = cast(Table, QueueItem.__table__)
-AGEING_PER_HOUR = 0.01  # an item that waited 10 hours gains 0.1 priority over a fresh one
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 OPEN = "open"
 CLAIMED = "claimed"
 
 
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
-def rank_for(priority: float, enqueued_at: datetime) -> float:
-    """The stored claim order of an item with ``priority`` enqueued at ``enqueued_at``."""
-    hours = (_aware(enqueued_at) - _EPOCH).total_seconds() / 3600.0
-    return round(priority - AGEING_PER_HOUR * hours, 6)
-
-
 def effective_priority(priority: float, enqueued_at: datetime, now: datetime | None = None) -> float:
     """Priority plus waiting time, as the queue page shows it."""
-    waited = ((now or utcnow()) - _aware(enqueued_at)).total_seconds() / 3600.0
-    return priority + AGEING_PER_HOUR * max(waited, 0.0)
+    return ranking.effective_priority(priority, enqueued_at, now or utcnow())
 
 
 def enqueue(session: Session, items: Sequence[dict[str, Any]]) -> int:
@@ -95,6 +84,12 @@ def count_by_status(session: Session) -> dict[str, int]:
     """How many items are in each status (aggregates for analysts and the queue header)."""
     return {str(s): int(n) for s, n in session.execute(
         select(QueueItem.status, func.count(QueueItem.id)).group_by(QueueItem.status))}
+
+
+def count_by_language(session: Session) -> dict[str, int]:
+    """How many queue items (any status) there are per post language; "?" for posts with none."""
+    return {str(lg or "?"): int(n) for lg, n in session.execute(
+        select(Post.lang, func.count(QueueItem.id)).join(Post, Post.id == QueueItem.post_id).group_by(Post.lang))}
 
 
 def release_expired(session: Session, now: datetime | None = None) -> int:

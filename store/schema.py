@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from store.ranking import rank_for
+
 
 def utcnow() -> datetime:
     """Time-zone aware now, so that SQLite and PostgreSQL store the same instant."""
@@ -156,9 +158,7 @@ class Score(Base):
 
 
 def _queue_rank_default(context: Any) -> float:
-    """Rank of a queue row inserted without one: priority plus ageing by enqueue time (store.queue)."""
-    from store.queue import rank_for
-
+    """Rank of a queue row inserted without one: priority plus ageing by enqueue time (store.ranking)."""
     params = context.get_current_parameters()
     return rank_for(float(params.get("priority") or 0.0), params.get("enqueued_at") or utcnow())
 
@@ -181,7 +181,7 @@ class QueueItem(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     # Claim order: priority plus an ageing term baked in at enqueue time, so that "highest
-    # priority, older first" is one index scan (see store.queue.rank_for).
+    # priority, older first" is one index scan (see store.ranking.rank_for).
     rank: Mapped[float | None] = mapped_column(Float, default=_queue_rank_default, nullable=True)
 
 

@@ -21,7 +21,7 @@ def test_seed_inserts_what_the_docstring_says(sqlite_url: str) -> None:
 
 def test_reviewed_flags_give_each_items_standing_verdict_with_its_scores(db_url: str) -> None:
     from store.db import get_engine
-    from store.reports import reviewed_flags
+    from store.report_queries import reviewed_flags
 
     seed_url(db_url)
     with session_scope(get_engine(db_url)) as session:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from review import app as review_app
+from review import web
 from review.app import create_app
 from review.i18n import translator
 from tests.support.review import add_users, login
@@ -42,7 +42,7 @@ def test_unexpected_error_in_khmer_via_a_dependency_override(sqlite_url: str,
     client = TestClient(app, follow_redirects=False, raise_server_exceptions=False)
     tok = login(client, "mod")
     client.post("/lang", data={"csrf": tok, "lang": "km"})
-    app.dependency_overrides[review_app._db] = _broken_db
+    app.dependency_overrides[web.db_session] = _broken_db
     caplog.set_level(logging.ERROR, logger="chhmam.review")
     r = client.get("/", headers=HTML)
     assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")

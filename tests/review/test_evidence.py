@@ -62,9 +62,9 @@ def test_users_cli_and_label_export(sqlite_url: str, tmp_path: Path, monkeypatch
 
 
 def test_exposure_counter_break_prompt_and_item_neighbours(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import review.app as review_app
+    import review.routes.queue as queue_routes
 
-    monkeypatch.setattr(review_app, "BREAK_AFTER", 2)
+    monkeypatch.setattr(queue_routes, "BREAK_AFTER", 2)
     ids = seed(3)
     add_users(("mod", "moderator"))
     client = TestClient(create_app(), follow_redirects=False)

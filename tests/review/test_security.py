@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from starlette.routing import Mount, Route
@@ -27,7 +28,8 @@ def test_every_route_refuses_anonymous(sqlite_url: str) -> None:
     app = create_app()
     client = TestClient(app, follow_redirects=False)
     checked = 0
-    for route in app.routes:
+    for context in iter_route_contexts(app.routes):  # the routes of the included routers too
+        route = context.original_route
         if isinstance(route, Mount):
             assert route.path == "/static"
             continue

@@ -1,4 +1,4 @@
-"""Read-only queries behind the ministry's weekly export and the retraining loop.
+"""Read-only queries behind the ministry's weekly export, the model reports and the retraining loop.
 
 Why a separate module with narrow row types: an export must never carry a post's words, a handle,
 a URL or an author hash. These queries select only the columns an aggregate needs (source,
@@ -285,9 +285,3 @@ def queue_state_at(session: Session, moment: datetime) -> dict[str, int]:
             out[state] += 1
     return out
 
-
-def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
-    """Append an audit-log row (an export left the building, a model was promoted or refused)."""
-    from store.schema import AuditLog
-
-    session.add(AuditLog(action=action, object_type=object_type, object_id=object_id, detail=detail))
