@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 step = @printf '\n\033[1;34m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup system-deps model retrain release demo pipeline serve test check lint typecheck layers pytest test-slow bench clean
+.PHONY: help setup system-deps model retrain release demo pipeline serve test check lint format format-check typecheck layers pytest test-slow bench clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
@@ -76,6 +76,13 @@ check: lint typecheck layers  ## ruff, mypy, import layering
 lint: $(STAMP)
 	$(call step,ruff)
 	$(BIN)/ruff check .
+
+format: $(STAMP)  ## rewrite the Python files in ruff's format (`ruff format .`)
+	$(BIN)/ruff format .
+
+format-check: $(STAMP)  ## check the format without writing (not yet part of `make check`)
+	$(call step,ruff format --check)
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(call step,mypy (strict))
