@@ -27,7 +27,7 @@ def export_cmd(
     out: Annotated[Path | None, typer.Option(help="Root folder (default: exports/).")] = None,
 ) -> None:
     """Write the ministry's weekly export (CSV, XLSX, PNG, PDF, manifest) to exports/<week>/."""
-    from flows.export import weekly_export_flow
+    from flows.weekly_export import weekly_export_flow
     from reports.weeks import IsoWeek
 
     if week is not None:

@@ -1,5 +1,8 @@
 """The weekly export flow: the ministry's files for one ISO week (Asia/Phnom_Penh).
 
+This is the Prefect wrapper (schedule, audit event, output folder); what goes into the files and
+how they are written is ``reports.weekly`` and ``reports.export``.
+
 Scheduled every Monday 06:00 Phnom Penh time (``flows/deployments.py``); with no week given it
 exports the last *complete* week, so the Monday run reports Monday-to-Sunday just ended.
 """
