@@ -148,7 +148,7 @@ def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
 
     reg = load_registry(project_dir)
     if as_json:
-        print(json.dumps(reg, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(reg, indent=2, ensure_ascii=False))
         return
     from store.db import migrate, session_scope
     from store.reports import scores_per_model_version

@@ -22,6 +22,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -60,6 +61,8 @@ from review.labels import (
 from store.db import get_engine, migrate, session_scope
 from store.reports import labelled_decisions, record_event
 from store.settings import PROJECT_ROOT
+
+log = logging.getLogger("chhmam.flows")
 
 # ---------------------------------------------------------------- labels
 
@@ -171,7 +174,7 @@ def _dvc_metrics_diff(project: Path) -> Any:
         return {"error": str(exc)[-500:]}
 
 
-@flow(name="retrain", log_prints=True)
+@flow(name="retrain")
 def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
                  tolerance: float | None = None, targets: list[str] | None = None,
                  force: bool = False, moderator_action: str = ModeratorPolicy.action) -> dict[str, Any]:
@@ -213,7 +216,7 @@ def _restore_serving(project: Path, lock_backup: str | None, metrics_backup: dic
         try:
             dvc(project, "checkout", "--force")
         except RuntimeError as exc:  # outputs a failed stage never wrote are not in the cache
-            print(f"dvc checkout after the failure: {str(exc)[-300:]}")
+            log.warning("dvc checkout after the failure: %s", str(exc)[-300:])
     for path, data in metrics_backup.items():  # metrics are not in the DVC cache (cache: false)
         path.write_bytes(data)
     if old_version is not None and served_version(project) != old_version:
@@ -259,14 +262,14 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
 
     if export.new_rows == 0 and not force:
         reason = "no new moderator decisions since the last promoted model"
-        print(reason)
+        log.info(reason)
         return RetrainResult("no_new_labels", reason, old_version, None, **base)
     if flagged and policy.action == "refuse":
         restore_labels()
         reason = "refused: moderator labels look unreliable: " + "; ".join(flagged)
         _record(project, db_url, "refused", old_version, None, reason,
                 {"flagged_moderators": flagged, "new_labels": export.new_rows, "moderators": base["moderators"]})
-        print(reason)
+        log.info(reason)
         return RetrainResult("refused", reason, old_version, None, **base)
 
     test_file = project / "data" / "generated" / "test.jsonl"
@@ -279,13 +282,13 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         restore_labels()
         reason = f"failed: dvc repro: {str(exc)[-400:]}"
         _record(project, db_url, "failed", old_version, None, reason, {"new_labels": export.new_rows})
-        print(reason)
+        log.info(reason)
         return RetrainResult("failed", reason, old_version, None, **base)
     dvc_diff = _dvc_metrics_diff(project)
     new_version = served_version(project)
     new_metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
     if old_version is not None and (rows_fingerprint(test_file) != test_before or not old_metrics):
-        print("no comparable metrics for the served model: re-evaluating it on the current test split")
+        log.info("no comparable metrics for the served model: re-evaluating it on the current test split")
         old_metrics = reevaluate(project, project / REGISTRY / old_version)
     if old_version is not None and export.heldout_rows >= MIN_HELDOUT:
         old_metrics = {**old_metrics, "heldout": heldout_metrics(project, project / REGISTRY / old_version,
@@ -324,5 +327,5 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
     result = RetrainResult(outcome, reason, old_version, new_version, metrics_diff=diff, dvc_metrics_diff=dvc_diff,
                            seconds=(datetime.now(UTC) - started).total_seconds(), gate=checks,
                            **base)
-    print(f"{outcome}: {reason}")
+    log.info("%s: %s", outcome, reason)
     return result
