@@ -13,7 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment before anything imports it)
-from store.logs import LogFormat, configure
+from models.logs import LogFormat, configure
 from store.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.",

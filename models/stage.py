@@ -10,7 +10,7 @@ import importlib
 import logging
 import sys
 
-from store.logs import configure
+from models.logs import configure
 
 STAGES = {
     "data": "models.data.dataset",

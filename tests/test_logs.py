@@ -1,4 +1,4 @@
-"""Logging configured once (``store.logs``): JSON lines with the expected keys, Rich without a terminal,
+"""Logging configured once (``models.logs``): JSON lines with the expected keys, Rich without a terminal,
 and Prefect's records through the same handler, once."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from store.logs import HANDLER_NAME, JsonFormatter, LogFormat, configure, default_format
+from models.logs import HANDLER_NAME, JsonFormatter, LogFormat, configure, default_format
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"time", "level", "logger", "message"}
@@ -100,7 +100,7 @@ def test_cli_log_format_pretty_without_a_terminal(tmp_path: Path) -> None:
 
 def test_prefect_imported_after_configure_logs_through_ours_once(tmp_path: Path) -> None:
     """The CLI's order: our handler first, then Prefect's import-time configuration leaves the root alone."""
-    proc = _run("import logging, flows; from store.logs import configure; configure('json'); import prefect; "
+    proc = _run("import logging, flows; from models.logs import configure; configure('json'); import prefect; "
                 "logging.getLogger('prefect.flow_runs').warning('run failed'); "
                 "logging.getLogger('chhmam.feeds').warning('feed failed'); "
                 "print(sorted(type(h).__name__ for h in logging.getLogger().handlers))", tmp_path)

@@ -1,4 +1,4 @@
-"""No ``print`` outside the command-line modules: library, stage and flow code logs (``store.logs``).
+"""No ``print`` outside the command-line modules: library, stage and flow code logs (``models.logs``).
 
 A ``print`` in library code bypasses the configured format (JSON lines for services) and mixes
 with a command's real output on stdout (``chhmam score -`` writes JSONL there). Command-line modules

@@ -147,7 +147,7 @@ def main(model_name: str = "baseline") -> None:
 
 
 if __name__ == "__main__":
-    from store.logs import configure
+    from models.logs import configure
 
     configure(level=logging.INFO)
     main(*sys.argv[1:])

@@ -477,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 if __name__ == "__main__":
     import logging
 
-    from store.logs import configure
+    from models.logs import configure
 
     configure(level=logging.INFO)  # the progress of a long assembly is logged at INFO
     main()

@@ -2,8 +2,10 @@
 
 Every package logs through the standard library under ``chhmam.*`` and never configures handlers
 itself; the entry point chooses the format once: the ``chhmam`` command line (``--log-format``,
-``--log-level``) and the DVC stage dispatcher (``models.stage``). It lives in ``store``, the bottom
-layer, so that both can reach it without an upward import.
+``--log-level``) and the DVC stage dispatcher (``models.stage``). It lives in ``models`` because the
+ML pipeline runs from ``models/`` and ``features/`` alone (``dvc repro``, the tiny pipeline copies
+the tests and the retraining flow build), and the command line, on top, can import it from there.
+It needs nothing but the standard library and Rich.
 
 One handler on the root logger carries everything, so third-party records look like ours:
 
