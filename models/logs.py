@@ -38,6 +38,9 @@ from rich.logging import RichHandler
 HANDLER_NAME = "chhmam"
 # Loggers Prefect's default configuration gives its own console handler, with propagation off.
 PREFECT_CLAIMED = ("uvicorn", "fastapi")
+# One INFO line per HTTP request (Prefect's client talks to its server on every state change):
+# shown at DEBUG only, so ``--log-level info`` stays about our work.
+CHATTY = ("httpx", "httpcore")
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -120,6 +123,8 @@ def configure(fmt: LogFormat | str | None = None, level: int | str = logging.WAR
             root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)
     for name in PREFECT_CLAIMED:
         claimed = logging.getLogger(name)
         for old in list(claimed.handlers):

@@ -30,9 +30,14 @@ def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def _restore_root() -> object:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    others = {name: (logging.getLogger(name).level, logging.getLogger(name).propagate)
+              for name in ("httpx", "httpcore", "uvicorn", "fastapi")}
     yield None
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, (lvl, propagate) in others.items():
+        logging.getLogger(name).setLevel(lvl)
+        logging.getLogger(name).propagate = propagate
 
 
 def test_json_formatter_keys_and_extra_fields() -> None:
@@ -78,7 +83,9 @@ def test_pretty_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     assert default_format() is LogFormat.json  # pytest's stderr is no terminal
     configure(LogFormat.pretty, "info")
     logging.getLogger("chhmam.test").info("hello %s", "there")
-    assert "hello there" in capsys.readouterr().err
+    logging.getLogger("httpx").info("HTTP Request: GET /api/admin/version")  # Prefect client chatter
+    err = capsys.readouterr().err
+    assert "hello there" in err and "HTTP Request" not in err
 
 
 def test_cli_log_format_json_emits_json_lines(tmp_path: Path) -> None:
