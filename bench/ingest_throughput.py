@@ -108,7 +108,7 @@ def run(backend: str, folder: Path, use_prefect: bool, work: Path, cluster: bool
                                   "quarantined": quarantined, "seconds": round(seconds, 2),
                                   "posts_per_s": round(read / seconds)}
         if cluster and not use_prefect:
-            from flows.clustering import cluster_pending
+            from features.near_duplicates import cluster_pending
 
             start = time.perf_counter()
             clustered = cluster_pending()

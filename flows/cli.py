@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment before anything imports it)
+from models.logs import LogFormat, configure
 from store.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.",
@@ -29,7 +31,35 @@ app.command("export")(export_cmd)
 app.command("retrain")(retrain_cmd)
 app.add_typer(model_app, name="model")
 err = Console(stderr=True)
+
+
+class LogLevel(StrEnum):
+    """The levels worth choosing from the command line."""
+
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
+
+
+@app.callback()
+def main(
+    log_format: Annotated[LogFormat | None, typer.Option(
+        "--log-format", envvar="CHHMAM_LOG_FORMAT", case_sensitive=False,
+        help="Log records on stderr as JSON lines or pretty (Rich); default: pretty on a terminal, else json.",
+    )] = None,
+    log_level: Annotated[LogLevel, typer.Option(
+        "--log-level", envvar="CHHMAM_LOG_LEVEL", case_sensitive=False, help="Lowest level logged.",
+    )] = LogLevel.WARNING,
+) -> None:
+    """Configure logging once for the whole process, before any command (and Prefect) runs.
+
+    Command output (tables, results, JSON on stdout) is not logging and is unaffected.
+    """
+    configure(log_format, log_level.value)
 
 
 @app.command()
@@ -139,7 +169,9 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
         os.environ["CHHMAM_SECRET_KEY"] = key
         get_settings.cache_clear()
     migrate()
-    uvicorn.run(create_app(), host=bind, port=port or s.port, log_level="info", **uvicorn_options())
+    # log_config=None: uvicorn keeps the handler ``--log-format`` installed instead of its own.
+    uvicorn.run(create_app(), host=bind, port=port or s.port, log_level="info", log_config=None,
+                **uvicorn_options())
 
 
 if __name__ == "__main__":

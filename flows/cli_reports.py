@@ -27,7 +27,7 @@ def export_cmd(
     out: Annotated[Path | None, typer.Option(help="Root folder (default: exports/).")] = None,
 ) -> None:
     """Write the ministry's weekly export (CSV, XLSX, PNG, PDF, manifest) to exports/<week>/."""
-    from flows.export import weekly_export_flow
+    from flows.weekly_export import weekly_export_flow
     from reports.weeks import IsoWeek
 
     if week is not None:
@@ -105,7 +105,7 @@ def quarantine_cmd(project_dir: ProjectDir = PROJECT_ROOT,
                    decisions: Annotated[list[str] | None, typer.Option(help="Decision ids FIRST-LAST.")] = None,
                    release: Annotated[bool, typer.Option(help="Lift the quarantine instead.")] = False) -> None:
     """Keep a moderator's labels or a batch of decisions out of training (or, --release, let them back)."""
-    from flows.retrain import set_quarantine
+    from models.registry import set_quarantine
 
     ranges = [[int(x) for x in d.split("-", 1)] for d in decisions or []]
     q = set_quarantine(project_dir, moderator or [], ranges, release)
@@ -115,7 +115,7 @@ def quarantine_cmd(project_dir: ProjectDir = PROJECT_ROOT,
 @model_app.command("rollback")
 def rollback_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
     """Serve the previously promoted model again (artifacts/model), recorded in the registry."""
-    from flows.retrain import rollback
+    from models.registry import rollback
 
     try:
         moved = rollback(project_dir)
@@ -131,7 +131,7 @@ def register_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
 
     `dvc repro`/`make demo` publish a model without the registry; run this after them.
     """
-    from flows.retrain import register_served
+    from models.registry import register_served
 
     version = register_served(project_dir)
     if version is None:
@@ -144,11 +144,11 @@ def register_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
 def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
              as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False) -> None:
     """Every model version seen: status, when trained and promoted, PR-AUC per label."""
-    from flows.retrain import load_registry, served_version
+    from models.registry import load_registry, served_version
 
     reg = load_registry(project_dir)
     if as_json:
-        print(json.dumps(reg, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(reg, indent=2, ensure_ascii=False))
         return
     from store.db import migrate, session_scope
     from store.report_queries import scores_per_model_version

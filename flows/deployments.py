@@ -57,9 +57,9 @@ class ScheduledFlow:
 
 
 # Registration point for flows owned by other packages. The weekly export (reports/) is
-# ``flows.export:weekly_export_flow``; add the retraining flow here when it should run on a schedule.
+# ``flows.weekly_export:weekly_export_flow``; add the retraining flow here when it should run on a schedule.
 SCHEDULED_FLOWS: list[ScheduledFlow] = [
-    ScheduledFlow("weekly-export", "flows.export:weekly_export_flow", WEEKLY_EXPORT_CRON),
+    ScheduledFlow("weekly-export", "flows.weekly_export:weekly_export_flow", WEEKLY_EXPORT_CRON),
 ]
 
 

@@ -27,11 +27,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from features.near_duplicates import Banding, cluster_batch, cluster_pending
 from features.normalise import content_hash
 from feeds.base import Batch, FeedError, Reject
 from feeds.parse import safe_dumps
 from feeds.records import PostRecord, to_row
-from flows.clustering import Banding, cluster_batch, cluster_pending
 from flows.partners import Partner, load_partners
 from models.inference import ScoringEngine
 from review.routing import Flag, route

@@ -9,30 +9,24 @@ Why it is built this way:
 * **The fixed test set.** Moderator rows go to the training split only (``models/data/dataset.py``), so
   the test split is the same before and after; the flow checks that by hashing it, and re-evaluates
   the old model on the new test split if it did change.
-* **"Not worse".** For every label, the new model's overall PR-AUC on the test split may be at most
-  ``tolerance`` (0.005) below the current model's. PR-AUC is the figure the team tracks because
-  positives are rare; a tiny tolerance absorbs noise from retraining without letting a real
-  regression through. Anything else is a refusal, with the reason recorded.
-* **A registry of versions.** ``artifacts/registry/registry.json`` lists every version seen
-  (trained_at, promoted_at, metrics, status) and keeps a copy of each promoted bundle in
-  ``artifacts/registry/<version>/``. Scores already carry ``model_version``; the registry says which
-  model that was and when it served. Rolling back copies the previous promoted bundle into
-  ``artifacts/model`` in one command (``chhmam model rollback``).
+* **"Not worse".** The promotion rule is ``models.promotion.gate``: no check (PR-AUC per label,
+  per language, probe and held-out sets; false-flag rates) may get worse beyond its tolerance.
+  Anything else is a refusal, with the reason recorded.
+* **A registry of versions.** ``models.registry`` (``artifacts/registry/``) records every version
+  seen and keeps a copy of each promoted bundle, so rolling back is one command
+  (``chhmam model rollback``).
 * **A refusal leaves serving untouched.** ``dvc.lock`` is restored and ``dvc checkout`` puts the
   previous outputs back from the DVC cache, so ``artifacts/model`` is the model that was served.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +36,20 @@ import yaml
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from models.promotion import MIN_HELDOUT, Tolerances, gate, metrics_diff, retrain_params, rows_fingerprint
+from models.registry import (
+    REGISTRY,
+    SERVED,
+    archive_served,
+    find_version,
+    load_registry,
+    now_iso,
+    registry_lock,
+    replace_dir,
+    save_registry,
+    served_metrics_file,
+    served_version,
+)
 from review.labels import (
     LabelExport,
     ModeratorPolicy,
@@ -55,149 +63,7 @@ from store.db import get_engine, migrate, session_scope
 from store.report_queries import labelled_decisions
 from store.settings import PROJECT_ROOT
 
-DEFAULT_TOLERANCE = 0.005
-REGISTRY = Path("artifacts") / "registry"
-SERVED = Path("artifacts") / "model"
-
-
-def now_iso() -> str:
-    """UTC now, seconds precision, for the registry."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# ---------------------------------------------------------------- registry
-
-
-def registry_path(project: Path) -> Path:
-    """Where the registry JSON lives for ``project``."""
-    return project / REGISTRY / "registry.json"
-
-
-@contextmanager
-def registry_lock(project: Path) -> Iterator[None]:
-    """One retrain or rollback at a time per project (an exclusive lock on ``artifacts/registry/.lock``)."""
-    path = project / REGISTRY / ".lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RuntimeError(f"another retrain or rollback holds {path}") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def load_registry(project: Path) -> dict[str, Any]:
-    """The registry (an empty one if none has been written)."""
-    path = registry_path(project)
-    if path.exists():
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-    return {"current": None, "labels_cursor": 0, "versions": [], "events": []}
-
-
-def save_registry(project: Path, reg: dict[str, Any]) -> None:
-    """Write the registry atomically (a crash never leaves half a file)."""
-    path = registry_path(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(reg, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def _entry(reg: dict[str, Any], version: str) -> dict[str, Any] | None:
-    return next((v for v in reg["versions"] if v["version"] == version), None)
-
-
-def served_version(project: Path) -> str | None:
-    """The version in ``artifacts/model`` (what ``chhmam score`` and the flows load)."""
-    manifest = project / SERVED / "manifest.json"
-    if not manifest.exists():
-        return None
-    version: str = json.loads(manifest.read_text(encoding="utf-8"))["version"]
-    return version
-
-
-def _copy_dir(src: Path, dst: Path) -> None:
-    """Replace ``dst`` with a copy of ``src`` via a temporary sibling, so readers never see half a model."""
-    tmp = dst.with_name(dst.name + ".incoming")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    shutil.copytree(src, tmp)
-    if dst.exists():
-        old = dst.with_name(dst.name + ".outgoing")
-        if old.exists():
-            shutil.rmtree(old)
-        dst.rename(old)
-        tmp.rename(dst)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(dst)
-
-
-def archive_served(project: Path, reg: dict[str, Any], metrics: dict[str, Any] | None = None) -> str | None:
-    """Keep a copy of the served bundle in the registry (first run: register it as promoted)."""
-    version = served_version(project)
-    if version is None:
-        return None
-    dst = project / REGISTRY / version
-    if not dst.exists():
-        shutil.copytree(project / SERVED, dst)
-    if _entry(reg, version) is None:
-        reg["versions"].append({"version": version, "trained_at": None, "promoted_at": now_iso(),
-                                "status": "promoted", "metrics": metrics or {}, "reason": "served before the registry"})
-    if reg["current"] is None:
-        reg["current"] = version
-    return version
-
-
-def register_served(project: Path = PROJECT_ROOT) -> str | None:
-    """Register the served bundle (and its metrics, when the metrics file describes it); its version."""
-    with registry_lock(project):
-        reg = load_registry(project)
-        metrics_file = served_metrics_file(project)
-        metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file.exists() else {}
-        version = served_version(project)
-        if metrics.get("model_version") != version:
-            metrics = {}
-        registered = archive_served(project, reg, metrics)
-        if registered is not None:
-            reg["events"].append({"at": now_iso(), "action": "registered", "to": registered})
-        save_registry(project, reg)
-        return registered
-
-
-def rollback(project: Path = PROJECT_ROOT) -> dict[str, str]:
-    """Serve the previously promoted version again; returns ``{"from", "to"}``.
-
-    Walks back through promotions: calling it twice goes back two versions.
-    """
-    with registry_lock(project):
-        return _rollback(project)
-
-
-def _rollback(project: Path) -> dict[str, str]:
-    reg = load_registry(project)
-    current = reg["current"] or served_version(project)
-    promoted = [v["version"] for v in reg["versions"] if v.get("status") == "promoted"]
-    if current not in promoted or promoted.index(current) == 0:
-        raise RuntimeError(f"no earlier promoted model to roll back to (current: {current}, promoted: {promoted})")
-    target = promoted[promoted.index(current) - 1]
-    src = project / REGISTRY / target
-    if not (src / "manifest.json").exists():
-        raise RuntimeError(f"registry copy of {target} is missing at {src}")
-    _copy_dir(src, project / SERVED)
-    entry = _entry(reg, str(current))
-    if entry is not None:
-        entry["status"] = "rolled_back"
-        entry["rolled_back_at"] = now_iso()
-    reg["current"] = target
-    reg["events"].append({"at": now_iso(), "action": "rollback", "from": current, "to": target})
-    save_registry(project, reg)
-    return {"from": str(current), "to": target}
-
+log = logging.getLogger("chhmam.flows")
 
 # ---------------------------------------------------------------- labels
 
@@ -212,23 +78,6 @@ def registry_quarantine(reg: dict[str, Any]) -> Quarantine:
     q = reg.get("quarantine") or {}
     return Quarantine(frozenset(q.get("moderators", [])), tuple((int(a), int(b)) for a, b in q.get("ranges", [])))
 
-
-def set_quarantine(project: Path, moderators: list[str] | None = None, ranges: list[list[int]] | None = None,
-                   release: bool = False) -> dict[str, Any]:
-    """Add to (or, with ``release``, lift from) the quarantine; takes effect at the next label export."""
-    with registry_lock(project):
-        reg = load_registry(project)
-        q = reg.setdefault("quarantine", {"moderators": [], "ranges": []})
-        for key, items in (("moderators", moderators or []), ("ranges", ranges or [])):
-            for item in items:
-                if release and item in q[key]:
-                    q[key].remove(item)
-                elif not release and item not in q[key]:
-                    q[key].append(item)
-        reg["events"].append({"at": now_iso(), "action": "quarantine_released" if release else "quarantined",
-                              "moderators": moderators or [], "ranges": ranges or []})
-        save_registry(project, reg)
-        return dict(q)
 
 
 def export_training_labels(project: Path = PROJECT_ROOT, out_dir: Path | None = None,
@@ -260,142 +109,6 @@ def dvc(project: Path, *args: str, timeout: float = 3600) -> subprocess.Complete
         raise RuntimeError(f"dvc {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
 
-
-def served_metrics_file(project: Path) -> Path:
-    """``metrics/<serve.model>.json``: the metrics of the model ``publish`` copies to ``artifacts/model``."""
-    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
-    return project / "metrics" / f"{params.get('serve', {}).get('model', 'baseline')}.json"
-
-
-def rows_fingerprint(path: Path) -> str | None:
-    """SHA-256 of a JSONL file's sorted lines (None if absent): the same rows in another order match.
-
-    The data stage shuffles each split with one seeded generator, so more training rows reorder the
-    test split without changing it; only a change of its rows makes old metrics incomparable.
-    """
-    if not path.exists():
-        return None
-    lines = sorted(path.read_text(encoding="utf-8").splitlines())
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-def _leaves(obj: Any, prefix: str = "") -> dict[str, float]:
-    out: dict[str, float] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(_leaves(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
-        out[prefix] = float(obj)
-    return out
-
-
-def metrics_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, float | None]]:
-    """Every numeric metric, old/new/diff, in the shape ``dvc metrics diff --json`` uses per file."""
-    a, b = _leaves(old), _leaves(new)
-    out: dict[str, dict[str, float | None]] = {}
-    for key in sorted(set(a) | set(b)):
-        o, n = a.get(key), b.get(key)
-        out[key] = {"old": o, "new": n, "diff": round(n - o, 6) if o is not None and n is not None else None}
-    return out
-
-
-@dataclass(frozen=True)
-class Tolerances:
-    """How much worse a candidate may be on each check and still count as "not worse".
-
-    The values in force are ``params.yaml`` ``retrain.tolerance``. PR-AUC drops are absolute; the
-    per-language, probe and held-out sets are smaller than the test
-    split, so their noise (and tolerance) is larger. False-flag rates are absolute rises.
-    """
-
-    pr_auc: float = DEFAULT_TOLERANCE
-    pr_auc_language: float = 0.02
-    probe: float = 0.02
-    heldout: float = 0.03
-    false_flag: float = 0.005
-
-    @classmethod
-    def uniform(cls, tolerance: float) -> Tolerances:
-        """One tolerance for every check (``chhmam retrain --tolerance``)."""
-        return cls(tolerance, tolerance, tolerance, tolerance, tolerance)
-
-
-LANGUAGES = ("km", "en", "mixed")
-
-
-def _get(metrics: dict[str, Any], *path: str) -> float | None:
-    node: Any = metrics
-    for key in path:
-        if not isinstance(node, dict) or key not in node:
-            return None
-        node = node[key]
-    return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else None
-
-
-def gate_checks(old: dict[str, Any], new: dict[str, Any], labels: list[str],
-                tol: Tolerances) -> list[tuple[str, tuple[str, ...], float, bool]]:
-    """(name, metric path, tolerance, higher is better) of every check the gate runs."""
-    checks: list[tuple[str, tuple[str, ...], float, bool]] = []
-    for lb in labels:
-        checks.append((f"{lb}: PR-AUC", (lb, "overall", "pr_auc"), tol.pr_auc, True))
-        checks += [(f"{lb} {lang}: PR-AUC", (lb, lang, "pr_auc"), tol.pr_auc_language, True) for lang in LANGUAGES]
-        checks.append((f"probe {lb}: PR-AUC", ("probe", lb, "overall", "pr_auc"), tol.probe, True))
-        checks.append((f"held-out moderator labels {lb}: PR-AUC", ("heldout", lb, "overall", "pr_auc"),
-                       tol.heldout, True))
-    for source in sorted({*(old.get("real_text") or {}), *(new.get("real_text") or {})}):
-        checks.append((f"real benign text {source}: false-flag rate", ("real_text", source, "flag_rate", "any"),
-                       tol.false_flag, False))
-    checks.append(("held-out dismissed posts: false-flag rate", ("heldout", "false_flag_rate", "moderator"),
-                   tol.false_flag, False))
-    return checks
-
-
-def gate(old: dict[str, Any], new: dict[str, Any], labels: list[str],
-         tol: Tolerances = Tolerances()) -> tuple[bool, str, list[dict[str, Any]]]:
-    """The promotion rule: no check may get worse beyond its tolerance; returns (ok, reason, checks).
-
-    Overall PR-AUC alone let a model through whose Khmer grooming PR-AUC fell from 0.87 to 0.70:
-    languages, the probe set, the moderator-labelled held-out set and false flags on real benign
-    text are each checked. A check the old model has and the candidate lacks is a refusal; one the
-    old model lacks is only noted.
-    """
-    problems, notes, table = [], [], []
-    for name, path, limit, higher_better in gate_checks(old, new, labels, tol):
-        o, n = _get(old, *path), _get(new, *path)
-        if o is None and n is None:
-            continue
-        row: dict[str, Any] = {"check": name, "old": o, "new": n, "tolerance": limit}
-        if n is None:
-            problems.append(f"{name}: the new model has none")
-            row["ok"] = False
-        elif o is None:
-            notes.append(f"{name}: no earlier value, new {n:.4f}")
-            row["ok"] = True
-        else:
-            worse = (o - n) if higher_better else (n - o)
-            row["ok"] = worse <= limit
-            sign = "<" if higher_better else ">"
-            bound = f"-{limit}" if higher_better else f"+{limit}"
-            text = f"{name.replace(': PR-AUC', '')}: PR-AUC" if "PR-AUC" in name else name
-            if row["ok"]:
-                notes.append(f"{text} {o:.4f} -> {n:.4f} ({n - o:+.4f})")
-            else:
-                problems.append(f"{text} {o:.4f} -> {n:.4f} ({n - o:+.4f} {sign} {bound})")
-        table.append(row)
-    if problems:
-        return False, "refused: " + "; ".join(problems), table
-    return True, "promoted: " + "; ".join(notes), table
-
-
-def not_worse(old: dict[str, Any], new: dict[str, Any], labels: list[str], tolerance: float) -> tuple[bool, str]:
-    """The gate with ``tolerance`` on overall PR-AUC and the default tolerances elsewhere."""
-    from dataclasses import replace
-
-    ok, reason, _ = gate(old, new, labels, replace(Tolerances(), pr_auc=tolerance))
-    return ok, reason
-
-
-MIN_HELDOUT = 30  # held-out rows below this say nothing about a model; the check is skipped
 
 
 def heldout_metrics(project: Path, model_dir: Path, heldout: Path) -> dict[str, Any]:
@@ -462,15 +175,7 @@ def _dvc_metrics_diff(project: Path) -> Any:
         return {"error": str(exc)[-500:]}
 
 
-def retrain_params(project: Path) -> dict[str, Any]:
-    """The ``retrain`` section of the project's ``params.yaml``: gate tolerances and moderator thresholds."""
-    path = project / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    section = (params or {}).get("retrain") or {}
-    return dict(section) if isinstance(section, dict) else {}
-
-
-@flow(name="retrain", log_prints=True)
+@flow(name="retrain")
 def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
                  tolerance: float | None = None, targets: list[str] | None = None,
                  force: bool = False, moderator_action: str = ModeratorPolicy.action) -> dict[str, Any]:
@@ -512,11 +217,11 @@ def _restore_serving(project: Path, lock_backup: str | None, metrics_backup: dic
         try:
             dvc(project, "checkout", "--force")
         except RuntimeError as exc:  # outputs a failed stage never wrote are not in the cache
-            print(f"dvc checkout after the failure: {str(exc)[-300:]}")
+            log.warning("dvc checkout after the failure: %s", str(exc)[-300:])
     for path, data in metrics_backup.items():  # metrics are not in the DVC cache (cache: false)
         path.write_bytes(data)
     if old_version is not None and served_version(project) != old_version:
-        _copy_dir(project / REGISTRY / old_version, project / SERVED)
+        replace_dir(project / REGISTRY / old_version, project / SERVED)
 
 
 def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[str], force: bool,
@@ -531,7 +236,7 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
     if file_metrics.get("model_version") != current:
         file_metrics = {}  # the metrics file describes another model (e.g. a refused candidate)
     old_version = archive_served(project, reg, file_metrics)
-    entry_old = _entry(reg, old_version) if old_version else None
+    entry_old = find_version(reg, old_version) if old_version else None
     old_metrics = (entry_old or {}).get("metrics") or file_metrics
     if entry_old is not None and not entry_old.get("metrics") and file_metrics:
         entry_old["metrics"] = file_metrics
@@ -558,14 +263,14 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
 
     if export.new_rows == 0 and not force:
         reason = "no new moderator decisions since the last promoted model"
-        print(reason)
+        log.info(reason)
         return RetrainResult("no_new_labels", reason, old_version, None, **base)
     if flagged and policy.action == "refuse":
         restore_labels()
         reason = "refused: moderator labels look unreliable: " + "; ".join(flagged)
         _record(project, db_url, "refused", old_version, None, reason,
                 {"flagged_moderators": flagged, "new_labels": export.new_rows, "moderators": base["moderators"]})
-        print(reason)
+        log.info(reason)
         return RetrainResult("refused", reason, old_version, None, **base)
 
     test_file = project / "data" / "generated" / "test.jsonl"
@@ -578,13 +283,13 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         restore_labels()
         reason = f"failed: dvc repro: {str(exc)[-400:]}"
         _record(project, db_url, "failed", old_version, None, reason, {"new_labels": export.new_rows})
-        print(reason)
+        log.info(reason)
         return RetrainResult("failed", reason, old_version, None, **base)
     dvc_diff = _dvc_metrics_diff(project)
     new_version = served_version(project)
     new_metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
     if old_version is not None and (rows_fingerprint(test_file) != test_before or not old_metrics):
-        print("no comparable metrics for the served model: re-evaluating it on the current test split")
+        log.info("no comparable metrics for the served model: re-evaluating it on the current test split")
         old_metrics = reevaluate(project, project / REGISTRY / old_version)
     if old_version is not None and export.heldout_rows >= MIN_HELDOUT:
         old_metrics = {**old_metrics, "heldout": heldout_metrics(project, project / REGISTRY / old_version,
@@ -613,7 +318,7 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         _restore_serving(project, lock_backup, metrics_dir_backup, old_version)
         restore_labels()
     if outcome != "unchanged":
-        existing = _entry(reg, str(new_version))
+        existing = find_version(reg, str(new_version))
         if existing is not None:
             reg["versions"].remove(existing)
         reg["versions"].append(entry)
@@ -623,5 +328,5 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
     result = RetrainResult(outcome, reason, old_version, new_version, metrics_diff=diff, dvc_metrics_diff=dvc_diff,
                            seconds=(datetime.now(UTC) - started).total_seconds(), gate=checks,
                            **base)
-    print(f"{outcome}: {reason}")
+    log.info("%s: %s", outcome, reason)
     return result

@@ -3,19 +3,21 @@
 Why: on a two-core CPU without AVX-512 the frozen-layer pass alone runs for about ten minutes and
 fine-tuning for much longer; a stage that prints nothing for that long looks hung. On a terminal
 this shows a Rich progress bar (done/total, elapsed, time remaining, a note such as the loss);
-where output is a log (CI, a pipe) it prints one line per tenth of the work instead, so the log
+where output is a log (CI, a pipe) it logs one line per tenth of the work instead, so the log
 stays short and still says how long is left.
 """
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+log = logging.getLogger("chhmam.models")
 
 Advance = Callable[..., None]  # advance(steps=1, note="")
 
@@ -50,7 +52,7 @@ def progress(description: str, total: int, console: Console | None = None) -> It
         nonlocal done, next_mark
         done += steps
         if done >= next_mark or done == total:
-            print(_log_line(description, done, total, started, note), file=sys.stderr, flush=True)
+            log.info("%s", _log_line(description, done, total, started, note))
             next_mark = done + total / 10
 
     yield advance_log

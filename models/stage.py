@@ -7,7 +7,10 @@ else; importing the stage's module by name keeps pickled classes at their real i
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
+
+from models.logs import configure
 
 STAGES = {
     "data": "models.data.dataset",
@@ -27,6 +30,7 @@ def main(argv: list[str]) -> None:
     (``python -m models.stage evaluate transformer`` evaluates ``artifacts/transformer``)."""
     if not argv or argv[0] not in STAGES:
         raise SystemExit(f"usage: python -m models.stage {{{','.join(STAGES)}}} [ARG ...]")
+    configure(level=logging.INFO)  # a stage's INFO lines are its progress and result in dvc's output
     importlib.import_module(STAGES[argv[0]]).main(*argv[1:])
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import random
 import re
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from typing import Any
 from models.data.generator import FAMILIES, generate, unsafe_terms
 from models.jsonl import read_jsonl, write_jsonl
 from models.params import PROJECT_ROOT, load_params
+
+log = logging.getLogger("chhmam.models")
 
 REAL = PROJECT_ROOT / "data" / "real"
 LABELS_DIR = PROJECT_ROOT / "data" / "labels"
@@ -165,5 +168,5 @@ def main() -> None:
     """Write ``data/generated/{train,val,test}.jsonl``."""
     for name, rows in build(load_params()).items():
         n = write_jsonl(OUT / f"{name}.jsonl", rows)
-        print(f"{name}: {n} rows")
+        log.info("%s: %d rows", name, n)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,8 @@ from models.inference import probabilities
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT
 from models.progress import progress
+
+log = logging.getLogger("chhmam.models")
 
 DATA = PROJECT_ROOT / "data" / "generated"
 PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
@@ -140,8 +143,11 @@ def main(model_name: str = "baseline") -> None:
     summary = {split: {lb: {k: v.get("overall", {}).get(k) for k in ("pr_auc", "recall_at_p90")}
                        for lb, v in src.items() if isinstance(v, dict) and "overall" in v}
                for split, src in (("test", metrics), ("probe", metrics.get("probe", {})))}
-    print(json.dumps(summary, indent=1))
+    log.info("evaluated %s %s", model_name, json.dumps(summary))
 
 
 if __name__ == "__main__":
+    from models.logs import configure
+
+    configure(level=logging.INFO)
     main(*sys.argv[1:])

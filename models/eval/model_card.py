@@ -12,12 +12,15 @@ arrived at, with dated figures, is in ``docs/experiments.md``.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from models.params import PROJECT_ROOT, load_params
+
+log = logging.getLogger("chhmam.models")
 
 METRICS = PROJECT_ROOT / "metrics"
 OUT = PROJECT_ROOT / "docs" / "model-card.md"
@@ -306,4 +309,4 @@ def main(out: str = "") -> None:
     target = Path(out) if out else OUT
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(METRICS, load_params()), encoding="utf-8")
-    print(f"model card: {target}")
+    log.info("model card: %s", target)

@@ -13,6 +13,7 @@ result written to ``artifacts/backbone`` as a plain Hugging Face folder.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import struct
 from collections.abc import Iterable
@@ -26,6 +27,8 @@ from numpy.typing import NDArray
 from transformers import AutoConfig, AutoModel, BertConfig, BertModel, PreTrainedModel
 
 from models.params import PROJECT_ROOT, load_params
+
+log = logging.getLogger("chhmam.models")
 
 OUT = PROJECT_ROOT / "artifacts" / "backbone"
 TOKENIZER_FILE = "tokenizer.json"
@@ -261,4 +264,4 @@ def build(params: dict[str, Any], out: Path = OUT, data: Path = PROJECT_ROOT / "
 def main() -> None:
     """DVC entry point."""
     info = build(load_params())
-    print(f"backbone {info}")
+    log.info("backbone %s", info)

@@ -8,6 +8,7 @@ validation split (itself family-disjoint) and per-label thresholds set for a tar
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from models.bundle import Bundle, save_bundle
 from models.calibration import threshold_for_precision
 from models.jsonl import read_jsonl
 from models.params import PROJECT_ROOT, load_params
+
+log = logging.getLogger("chhmam.models")
 
 DATA = PROJECT_ROOT / "data" / "generated"
 OUT = PROJECT_ROOT / "artifacts" / "baseline"
@@ -160,5 +163,5 @@ def main(out: Path = OUT) -> None:
     np.save(out / VAL_OOF, val_probs)
     if train_probs is not None:
         np.save(out / TRAIN_OOF, train_probs)
-    print(f"baseline {version} thresholds={bundle.thresholds} extra={bundle.extra}")
+    log.info("baseline %s thresholds=%s extra=%s", version, bundle.thresholds, bundle.extra)
 

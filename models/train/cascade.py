@@ -14,6 +14,7 @@ false`` sends every post to stage two.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from models.cascade import Blend, CascadeScorer, stage_two
 from models.data.splits import DATA, load_split
 from models.params import PROJECT_ROOT, load_params
 from models.train.baseline import held_out_probs
+
+log = logging.getLogger("chhmam.models")
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 OUT = ARTIFACTS / "cascade"
@@ -147,5 +150,4 @@ def main() -> None:
     bundle, facts = build(load_params())
     METRICS.parent.mkdir(exist_ok=True)
     METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
-    print(f"cascade {bundle.version}")
-    print(json.dumps(facts, indent=1))
+    log.info("cascade %s %s", bundle.version, json.dumps(facts))

@@ -12,6 +12,7 @@ both PR-AUCs go to ``metrics/transformer_quant.json``.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 import time
@@ -32,6 +33,8 @@ from models.params import PROJECT_ROOT, load_params
 from models.progress import progress
 from models.train.baseline import VAL_OOF
 from models.train.transformer import HOLDOUT_DIR, MeanPoolClassifier, load_classifier
+
+log = logging.getLogger("chhmam.models")
 
 SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
 OUT = PROJECT_ROOT / "artifacts" / "transformer"
@@ -59,7 +62,7 @@ def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
         opt = optimizer.optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden,
                                        opt_level=1)
     except Exception as exc:  # an unfamiliar architecture: serve the plain graph
-        print(f"fusion skipped: {exc}")
+        log.warning("fusion skipped: %s", exc)
         return False
     opt.save_model_to_file(str(dst))
     return True
@@ -251,5 +254,4 @@ def main() -> None:
     bundle, facts = build(params)
     METRICS.parent.mkdir(exist_ok=True)
     METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
-    print(f"transformer {bundle.version} thresholds={bundle.thresholds}")
-    print(json.dumps(facts, indent=1))
+    log.info("transformer %s thresholds=%s %s", bundle.version, bundle.thresholds, json.dumps(facts))

@@ -6,9 +6,12 @@ output means switching the served model is a parameter change, and a rollback is
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 from models.params import PROJECT_ROOT, load_params
+
+log = logging.getLogger("chhmam.models")
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 
@@ -20,5 +23,5 @@ def main() -> None:
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
-    print(f"published {name} -> {dst}")
+    log.info("published %s -> %s", name, dst)
 

@@ -475,4 +475,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    import logging
+
+    from models.logs import configure
+
+    configure(level=logging.INFO)  # the progress of a long assembly is logged at INFO
     main()

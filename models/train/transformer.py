@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import random
 import resource
@@ -44,6 +45,8 @@ from models.params import PROJECT_ROOT, load_params
 from models.progress import progress
 from models.train.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
 from models.train.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
+
+log = logging.getLogger("chhmam.models")
 
 BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
 OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
@@ -397,7 +400,7 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     collate = id_batcher(pad_id)
     if upto:
         posts, collate = frozen_states(model.encoder, seqs, collate, upto, memo), pad_states
-        print(f"frozen layers 0-{upto} run once per post {time.perf_counter() - t0:.0f}s", flush=True)
+        log.info("frozen layers 0-%d run once per post %.0fs", upto, time.perf_counter() - t0)
     with layer_range(model.encoder, upto) if upto else contextlib.nullcontext():
         lp_posts = 0
         if cfg.get("linear_probe_c") is not None:
@@ -405,7 +408,7 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
             lp_items, lp_y = subsample(list(posts), y, cfg.get("linear_probe_posts"), seed + 1)
             linear_probe(model, lp_items, lp_y, collate, float(cfg["linear_probe_c"]))
             lp_posts = len(lp_items)
-            print(f"linear probe fitted on {lp_posts} posts {time.perf_counter() - t0:.0f}s", flush=True)
+            log.info("linear probe fitted on %d posts %.0fs", lp_posts, time.perf_counter() - t0)
         losses: list[float] = []
         with progress(f"fine-tuning on {'+'.join(splits)}", total_steps(len(posts), cfg)) as advance:
             for _step, loss in _iterate(model, posts, soft, cfg, collate, rng):
@@ -454,4 +457,4 @@ def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, da
 def main() -> None:
     """DVC entry point."""
     facts = train(load_params())
-    print(json.dumps(facts, indent=1))
+    log.info("transformer trained %s", json.dumps(facts))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from features.near_duplicates import cluster_pending
 from features.normalise import content_hash
-from flows.clustering import cluster_pending
 from store.clusters import cluster_members, cluster_sizes
 from store.db import session_scope
 from store.posts import insert_posts

@@ -153,7 +153,7 @@ def make_tiny_project(dest: Path) -> Path:
 
 
 def test_promotion_rule() -> None:
-    from flows.retrain import metrics_diff, not_worse
+    from models.promotion import metrics_diff, not_worse
 
     old = {"grooming": {"overall": {"pr_auc": 0.80}}, "trafficking_ad": {"overall": {"pr_auc": 0.70}}}
     same = {"grooming": {"overall": {"pr_auc": 0.796}}, "trafficking_ad": {"overall": {"pr_auc": 0.71}}}
@@ -198,7 +198,8 @@ def tiny_project(tmp_path: Path) -> Path:
 
 
 def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlite_url: str) -> None:
-    from flows.retrain import load_registry, retrain_flow, served_version
+    from flows.retrain import retrain_flow
+    from models.registry import load_registry, served_version
 
     started = time.perf_counter()
     first = served_version(tiny_project)

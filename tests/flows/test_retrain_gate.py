@@ -1,4 +1,4 @@
-"""The promotion gate on constructed metrics (the real ``flows.retrain.gate``; no model needed).
+"""The promotion gate on constructed metrics (the real ``models.promotion.gate``; no model needed).
 
 Metrics have the shape ``models/eval/evaluate.py`` writes: per label ``overall`` and per language, the
 probe set, flag rates on real benign text, and the moderator-labelled held-out set.
@@ -10,7 +10,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from flows.retrain import Tolerances, gate, not_worse
+from models.promotion import Tolerances, gate, not_worse
 
 LABELS = ["grooming", "trafficking_ad"]
 
@@ -71,7 +71,7 @@ def test_gate_settings_come_from_params_yaml(tmp_path: Path) -> None:
     """``params.yaml`` ``retrain`` holds every tolerance and moderator threshold, under the names the gate uses."""
     from dataclasses import fields
 
-    from flows.retrain import retrain_params
+    from models.promotion import retrain_params
     from review.labels import ModeratorPolicy
     from store.settings import PROJECT_ROOT
 

@@ -110,7 +110,8 @@ def _audit(url: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_one_moderator_dismissing_everything_is_refused_and_named(tmp_path: Path, sqlite_url: str) -> None:
-    from flows.retrain import load_registry, retrain_flow
+    from flows.retrain import retrain_flow
+    from models.registry import load_registry
 
     project = make_project(tmp_path / "p")
     seed_moderators(sqlite_url, {**NORMAL, "mod_e": 1.0})
@@ -152,7 +153,8 @@ def test_quarantine_trains_without_the_outlier(tmp_path: Path, sqlite_url: str,
 
 def test_failed_repro_leaves_the_labels_for_next_time(tmp_path: Path, sqlite_url: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.retrain import load_registry, retrain_flow, served_version
+    from flows.retrain import retrain_flow
+    from models.registry import load_registry, served_version
 
     project = make_project(tmp_path / "p")
     seed_moderators(sqlite_url, NORMAL)
@@ -179,7 +181,8 @@ def test_failed_repro_leaves_the_labels_for_next_time(tmp_path: Path, sqlite_url
 
 def test_gate_refusal_restores_labels_and_keeps_the_cursor(tmp_path: Path, sqlite_url: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.retrain import load_registry, retrain_flow, served_version
+    from flows.retrain import retrain_flow
+    from models.registry import load_registry, served_version
 
     project = make_project(tmp_path / "p")
     seed_moderators(sqlite_url, NORMAL)
@@ -235,7 +238,7 @@ def test_register_the_served_model(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from flows.cli import app
-    from flows.retrain import load_registry
+    from models.registry import load_registry
 
     project = make_project(tmp_path / "p")
     result = CliRunner().invoke(app, ["model", "register", "--project-dir", str(project)])

@@ -124,7 +124,7 @@ def _scan(text: str, where: str) -> None:
 def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from flows.export import weekly_export_flow
+    from flows.weekly_export import weekly_export_flow
 
     result = weekly_export_flow(WEEK, str(tmp_path))
     out = tmp_path / WEEK
@@ -270,9 +270,9 @@ def test_weekly_export_deployment_runs_monday_0600_phnom_penh_for_the_week_just_
     from prefect.schedules import Cron
 
     from flows.deployments import SCHEDULED_FLOWS
-    from flows.export import default_week, weekly_export_flow
+    from flows.weekly_export import default_week, weekly_export_flow
 
-    sf = next(s for s in SCHEDULED_FLOWS if s.target == "flows.export:weekly_export_flow")
+    sf = next(s for s in SCHEDULED_FLOWS if s.target == "flows.weekly_export:weekly_export_flow")
     assert sf.load() is weekly_export_flow
     dep = weekly_export_flow.to_deployment(name=sf.name, schedule=Cron(sf.cron, timezone=sf.timezone))
     schedule = dep.schedules[0].schedule

@@ -86,7 +86,7 @@ def test_pdf_holds_every_province_and_the_total(full_week: str, tmp_path: Path, 
 def test_two_exports_of_the_same_database_are_byte_identical(full_week: str, tmp_path: Path) -> None:
     import json
 
-    from flows.export import weekly_export_flow
+    from flows.weekly_export import weekly_export_flow
 
     weekly_export_flow(WEEK, str(tmp_path / "a"))
     time.sleep(2.1)  # zip timestamps have a 2-second resolution: a clock-stamped file would differ

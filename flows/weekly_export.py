@@ -1,5 +1,8 @@
 """The weekly export flow: the ministry's files for one ISO week (Asia/Phnom_Penh).
 
+This is the Prefect wrapper (schedule, audit event, output folder); what goes into the files and
+how they are written is ``reports.weekly`` and ``reports.export``.
+
 Scheduled every Monday 06:00 Phnom Penh time (``flows/deployments.py``); with no week given it
 exports the last *complete* week, so the Monday run reports Monday-to-Sunday just ended.
 """
@@ -7,6 +10,7 @@ exports the last *complete* week, so the Monday run reports Monday-to-Sunday jus
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import subprocess
 from datetime import UTC, datetime
@@ -21,6 +25,8 @@ from reports.weeks import IsoWeek
 from store.audit import record_event
 from store.db import migrate, session_scope
 from store.settings import PROJECT_ROOT
+
+log = logging.getLogger("chhmam.flows")
 
 
 def exports_root() -> Path:
@@ -63,10 +69,10 @@ def export_week(week: str, out_root: str) -> dict[str, object]:
             "unmatched_locations": counts.unmatched.most_common()}
 
 
-@flow(name="weekly-export", log_prints=True)
+@flow(name="weekly-export")
 def weekly_export_flow(week: str | None = None, out_root: str | None = None) -> dict[str, object]:
     """Export ``week`` (default: last complete week) to ``exports/<YYYY-Www>/``."""
     migrate()
     result = export_week(week or str(default_week()), out_root or str(exports_root()))
-    print(f"exported {result['week']} -> {result['folder']}")
+    log.info("exported %s -> %s", result["week"], result["folder"])
     return result

@@ -1,10 +1,12 @@
 """Near-duplicate clustering with MinHash LSH (datasketch) over normalised-text shingles.
 
-Why here: the shingles come from ``features.normalise`` (so two spellings that render the same are
-the same), and the index lives in the database through ``store.clusters``; ``flows`` is the one
-layer allowed to use both. Band keys follow datasketch's ``MinHashLSH`` banding (its optimal
-``b × r`` for the threshold), hashed to short strings so the index is an ordinary table: any
-process can resume clustering with no in-memory state, and it never has to be rebuilt.
+Why in ``features``: a cluster is a property of the post text alone, computed from the same
+``normalise`` the rest of the features use (so two spellings that render the same are the same);
+the band index is kept in the database through ``store.clusters``, the layer below. The Prefect
+wrapper (one task per batch) is ``flows.pipeline.cluster_flow``. Band keys follow datasketch's
+``MinHashLSH`` banding (its optimal ``b × r`` for the threshold), hashed to short strings so the
+index is an ordinary table: any process can resume clustering with no in-memory state, and it
+never has to be rebuilt.
 """
 
 from __future__ import annotations
