@@ -69,7 +69,7 @@ def test_placeholder_reader() -> None:
 
 
 def test_templates_and_the_app_ask_only_for_known_keys() -> None:
-    from review.app import ERROR_KEYS
+    from review.errors import ERROR_KEYS
     from review.service import LABELS
 
     words = translator("en")
