@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from models.logs import HANDLER_NAME, JsonFormatter, LogFormat, configure, default_format
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"time", "level", "logger", "message"}
 
 

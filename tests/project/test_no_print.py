@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+
 PACKAGES = ("store", "feeds", "features", "models", "review", "reports", "flows")
 # Modules whose stdout is the command's result (Typer commands; release pack/assemble, flag-rate report).
 CLI_MODULES = {"flows/cli.py", "models/train/release.py", "models/eval/flag_rates.py"}
