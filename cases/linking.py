@@ -296,7 +296,8 @@ def link_batch(session: Session, posts: Sequence[LinkPost], config: LinkConfig) 
         else:
             survivor = min(new_posts)
         new_members.update({p: survivor for p in new_posts})
-        result.networks_touched.add(survivor)
+        if old_networks or len(new_posts) > 1:  # a new lone post has no summary to write
+            result.networks_touched.add(survivor)
     store_networks.move_members(session, moves)
     store_networks.add_members(session, new_members)
     result.merged = len(moves)

@@ -45,10 +45,10 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import String, Table, bindparam, delete, distinct, func, select, update
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store.schema import Decision, Entity, Network, NetworkMember, Post, PostEntity, QueueItem, utcnow
-from store.upsert import insert_ignore
 
 ENTITIES = cast(Table, Entity.__table__)
 LINKS = cast(Table, PostEntity.__table__)
@@ -60,6 +60,19 @@ _CHUNK = 500
 def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
         yield list(values[start:start + size])
+
+
+def _insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING`` as one statement executed over all rows.
+
+    Why not ``store.upsert.insert_ignore``: that compiles a multi-row VALUES per chunk, which cost
+    more than the database work here; one cached statement with many parameter sets lets SQLAlchemy
+    batch the rows ("insertmanyvalues") on SQLite and PostgreSQL alike.
+    """
+    if not rows:
+        return
+    mod: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.connection().execute(mod.insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
 
 
 class LinkPost(NamedTuple):
@@ -111,7 +124,8 @@ def unlinked_posts(session: Session, after_id: int = 0, limit: int = 5000) -> li
     stmt = (select(Post.id, Post.text, Post.author_hash, Post.cluster_id,
                    func.coalesce(Post.created_at, Post.ingested_at), Post.source, Post.platform, Post.lang)
             .where(Post.id > after_id, ~linked).order_by(Post.id).limit(limit))
-    return [LinkPost(int(r[0]), str(r[1]), r[2], r[3], r[4], str(r[5]), r[6], r[7]) for r in session.execute(stmt)]
+    return [LinkPost(int(r[0]), str(r[1]), r[2], r[3], r[4], str(r[5]), r[6], r[7])
+            for r in session.connection().execute(stmt)]
 
 
 def max_linked_post(session: Session) -> int:
@@ -129,15 +143,14 @@ def upsert_entities(session: Session, keys: Sequence[tuple[str, str]],
     unique = list(dict.fromkeys(keys))
     rows = [{"kind": k, "value_hash": h, "posts": 0, "authors": 0, "common": (k, h) in allowed,
              "common_reason": "allow_list" if (k, h) in allowed else None} for k, h in unique]
-    for part in _chunks(rows, 2000):
-        insert_ignore(session, ENTITIES, part, ["kind", "value_hash"])
+    _insert_ignore(session, ENTITIES, rows, ["kind", "value_hash"])
     found: dict[tuple[str, str], EntityRow] = {}
     by_kind: dict[str, list[str]] = {}
     for k, h in unique:
         by_kind.setdefault(k, []).append(h)
     for kind, hashes in by_kind.items():
         for part in _chunks(hashes):
-            for r in session.execute(select(*ENTITIES.c).where(ENTITIES.c.kind == kind,
+            for r in session.connection().execute(select(*ENTITIES.c).where(ENTITIES.c.kind == kind,
                                                                ENTITIES.c.value_hash.in_(part))):
                 row = EntityRow(int(r.id), r.kind, r.value_hash, int(r.posts), int(r.authors), bool(r.common),
                                 r.common_reason, r.first_seen, r.last_seen)
@@ -147,8 +160,8 @@ def upsert_entities(session: Session, keys: Sequence[tuple[str, str]],
 
 def add_links(session: Session, links: Sequence[tuple[int, int, str | None]]) -> None:
     """Insert (post_id, entity_id, label) links (a link already there is kept as it is)."""
-    insert_ignore(session, LINKS, [{"post_id": p, "entity_id": e, "label": lb} for p, e, lb in links],
-                  ["post_id", "entity_id"])
+    _insert_ignore(session, LINKS, [{"post_id": p, "entity_id": e, "label": lb} for p, e, lb in links],
+                   ["post_id", "entity_id"])
 
 
 def entity_authors(session: Session, entity_ids: Sequence[int]) -> dict[int, int]:
@@ -162,7 +175,7 @@ def entity_authors(session: Session, entity_ids: Sequence[int]) -> dict[int, int
     for part in _chunks(list(entity_ids)):
         stmt = (select(PostEntity.entity_id, func.count(distinct(actor))).join(Post, Post.id == PostEntity.post_id)
                 .where(PostEntity.entity_id.in_(part)).group_by(PostEntity.entity_id))
-        out.update({int(e): int(n) for e, n in session.execute(stmt)})
+        out.update({int(e): int(n) for e, n in session.connection().execute(stmt)})
     return out
 
 
@@ -185,7 +198,7 @@ def entity_networks(session: Session, entity_ids: Sequence[int]) -> dict[int, se
         stmt = (select(PostEntity.entity_id, NetworkMember.network_id).distinct()
                 .join(NetworkMember, NetworkMember.post_id == PostEntity.post_id)
                 .where(PostEntity.entity_id.in_(part)))
-        for e, n in session.execute(stmt):
+        for e, n in session.connection().execute(stmt):
             out.setdefault(int(e), set()).add(int(n))
     return out
 
@@ -194,16 +207,15 @@ def network_sizes(session: Session, network_ids: Sequence[int]) -> dict[int, int
     """Stored size of each network (1 for a network that has no summary row: a lone post)."""
     out = {int(n): 1 for n in network_ids}
     for part in _chunks(list(network_ids)):
-        out.update({int(i): int(s) for i, s in session.execute(select(Network.id, Network.size)
+        out.update({int(i): int(s) for i, s in session.connection().execute(select(Network.id, Network.size)
                                                                 .where(Network.id.in_(part)))})
     return out
 
 
 def add_members(session: Session, members: Mapping[int, int]) -> None:
     """Record newly linked posts: post_id → network_id."""
-    rows = [{"post_id": p, "network_id": n} for p, n in members.items()]
-    for part in _chunks(rows, 5000):
-        session.execute(MEMBERS.insert(), part)
+    if members:
+        session.connection().execute(MEMBERS.insert(), [{"post_id": p, "network_id": n} for p, n in members.items()])
 
 
 def move_members(session: Session, moves: Mapping[int, int]) -> None:
@@ -214,7 +226,7 @@ def move_members(session: Session, moves: Mapping[int, int]) -> None:
         update(MEMBERS).where(MEMBERS.c.network_id == bindparam("old")).values(network_id=bindparam("new")),
         [{"old": a, "new": b} for a, b in moves.items()])
     for part in _chunks(list(moves)):
-        session.execute(delete(NETWORKS).where(NETWORKS.c.id.in_(part)))
+        session.connection().execute(delete(NETWORKS).where(NETWORKS.c.id.in_(part)))
 
 
 def set_members(session: Session, members: Mapping[int, int]) -> None:
@@ -235,7 +247,7 @@ def networks_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, in
     """post_id → network_id for the given (linked) posts."""
     out: dict[int, int] = {}
     for part in _chunks(list(post_ids)):
-        out.update({int(p): int(n) for p, n in session.execute(
+        out.update({int(p): int(n) for p, n in session.connection().execute(
             select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.post_id.in_(part)))})
     return out
 
@@ -244,7 +256,7 @@ def entity_posts(session: Session, entity_ids: Sequence[int]) -> dict[int, list[
     """entity_id → the posts that carry it."""
     out: dict[int, list[int]] = {}
     for part in _chunks(list(entity_ids)):
-        for e, p in session.execute(select(PostEntity.entity_id, PostEntity.post_id)
+        for e, p in session.connection().execute(select(PostEntity.entity_id, PostEntity.post_id)
                                     .where(PostEntity.entity_id.in_(part))):
             out.setdefault(int(e), []).append(int(p))
     return out
@@ -257,7 +269,7 @@ def post_links(session: Session, post_ids: Sequence[int], linking_only: bool = F
         stmt = select(PostEntity.post_id, PostEntity.entity_id).where(PostEntity.post_id.in_(part))
         if linking_only:
             stmt = stmt.join(Entity, Entity.id == PostEntity.entity_id).where(Entity.common.is_(False))
-        out.extend((int(p), int(e)) for p, e in session.execute(stmt))
+        out.extend((int(p), int(e)) for p, e in session.connection().execute(stmt))
     return out
 
 
@@ -271,7 +283,7 @@ def summary_stats(session: Session, network_ids: Sequence[int]) -> dict[int, dic
     nid = NetworkMember.network_id
     for part in _chunks(list(network_ids)):
         base = select(nid).join(Post, Post.id == NetworkMember.post_id).where(nid.in_(part))
-        for n, size, authors, first, last in session.execute(
+        for n, size, authors, first, last in session.connection().execute(
                 base.add_columns(func.count(), func.count(distinct(func.coalesce(Post.author_hash,
                                                                                  sql_cast(Post.id, String)))),
                                  func.min(seen), func.max(seen)).group_by(nid)):
@@ -279,25 +291,25 @@ def summary_stats(session: Session, network_ids: Sequence[int]) -> dict[int, dic
                            "sources": [], "platforms": [], "languages": [], "entity_kinds": {}, "decisions": {},
                            "queued": 0}
         for field, col in (("sources", Post.source), ("platforms", Post.platform), ("languages", Post.lang)):
-            for n, v in session.execute(base.add_columns(col).distinct().order_by(col)):
+            for n, v in session.connection().execute(base.add_columns(col).distinct().order_by(col)):
                 if v is not None:
                     out[int(n)][field].append(str(v))
         kinds = (select(nid, Entity.kind, func.count(distinct(Entity.id)))
                  .join(PostEntity, PostEntity.post_id == NetworkMember.post_id)
                  .join(Entity, Entity.id == PostEntity.entity_id)
                  .where(nid.in_(part), Entity.common.is_(False)).group_by(nid, Entity.kind))
-        for n, kind, count in session.execute(kinds):
+        for n, kind, count in session.connection().execute(kinds):
             out[int(n)]["entity_kinds"][str(kind)] = int(count)
         latest = (select(func.max(Decision.id)).join(NetworkMember, NetworkMember.post_id == Decision.post_id)
                   .where(nid.in_(part), Decision.undone_at.is_(None)).group_by(Decision.post_id))
         decided = (select(nid, Decision.action, func.count())
                    .join(NetworkMember, NetworkMember.post_id == Decision.post_id)
                    .where(Decision.id.in_(latest)).group_by(nid, Decision.action))
-        for n, action, count in session.execute(decided):
+        for n, action, count in session.connection().execute(decided):
             out[int(n)]["decisions"][str(action)] = int(count)
         queued = (select(nid, func.count()).join(QueueItem, QueueItem.post_id == NetworkMember.post_id)
                   .where(nid.in_(part)).group_by(nid))
-        for n, count in session.execute(queued):
+        for n, count in session.connection().execute(queued):
             out[int(n)]["queued"] = int(count)
     return out
 
@@ -306,11 +318,11 @@ def save_networks(session: Session, summaries: Mapping[int, Mapping[str, Any]]) 
     """Replace the summary rows of these networks (those of size < 2 are removed, not written)."""
     ids = list(summaries)
     for part in _chunks(ids):
-        session.execute(delete(NETWORKS).where(NETWORKS.c.id.in_(part)))
+        session.connection().execute(delete(NETWORKS).where(NETWORKS.c.id.in_(part)))
     now = utcnow()
     rows = [{"id": n, **dict(s), "updated_at": now} for n, s in summaries.items() if int(s["size"]) >= 2]
-    for part in _chunks(rows):
-        session.execute(NETWORKS.insert(), part)
+    if rows:
+        session.connection().execute(NETWORKS.insert(), rows)
 
 
 def stale_networks(session: Session) -> list[int]:
@@ -324,7 +336,7 @@ def stale_networks(session: Session) -> list[int]:
 def clear(session: Session) -> None:
     """Remove every link, membership and network (before a full rebuild)."""
     for table in (NETWORKS, MEMBERS, LINKS, ENTITIES):
-        session.execute(delete(table))
+        session.connection().execute(delete(table))
 
 
 # ----------------------------------------------------------------------------------------------- #
