@@ -229,8 +229,9 @@ def _update_counters(session: Session, rows: Mapping[tuple[str, str], EntityRow]
 def _split(session: Session, entity_ids: Sequence[int], result: LinkResult) -> None:
     """Re-link, without their (now common) entities, the networks those entities had merged."""
     carriers = [p for ps in store_networks.entity_posts(session, entity_ids).values() for p in ps]
-    affected = sorted(set(store_networks.networks_of_posts(session, carriers).values()))
-    for network_id in affected:
+    candidates = sorted(set(store_networks.networks_of_posts(session, carriers).values()))
+    sizes = store_networks.network_sizes(session, candidates)
+    for network_id in (n for n in candidates if sizes[n] >= 2):
         members = store_networks.members(session, network_id)
         if len(members) < 2:
             continue

@@ -25,6 +25,7 @@ Tables (``store.schema``; migration ``0006_networks``):
 Read API for pages and exports (none of it returns an entity value):
 
 - ``network_of_post(session, post_id)`` → network id or None (not linked yet);
+- ``risk_of_posts(session, post_ids)`` → post_id → (network id, risk), for queue priority;
 - ``get_network(session, network_id)`` → ``Network`` row or None (a lone post has none);
 - ``list_networks(session, min_size, order, limit, offset)`` → summaries, by risk, size or recency;
 - ``network_posts(session, network_id, limit, offset)`` → member ``Post`` rows, oldest first;
@@ -353,6 +354,16 @@ def network_of_post(session: Session, post_id: int) -> int | None:
 def get_network(session: Session, network_id: int) -> Network | None:
     """A network's summary row (None for a lone post or an unknown id)."""
     return session.get(Network, network_id)
+
+
+def risk_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+    """post_id → (network id, risk) for the posts that are in a network of two or more (queue priority)."""
+    out: dict[int, tuple[int, float]] = {}
+    for part in _chunks(list(post_ids)):
+        stmt = (select(NetworkMember.post_id, Network.id, Network.risk)
+                .join(Network, Network.id == NetworkMember.network_id).where(NetworkMember.post_id.in_(part)))
+        out.update({int(p): (int(n), float(r)) for p, n, r in session.execute(stmt)})
+    return out
 
 
 def list_networks(session: Session, min_size: int = 2, order: str = "risk", limit: int = 50,

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from cases.linking import LinkConfig, link_pending, load_allow_list, rebuild, refresh_stale, risk_score
+from features.entities import entity_hash
 from feeds.records import author_hash
 from store import networks
 from store.db import session_scope
@@ -115,3 +116,23 @@ def test_risk_rises_with_confirmed_and_referred_members(db_url: str) -> None:
         after = networks.get_network(s, net)
         assert after is not None and after.decisions == {"confirm": 1} and after.queued == 1 and after.risk > low
         assert networks.counts(s)["networks"] == 1
+
+
+def test_shipped_allow_list_loads_and_the_cli_reports(sqlite_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from store.settings import get_settings
+
+    listed = load_allow_list(get_settings().network_allow_list, KEY)
+    assert ("domain", entity_hash("domain", "example.org", KEY)) in listed
+    ids = _posts([("call 050 777 888", "y1"), ("call 050 777 888", "y2")])
+    runner = CliRunner()
+    linked = runner.invoke(app, ["networks", "link"])
+    assert linked.exit_code == 0, linked.output
+    stats = runner.invoke(app, ["networks", "stats"])
+    assert stats.exit_code == 0 and "777" not in stats.output and str(ids[0]) in stats.output
+    rebuilt = runner.invoke(app, ["networks", "rebuild", "--yes"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    with session_scope() as s:
+        assert networks.risk_of_posts(s, ids)[ids[1]][0] == ids[0]
