@@ -89,7 +89,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 layers: $(STAMP)
-	$(call step,import layering: feeds → features → models → review → reports; store below, flows above)
+	$(call step,import layering: feeds → features → models → cases → review → reports; store below, flows above)
 	$(BIN)/lint-imports
 
 pytest: setup

@@ -25,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(__import__("flows.cli_feeds", fromlist=["feeds_app"]).feeds_app, name="feeds")  # partner-feed ingestion
 app.add_typer(__import__("flows.cli_review", fromlist=["users_app"]).users_app, name="users")  # moderator accounts
 app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")  # the review web app
+app.add_typer(__import__("flows.cli_networks", fromlist=["networks_app"]).networks_app, name="networks")  # cases
 from flows.cli_reports import export_cmd, model_app, retrain_cmd  # noqa: E402  (reports, model registry, retraining)
 
 app.command("export")(export_cmd)

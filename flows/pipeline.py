@@ -1,4 +1,4 @@
-"""The Prefect flows: ingest partner feeds, cluster near-duplicates, score, route to the queue.
+"""The Prefect flows: ingest partner feeds, cluster near-duplicates, score, route to the queue, link networks.
 
 Tasks take whole batches (thousands of records), passed with ``quote`` and no cache policy:
 Prefect walks every element of a task's arguments, which costs more than the work itself when
@@ -27,6 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from cases.linking import link_pending
 from features.near_duplicates import Banding, cluster_batch, cluster_pending
 from features.normalise import content_hash
 from feeds.base import Batch, FeedError, Reject
@@ -118,6 +119,7 @@ class PipelineSummary:
     clustered: int = 0
     scored: int = 0
     queued: int = 0
+    linked: int = 0
     flagged: dict[str, int] = field(default_factory=dict)
     model_version: str = ""
     errors: list[str] = field(default_factory=list)
@@ -370,9 +372,18 @@ def score_flow(model_dir: str | None = None, chunk: int = SCORE_CHUNK) -> tuple[
     return scored, queued, flagged, version
 
 
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def link_task() -> int:
+    """Link new posts into networks and refresh the summaries of decided ones (``cases.linking``).
+
+    After scoring and routing, so that a network's summary counts the members just queued.
+    """
+    return link_pending().posts
+
+
 @flow(name="pipeline", task_runner=make_task_runner())
 def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str, object]:
-    """Ingest every partner in ``partners_file``, cluster, then score and route: the whole chain."""
+    """Ingest every partner in ``partners_file``, cluster, score and route, link networks: the whole chain."""
     migrate()
     summary = PipelineSummary()
     for partner in load_partners(Path(partners_file)):
@@ -385,4 +396,5 @@ def pipeline_flow(partners_file: str, model_dir: str | None = None) -> dict[str,
             summary.failed_partners.append(partner.name)
     summary.clustered = cluster_flow()
     summary.scored, summary.queued, summary.flagged, summary.model_version = score_flow(model_dir)
+    summary.linked = link_task()
     return asdict(summary)

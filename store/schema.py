@@ -259,3 +259,69 @@ class LoginThrottle(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_at: Mapped[float] = mapped_column(Float, default=0.0)
     next_at: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Entity(Base):
+    """A contact value (phone, handle, URL, domain, e-mail, wallet), an author or a near-duplicate
+    cluster that posts can share; only its keyed hash is stored (see ``features.entities``).
+
+    ``common`` entities (a public hotline on the allow-list, a number shared by more authors than the
+    degree cap) keep their links but no longer join networks: ``common_reason`` says why.
+    """
+
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("kind", "value_hash", name="uq_entities_kind_value"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value_hash: Mapped[str] = mapped_column(String(64))
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+    authors: Mapped[int] = mapped_column(Integer, default=0)
+    common: Mapped[bool] = mapped_column(Boolean, default=False)
+    common_reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class PostEntity(Base):
+    """That a post carries an entity; ``label`` is what may be shown (app, country, provider)."""
+
+    __tablename__ = "post_entities"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
+    label: Mapped[str | None] = mapped_column(String(30), default=None)
+
+
+class NetworkMember(Base):
+    """Which network a linked post is in. Every linked post has a row (a lone post is its own network,
+    with no ``networks`` row); a post without one has not been linked yet.
+
+    A network's id is always the id of one of its member posts, so ids never collide.
+    """
+
+    __tablename__ = "network_members"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class Network(Base):
+    """A network (case) of two or more posts linked through shared entities, with its summary.
+
+    The summary is recomputed from the members whenever the network changes or a member is decided,
+    so pages and exports read one row.
+    """
+
+    __tablename__ = "networks"
+    __table_args__ = (Index("ix_networks_risk", "risk"), Index("ix_networks_last_seen", "last_seen"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    authors: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    sources: Mapped[list[str]] = mapped_column(default=list)
+    platforms: Mapped[list[str]] = mapped_column(default=list)
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    entity_kinds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decisions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    queued: Mapped[int] = mapped_column(Integer, default=0)
+    risk: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

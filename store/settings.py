@@ -55,6 +55,15 @@ class Settings(BaseSettings):
                                                    "once unchanged this long.")
     feeds_lease_s: float = Field(default=900.0, description="How long one ingest holds its partner's lease "
                                                             "without committing a batch.")
+    # Networks (cases.linking): when a shared value stops linking posts.
+    network_degree_cap: int = Field(default=50, description="An entity shared by more distinct authors than this "
+                                                            "(a post without author counts as one) is common: it "
+                                                            "no longer joins networks.")
+    network_post_cap: int = Field(default=1000, description="An entity on more posts than this is common, whatever "
+                                                            "its authors (one prolific account, a copied template).")
+    network_allow_list: Path = Field(default=PROJECT_ROOT / "data" / "networks" / "allow_list.yaml",
+                                     description="Public hotlines and platforms that never link posts.")
+    network_region: str = Field(default="KH", description="Region for phone numbers written without a country code.")
 
     def resolved_database_url(self) -> str:
         """The URL to connect to: the explicit one, else an SQLite file in ``data_dir``."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import grimp
 
-PACKAGES = ("store", "feeds", "features", "models", "review", "reports", "flows")
+PACKAGES = ("store", "feeds", "features", "models", "cases", "review", "reports", "flows")
 
 
 def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.support.paths import ROOT
 
-PACKAGES = ("store", "feeds", "features", "models", "review", "reports", "flows")
+PACKAGES = ("store", "feeds", "features", "models", "cases", "review", "reports", "flows")
 # Modules whose stdout is the command's result (Typer commands; release pack/assemble, flag-rate report).
 CLI_MODULES = {"flows/cli.py", "models/train/release.py", "models/eval/flag_rates.py"}
 CLI_PATTERNS = ("flows/cli_*.py",)

@@ -22,8 +22,9 @@ def test_pipeline_end_to_end(sqlite_url: str, model_dir: Path) -> None:
     assert first["ingested"] == 300 and first["duplicates"] == 3 and first["quarantined"] == 4
     assert first["scored"] == 300
     assert first["queued"] > 0
+    assert first["linked"] == 300  # every stored post goes through network linking
     second = pipeline_flow(str(PARTNERS), str(model_dir))
-    assert second["ingested"] == 0 and second["scored"] == 0 and second["queued"] == 0
+    assert second["ingested"] == 0 and second["scored"] == 0 and second["queued"] == 0 and second["linked"] == 0
     with session_scope() as s:
         assert s.scalar(select(func.count(Post.id))) == 300
         assert s.scalar(select(func.count(Quarantine.id))) == 4
