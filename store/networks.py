@@ -44,8 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import String, Table, bindparam, delete, distinct, func, select, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -165,19 +164,41 @@ def add_links(session: Session, links: Sequence[tuple[int, int, str | None]]) ->
                    ["post_id", "entity_id"])
 
 
+def _post_facts(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """post_id → (author key, seen at, source, platform, lang), by primary key.
+
+    Why key lookups and Python rather than one join: with hundreds of ids in an ``IN`` list a
+    planner may pick a hash join that scans every post, which makes the cost grow with the posts
+    stored; lookups by key keep it proportional to the posts asked for.
+    """
+    out: dict[int, tuple[Any, ...]] = {}
+    for part in _chunks(sorted(set(post_ids))):
+        for pid, author, created, ingested, source, platform, lang in session.connection().execute(
+                select(Post.id, Post.author_hash, Post.created_at, Post.ingested_at, Post.source, Post.platform,
+                       Post.lang).where(Post.id.in_(part))):
+            out[int(pid)] = (author or f"post:{pid}", created or ingested, source, platform, lang)
+    return out
+
+
+def entity_posts(session: Session, entity_ids: Sequence[int]) -> dict[int, list[int]]:
+    """entity_id → the posts that carry it."""
+    out: dict[int, list[int]] = {}
+    for part in _chunks(sorted(set(entity_ids))):
+        for e, p in session.connection().execute(select(PostEntity.entity_id, PostEntity.post_id)
+                                                 .where(PostEntity.entity_id.in_(part))):
+            out.setdefault(int(e), []).append(int(p))
+    return out
+
+
 def entity_authors(session: Session, entity_ids: Sequence[int]) -> dict[int, int]:
     """Distinct authors among each entity's posts (a post without an author counts as its own).
 
     Reads every link of the entities: call it only for entities that are not common, whose degree
-    the cap bounds.
+    the caps bound.
     """
-    actor = func.coalesce(Post.author_hash, sql_cast(Post.id, String))
-    out: dict[int, int] = {}
-    for part in _chunks(list(entity_ids)):
-        stmt = (select(PostEntity.entity_id, func.count(distinct(actor))).join(Post, Post.id == PostEntity.post_id)
-                .where(PostEntity.entity_id.in_(part)).group_by(PostEntity.entity_id))
-        out.update({int(e): int(n) for e, n in session.connection().execute(stmt)})
-    return out
+    carriers = entity_posts(session, entity_ids)
+    facts = _post_facts(session, [p for ps in carriers.values() for p in ps])
+    return {e: len({facts[p][0] for p in ps if p in facts}) for e, ps in carriers.items()}
 
 
 def update_entities(session: Session, rows: Sequence[EntityRow]) -> None:
@@ -193,14 +214,14 @@ def update_entities(session: Session, rows: Sequence[EntityRow]) -> None:
 
 
 def entity_networks(session: Session, entity_ids: Sequence[int]) -> dict[int, set[int]]:
-    """The networks that already hold posts carrying each entity."""
+    """The networks that already hold posts carrying each entity (posts not linked yet are left out)."""
+    carriers = entity_posts(session, entity_ids)
+    of_post = networks_of_posts(session, [p for ps in carriers.values() for p in ps])
     out: dict[int, set[int]] = {}
-    for part in _chunks(list(entity_ids)):
-        stmt = (select(PostEntity.entity_id, NetworkMember.network_id).distinct()
-                .join(NetworkMember, NetworkMember.post_id == PostEntity.post_id)
-                .where(PostEntity.entity_id.in_(part)))
-        for e, n in session.connection().execute(stmt):
-            out.setdefault(int(e), set()).add(int(n))
+    for e, ps in carriers.items():
+        found = {of_post[p] for p in ps if p in of_post}
+        if found:
+            out[e] = found
     return out
 
 
@@ -253,16 +274,6 @@ def networks_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, in
     return out
 
 
-def entity_posts(session: Session, entity_ids: Sequence[int]) -> dict[int, list[int]]:
-    """entity_id → the posts that carry it."""
-    out: dict[int, list[int]] = {}
-    for part in _chunks(list(entity_ids)):
-        for e, p in session.connection().execute(select(PostEntity.entity_id, PostEntity.post_id)
-                                    .where(PostEntity.entity_id.in_(part))):
-            out.setdefault(int(e), []).append(int(p))
-    return out
-
-
 def post_links(session: Session, post_ids: Sequence[int], linking_only: bool = False) -> list[tuple[int, int]]:
     """(post_id, entity_id) links of the posts; with ``linking_only`` without common entities."""
     out: list[tuple[int, int]] = []
@@ -277,41 +288,60 @@ def post_links(session: Session, post_ids: Sequence[int], linking_only: bool = F
 def summary_stats(session: Session, network_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """Everything a network summary is made of, per network, read from its members.
 
-    Cost is proportional to the members of the given networks, never to all posts.
+    Key lookups only (members by network, posts, links, decisions and queue rows by post), so the
+    cost is proportional to the members of the given networks, never to all posts.
     """
+    member_of: dict[int, int] = {}
+    for part in _chunks(sorted(set(network_ids))):
+        member_of.update({int(p): int(n) for p, n in session.connection().execute(
+            select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.network_id.in_(part)))})
+    posts = sorted(member_of)
+    facts = _post_facts(session, posts)
+    links = post_links(session, posts)
+    kinds: dict[int, tuple[str, bool]] = {}
+    for part in _chunks(sorted({e for _, e in links})):
+        kinds.update({int(e): (str(k), bool(c)) for e, k, c in session.connection().execute(
+            select(Entity.id, Entity.kind, Entity.common).where(Entity.id.in_(part)))})
+    latest: dict[int, tuple[int, str]] = {}
+    queued: set[int] = set()
+    for part in _chunks(posts):
+        for did, pid, action in session.connection().execute(
+                select(Decision.id, Decision.post_id, Decision.action)
+                .where(Decision.post_id.in_(part), Decision.undone_at.is_(None))):
+            if int(pid) not in latest or int(did) > latest[int(pid)][0]:
+                latest[int(pid)] = (int(did), str(action))
+        queued.update(int(p) for p in session.connection().execute(
+            select(QueueItem.post_id).where(QueueItem.post_id.in_(part))).scalars())
     out: dict[int, dict[str, Any]] = {}
-    seen = func.coalesce(Post.created_at, Post.ingested_at)
-    nid = NetworkMember.network_id
-    for part in _chunks(list(network_ids)):
-        base = select(nid).join(Post, Post.id == NetworkMember.post_id).where(nid.in_(part))
-        for n, size, authors, first, last in session.connection().execute(
-                base.add_columns(func.count(), func.count(distinct(func.coalesce(Post.author_hash,
-                                                                                 sql_cast(Post.id, String)))),
-                                 func.min(seen), func.max(seen)).group_by(nid)):
-            out[int(n)] = {"size": int(size), "authors": int(authors), "first_seen": first, "last_seen": last,
-                           "sources": [], "platforms": [], "languages": [], "entity_kinds": {}, "decisions": {},
-                           "queued": 0}
-        for field, col in (("sources", Post.source), ("platforms", Post.platform), ("languages", Post.lang)):
-            for n, v in session.connection().execute(base.add_columns(col).distinct().order_by(col)):
-                if v is not None:
-                    out[int(n)][field].append(str(v))
-        kinds = (select(nid, Entity.kind, func.count(distinct(Entity.id)))
-                 .join(PostEntity, PostEntity.post_id == NetworkMember.post_id)
-                 .join(Entity, Entity.id == PostEntity.entity_id)
-                 .where(nid.in_(part), Entity.common.is_(False)).group_by(nid, Entity.kind))
-        for n, kind, count in session.connection().execute(kinds):
-            out[int(n)]["entity_kinds"][str(kind)] = int(count)
-        latest = (select(func.max(Decision.id)).join(NetworkMember, NetworkMember.post_id == Decision.post_id)
-                  .where(nid.in_(part), Decision.undone_at.is_(None)).group_by(Decision.post_id))
-        decided = (select(nid, Decision.action, func.count())
-                   .join(NetworkMember, NetworkMember.post_id == Decision.post_id)
-                   .where(Decision.id.in_(latest)).group_by(nid, Decision.action))
-        for n, action, count in session.connection().execute(decided):
-            out[int(n)]["decisions"][str(action)] = int(count)
-        queued = (select(nid, func.count()).join(QueueItem, QueueItem.post_id == NetworkMember.post_id)
-                  .where(nid.in_(part)).group_by(nid))
-        for n, count in session.connection().execute(queued):
-            out[int(n)]["queued"] = int(count)
+    sets: dict[int, tuple[set[str], set[str], set[str], set[str], dict[str, set[int]]]] = {}
+    for p, n in member_of.items():
+        s = out.setdefault(n, {"size": 0, "authors": 0, "first_seen": None, "last_seen": None, "sources": [],
+                               "platforms": [], "languages": [], "entity_kinds": {}, "decisions": {}, "queued": 0})
+        authors, sources, platforms, languages, by_kind = sets.setdefault(n, (set(), set(), set(), set(), {}))
+        s["size"] += 1
+        if p in facts:
+            author, seen, source, platform, lang = facts[p]
+            authors.add(author)
+            sources.add(source)
+            if platform:
+                platforms.add(platform)
+            if lang:
+                languages.add(lang)
+            if seen is not None:
+                s["first_seen"] = seen if s["first_seen"] is None else min(s["first_seen"], seen)
+                s["last_seen"] = seen if s["last_seen"] is None else max(s["last_seen"], seen)
+        if p in latest:
+            action = latest[p][1]
+            s["decisions"][action] = s["decisions"].get(action, 0) + 1
+        s["queued"] += p in queued
+    for p, e in links:
+        kind, common = kinds.get(e, ("", True))
+        if not common:
+            sets[member_of[p]][4].setdefault(kind, set()).add(e)
+    for n, s in out.items():
+        authors, sources, platforms, languages, by_kind = sets[n]
+        s.update(authors=len(authors), sources=sorted(sources), platforms=sorted(platforms),
+                 languages=sorted(languages), entity_kinds={k: len(v) for k, v in sorted(by_kind.items())})
     return out
 
 
@@ -327,11 +357,27 @@ def save_networks(session: Session, summaries: Mapping[int, Mapping[str, Any]]) 
 
 
 def stale_networks(session: Session) -> list[int]:
-    """Networks with a decision taken or undone on a member since their summary was written."""
-    stmt = (select(Network.id).distinct().join(NetworkMember, NetworkMember.network_id == Network.id)
-            .join(Decision, Decision.post_id == NetworkMember.post_id)
-            .where((Decision.created_at > Network.updated_at) | (Decision.undone_at > Network.updated_at)))
-    return sorted(int(n) for n in session.scalars(stmt))
+    """Networks with a decision taken or undone on a member since their summary was written.
+
+    Driven from ``decisions`` (human-paced, small) with key lookups into the network tables, so the
+    cost never grows with the posts stored, whatever plan the database would pick for a join.
+    """
+    oldest = session.connection().execute(select(func.min(Network.updated_at))).scalar()
+    if oldest is None:
+        return []
+    changed: dict[int, list[datetime]] = {}
+    for post_id, created, undone in session.connection().execute(
+            select(Decision.post_id, Decision.created_at, Decision.undone_at)
+            .where((Decision.created_at > oldest) | (Decision.undone_at > oldest))):
+        changed.setdefault(int(post_id), []).extend(t for t in (created, undone) if t is not None)
+    if not changed:
+        return []
+    of_post = networks_of_posts(session, list(changed))
+    updated: dict[int, datetime] = {}
+    for part in _chunks(sorted(set(of_post.values()))):
+        updated.update({int(n): t for n, t in session.connection().execute(
+            select(Network.id, Network.updated_at).where(Network.id.in_(part)))})
+    return sorted({n for p, n in of_post.items() if n in updated and max(changed[p]) > updated[n]})
 
 
 def clear(session: Session) -> None:

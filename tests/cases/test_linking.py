@@ -136,3 +136,13 @@ def test_shipped_allow_list_loads_and_the_cli_reports(sqlite_url: str) -> None:
     assert rebuilt.exit_code == 0, rebuilt.output
     with session_scope() as s:
         assert networks.risk_of_posts(s, ids)[ids[1]][0] == ids[0]
+
+
+def test_a_masked_entity_is_revealed_from_the_post_text_only() -> None:
+    from cases.reveal import reveal_entity
+
+    h = entity_hash("phone", "+85550123999", KEY)
+    texts = ["nothing here", "call ០៥០ ១២៣ ៩៩៩"]
+    assert reveal_entity(texts, "phone", h, KEY) == "+85550123999"
+    assert reveal_entity(texts, "phone", h, "another-key") is None
+    assert reveal_entity(texts, "author", h, KEY) is None
