@@ -7,7 +7,6 @@ exports the last *complete* week, so the Monday run reports Monday-to-Sunday jus
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +19,12 @@ from reports.weekly import build_week
 from reports.weeks import IsoWeek
 from store.db import migrate, session_scope
 from store.reports import record_event
-from store.settings import PROJECT_ROOT
+from store.settings import PROJECT_ROOT, get_settings
 
 
 def exports_root() -> Path:
     """``CHHMAM_EXPORT_DIR`` if set, else ``exports/`` in the repository (git-ignored)."""
-    return Path(os.environ.get("CHHMAM_EXPORT_DIR") or PROJECT_ROOT / "exports")
+    return get_settings().export_dir
 
 
 def default_week(now: datetime | None = None) -> IsoWeek:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from store.settings import Settings
 
 
 def _project_root() -> Path:
@@ -17,7 +18,7 @@ def _project_root() -> Path:
     the CI's tiny pipeline or a retraining workspace, reads and writes its own files); else the
     source checkout this package lives in.
     """
-    env = os.environ.get("CHHMAM_ML_ROOT")
+    env = Settings().ml_root  # not the cached settings: this runs at import, before tests set theirs
     if env:
         return Path(env).resolve()
     cwd = Path.cwd()
