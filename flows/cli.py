@@ -12,7 +12,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment before anything imports it)
-from store.settings import PROJECT_ROOT, get_settings
+from models.bundle import read_manifest
+from store.paths import SOURCE
+from store.settings import get_settings
 
 app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.",
                   no_args_is_help=True)
@@ -29,7 +31,7 @@ app.command("export")(export_cmd)
 app.command("retrain")(retrain_cmd)
 app.add_typer(model_app, name="model")
 err = Console(stderr=True)
-SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
+SAMPLE_PARTNERS = SOURCE.sample_partners
 
 
 @app.command()
@@ -79,7 +81,7 @@ def pipeline(
         table.add_row(key, str(summary[key]))
     flagged = summary["flagged"]
     assert isinstance(flagged, dict)
-    for label in ("grooming", "trafficking_ad"):
+    for label in read_manifest(model_dir or get_settings().model_dir)["labels"]:  # what the model scored
         table.add_row(f"flagged: {label}", str(flagged.get(label, 0)))
     table.add_row("model version", str(summary["model_version"]))
     Console().print(table)

@@ -18,8 +18,9 @@ from reports.export import write_export
 from reports.weekly import build_week
 from reports.weeks import IsoWeek
 from store.db import migrate, session_scope
+from store.paths import CHECKOUT
 from store.reports import record_event
-from store.settings import PROJECT_ROOT, get_settings
+from store.settings import get_settings
 
 
 def exports_root() -> Path:
@@ -32,7 +33,7 @@ def default_week(now: datetime | None = None) -> IsoWeek:
     return IsoWeek.of(now or datetime.now(UTC)).shift(-1)
 
 
-def code_commit(root: Path = PROJECT_ROOT) -> str:
+def code_commit(root: Path = CHECKOUT) -> str:
     """The git commit of the code that wrote an export (``+dirty`` with uncommitted changes; else unknown).
 
     With the database it fixes what an export says: the same commit on the same data gives the same bytes.

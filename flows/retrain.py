@@ -42,6 +42,7 @@ import yaml
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from models.params import MLLayout
 from review.labels import (
     LabelExport,
     ModeratorPolicy,
@@ -51,8 +52,8 @@ from review.labels import (
     write_label_files,
 )
 from store.db import get_engine, migrate, session_scope
+from store.paths import CHECKOUT as PROJECT_ROOT
 from store.reports import labelled_decisions, record_event
-from store.settings import PROJECT_ROOT
 
 DEFAULT_TOLERANCE = 0.005
 REGISTRY = Path("artifacts") / "registry"
@@ -567,7 +568,7 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         print(reason)
         return RetrainResult("refused", reason, old_version, None, **base)
 
-    test_file = project / "data" / "generated" / "test.jsonl"
+    test_file = MLLayout(project).generated / "test.jsonl"
     test_before = rows_fingerprint(test_file)
     lock_backup = (project / "dvc.lock").read_text(encoding="utf-8") if (project / "dvc.lock").exists() else None
     try:

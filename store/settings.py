@@ -14,9 +14,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from store.paths import CHECKOUT, SOURCE
 
-# Kept under this name because the services and their tests import it from here.
-PROJECT_ROOT = CHECKOUT
-
 
 class Settings(BaseSettings):
     """All ``CHHMAM_`` variables; see the README's configuration table."""
@@ -52,9 +49,6 @@ class Settings(BaseSettings):
     dask_address: str = Field(default="", description="`tcp://host:port` of an existing Dask scheduler; "
                                                       "empty runs tasks in a local thread pool.")
     export_dir: Path = Field(default=SOURCE.exports, description="Where `chhmam export` writes `<YYYY-Www>/`.")
-    ml_root: str = Field(default="", description="The ML project the DVC stages read and write; empty: the "
-                                                 "current directory when it holds `dvc.yaml` and `params.yaml`, "
-                                                 "else this checkout.")
     host: str = Field(default="127.0.0.1", description="Address `chhmam serve` listens on.")
     port: int = Field(default=8000, description="Port `chhmam serve` listens on.")
     # Feed limits: a record beyond them is quarantined with the reason, never stored half-way.

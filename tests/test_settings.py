@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from models.params import MLLayout
+from store.paths import CHECKOUT, SOURCE
 from store.settings import get_settings, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
-# Variables that are not settings: test-only, notebook parameters, or names the config points at.
-NOT_SETTINGS = {"CHHMAM_TEST_PG", "CHHMAM_DEMO_PASSWORD", "CHHMAM_TOKEN_TELCO"}
+# Not service settings: the test database, names a command or a partner file points at, and the ML
+# stages' project root (read by models.params: the stages run without the store package).
+NOT_SETTINGS = {"CHHMAM_TEST_PG", "CHHMAM_DEMO_PASSWORD", "CHHMAM_TOKEN_TELCO", "CHHMAM_ML_ROOT"}
 
 
 def test_readme_configuration_table_is_generated_from_settings() -> None:
@@ -41,3 +44,10 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("CHHMAM_EXPORT_DIR", "")
     get_settings.cache_clear()
     assert get_settings().export_dir == ROOT / "exports"
+
+
+def test_service_and_ml_layouts_agree_on_shared_paths() -> None:
+    """Reviewers' labels feed the data stage and the publish stage writes the served model."""
+    ml = MLLayout(CHECKOUT)
+    assert SOURCE.labels == ml.labels and SOURCE.served_model == ml.served_model
+    assert get_settings().model_dir == ml.served_model

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import shutil
 
-from models.params import PROJECT_ROOT, load_params
-
-ARTIFACTS = PROJECT_ROOT / "artifacts"
+from models.params import ARTIFACTS, ML, load_params
 
 
 def main() -> None:
     """Replace ``artifacts/model`` with ``artifacts/<serve.model>``."""
     name = load_params()["serve"]["model"]
-    src, dst = ARTIFACTS / name, ARTIFACTS / "model"
+    src, dst = ARTIFACTS / name, ML.served_model
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
