@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from store.settings import PROJECT_ROOT
+from store.paths import SOURCE
 
-os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / "var" / "prefect"))
+os.environ.setdefault("PREFECT_HOME", str(SOURCE.var / "prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")

@@ -13,8 +13,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment before anything imports it)
+from models.bundle import read_manifest
 from models.logs import LogFormat, configure
-from store.settings import PROJECT_ROOT, get_settings
+from store.paths import SOURCE
+from store.settings import get_settings, settings_table
 
 app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.",
                   no_args_is_help=True)
@@ -43,7 +45,7 @@ class LogLevel(StrEnum):
     ERROR = "ERROR"
 
 
-SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
+SAMPLE_PARTNERS = SOURCE.sample_partners
 
 
 @app.callback()
@@ -110,7 +112,7 @@ def pipeline(
         table.add_row(key, str(summary[key]))
     flagged = summary["flagged"]
     assert isinstance(flagged, dict)
-    for label in ("grooming", "trafficking_ad"):
+    for label in read_manifest(model_dir or get_settings().model_dir)["labels"]:  # what the model scored
         table.add_row(f"flagged: {label}", str(flagged.get(label, 0)))
     table.add_row("model version", str(summary["model_version"]))
     Console().print(table)
@@ -147,6 +149,12 @@ def db_migrate() -> None:
     from store.db import migrate
 
     err.print(f"database at head: {migrate()}")
+
+
+@app.command("settings")
+def settings_command() -> None:
+    """Every CHHMAM_ setting with its default and meaning (the README's configuration table)."""
+    typer.echo(settings_table(), nl=False)
 
 
 @app.command()

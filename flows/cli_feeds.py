@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from store.settings import PROJECT_ROOT
+from store.paths import SOURCE
 
 feeds_app = typer.Typer(help="Partner feeds: ingest, quarantine, simulator, schedules.", no_args_is_help=True)
-SAMPLE_PARTNERS = PROJECT_ROOT / "data" / "sample" / "partners.yaml"
+SAMPLE_PARTNERS = SOURCE.sample_partners
 err = Console(stderr=True)
 
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from store.settings import PROJECT_ROOT
+from store.paths import CHECKOUT as PROJECT_ROOT
 
 model_app = typer.Typer(help="Model versions: list the registry, roll back.", no_args_is_help=True)
 err = Console(stderr=True)

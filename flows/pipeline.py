@@ -83,7 +83,7 @@ def _flow_api_dask_runner(address: str) -> Any:
 
 def make_task_runner() -> Any:
     """prefect-dask's runner on the cluster at ``CHHMAM_DASK_ADDRESS``, else a small thread pool."""
-    address = os.environ.get("CHHMAM_DASK_ADDRESS") or get_settings().dask_address
+    address = get_settings().dask_address
     if address:
         return _flow_api_dask_runner(address)
     return ThreadPoolTaskRunner(max_workers=max(2, min(4, os.cpu_count() or 2)))

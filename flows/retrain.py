@@ -36,6 +36,7 @@ import yaml
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from models.params import MLLayout
 from models.promotion import MIN_HELDOUT, Tolerances, gate, metrics_diff, retrain_params, rows_fingerprint
 from models.registry import (
     REGISTRY,
@@ -60,8 +61,8 @@ from review.labels import (
 )
 from store.audit import record_event
 from store.db import get_engine, migrate, session_scope
+from store.paths import CHECKOUT as PROJECT_ROOT
 from store.report_queries import labelled_decisions
-from store.settings import PROJECT_ROOT
 
 log = logging.getLogger("chhmam.flows")
 
@@ -273,7 +274,7 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         log.info(reason)
         return RetrainResult("refused", reason, old_version, None, **base)
 
-    test_file = project / "data" / "generated" / "test.jsonl"
+    test_file = MLLayout(project).generated / "test.jsonl"
     test_before = rows_fingerprint(test_file)
     lock_backup = (project / "dvc.lock").read_text(encoding="utf-8") if (project / "dvc.lock").exists() else None
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,14 +23,15 @@ from reports.weekly import build_week
 from reports.weeks import IsoWeek
 from store.audit import record_event
 from store.db import migrate, session_scope
-from store.settings import PROJECT_ROOT
+from store.paths import CHECKOUT
+from store.settings import get_settings
 
 log = logging.getLogger("chhmam.flows")
 
 
 def exports_root() -> Path:
     """``CHHMAM_EXPORT_DIR`` if set, else ``exports/`` in the repository (git-ignored)."""
-    return Path(os.environ.get("CHHMAM_EXPORT_DIR") or PROJECT_ROOT / "exports")
+    return get_settings().export_dir
 
 
 def default_week(now: datetime | None = None) -> IsoWeek:
@@ -39,7 +39,7 @@ def default_week(now: datetime | None = None) -> IsoWeek:
     return IsoWeek.of(now or datetime.now(UTC)).shift(-1)
 
 
-def code_commit(root: Path = PROJECT_ROOT) -> str:
+def code_commit(root: Path = CHECKOUT) -> str:
     """The git commit of the code that wrote an export (``+dirty`` with uncommitted changes; else unknown).
 
     With the database it fixes what an export says: the same commit on the same data gives the same bytes.

@@ -3,6 +3,11 @@
 Why a module of its own: the TF-IDF baseline appends the cues as tokens, and the transformer reads
 them as short English phrases after the post; the ONNX engine needs the same text at serving time
 without importing torch or scikit-learn.
+
+Why its own money and age patterns, not ``features.indicators``' parsers (which moderators see):
+the released model learnt these exact tokens, and the indicators' broader parsers (more currencies
+and multipliers, "i'm 15", no "N ឆ្នាំ") would change the cues of some training texts; switching is
+a retraining decision. ``tests/test_models_cues_pinned.py`` pins the tokens.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from tokenizers import Tokenizer
 
 from models.calibration import Calibrator
 from models.cues import model_text
+from models.padding import pad_ids
 
 
 def session_options(threads: int = 2) -> ort.SessionOptions:
@@ -110,13 +111,7 @@ class OnnxScorer:
         out = np.zeros((len(seqs), len(self.labels)), dtype=np.float32)
         sess = self.session
         for batch in token_batches([len(s) for s in seqs], self.max_tokens, self.max_batch):
-            width = max(len(seqs[i]) for i in batch)
-            ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, i in enumerate(batch):
-                s = seqs[i]
-                ids[row, :len(s)] = s
-                mask[row, :len(s)] = 1
+            ids, mask = pad_ids([seqs[i] for i in batch], self.pad_id)
             out[batch] = sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
 

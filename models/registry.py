@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from store.settings import PROJECT_ROOT
+from store.paths import CHECKOUT as PROJECT_ROOT
 
 REGISTRY = Path("artifacts") / "registry"
 SERVED = Path("artifacts") / "model"

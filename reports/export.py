@@ -31,16 +31,10 @@ from reports.i18n import bilingual, english, khmer, names
 from reports.suppression import COMPLEMENT_MIN, PRIMARY, SECONDARY, WITHHELD
 from reports.weekly import PublishedTable, PublishedWeek
 from reports.weeks import TZ
+from store.paths import khmer_font_path
 
 KHMER_FONT_FAMILY = "Noto Sans Khmer"
 _font_ready = False
-
-
-def khmer_font_path() -> Path:
-    """The Noto Sans Khmer TTF shipped by ``fontpkg-noto-sans-khmer``."""
-    import fontpkg
-
-    return Path(fontpkg.path("noto-sans-khmer"))
 
 
 def setup_fonts() -> None:

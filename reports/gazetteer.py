@@ -25,9 +25,9 @@ from pathlib import Path
 import yaml
 
 from features.normalise import normalise
-from store.settings import PROJECT_ROOT
+from store.paths import SOURCE
 
-GAZETTEER = PROJECT_ROOT / "data" / "gazetteer" / "provinces.yaml"
+GAZETTEER = SOURCE.gazetteer
 _DROP = re.compile(r"[\s\u200b\u200c\u200d\-_.,;:'’\"()/\\|&#]+")
 _COENG_DA = "\u17d2\u178a"  # subscript ដ, drawn exactly like subscript ត and typed interchangeably
 _COENG_TA = "\u17d2\u178f"

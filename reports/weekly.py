@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.params import labels
 from reports.gazetteer import Unmatched
 from reports.gazetteer import load as load_gazetteer
 from reports.suppression import (
@@ -41,7 +42,7 @@ from store.report_queries import (
     queue_state_at,
 )
 
-LABELS = ("grooming", "trafficking_ad")
+LABELS = labels()  # the export's columns: the label set the system is defined over
 DIMENSIONS = ("language", "platform", "source", "province")
 UNKNOWN = "unknown"
 TREND_WEEKS = 8

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from store.timeutil import as_utc
+
 TZ = ZoneInfo("Asia/Phnom_Penh")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -39,8 +41,7 @@ class IsoWeek:
     @classmethod
     def of(cls, moment: datetime) -> IsoWeek:
         """The Cambodian ISO week containing ``moment`` (naive values are taken as UTC)."""
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        y, w, _ = aware.astimezone(TZ).isocalendar()
+        y, w, _ = as_utc(moment).astimezone(TZ).isocalendar()
         return cls(y, w)
 
     def monday(self) -> date:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -56,9 +55,9 @@ def _hasher() -> PasswordHasher:
     in dozens of users on two cores; a stored hash carries its own parameters, and a login rehashes
     a hash whose parameters differ from the current ones.
     """
-    default = PasswordHasher()
-    return PasswordHasher(time_cost=int(os.environ.get("CHHMAM_ARGON2_TIME_COST", default.time_cost)),
-                          memory_cost=int(os.environ.get("CHHMAM_ARGON2_MEMORY_KIB", default.memory_cost)))
+    default, s = PasswordHasher(), get_settings()
+    return PasswordHasher(time_cost=default.time_cost if s.argon2_time_cost is None else s.argon2_time_cost,
+                          memory_cost=default.memory_cost if s.argon2_memory_kib is None else s.argon2_memory_kib)
 
 
 @contextmanager

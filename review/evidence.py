@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from review.visible import visible
 from store import decisions, posts, queue
+from store.paths import khmer_font_path as khmer_font_path  # re-exported: the web app serves the same file
 from store.schema import utcnow
 
 
@@ -108,13 +108,6 @@ def build_evidence(session: Session, item_id: int, note: str | None = None) -> d
         "decisions": [{"action": d.action, "user_id": d.user_id, "at": d.created_at.isoformat(),
                        "undone": d.undone_at is not None} for d in history],
     }
-
-
-def khmer_font_path() -> Path:
-    """The Noto Sans Khmer TTF from the ``fontpkg-noto-sans-khmer`` package."""
-    import fontpkg
-
-    return Path(fontpkg.path("noto-sans-khmer"))
 
 
 def _e(value: object) -> str:

@@ -35,10 +35,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from store.paths import SOURCE
 from store.report_queries import DecidedExample, labelled_decisions
-from store.settings import PROJECT_ROOT, get_settings
+from store.settings import get_settings
 
-LABELS_DIR = PROJECT_ROOT / "data" / "labels"
+LABELS_DIR = SOURCE.labels
 LABELS_FILE = "review.jsonl"
 LEGACY = ("decisions-*.jsonl",)
 HELDOUT_PERCENT = 15

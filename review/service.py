@@ -11,14 +11,16 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from models.params import labels
 from store import audit, decisions, queue
 from store.schema import User, utcnow
 from store.settings import get_settings
+from store.timeutil import as_utc
 
 LEASE = timedelta(minutes=10)
 UNDO_WINDOW = timedelta(minutes=5)
 ACTIONS = ("confirm", "dismiss", "escalate", "refer")
-LABELS = ("grooming", "trafficking_ad")
+LABELS = labels()  # decisions become training labels, so they use the training label set
 REVIEWERS = ("moderator", "lead")
 # status an item moves to after each action; referrals wait for a second reviewer
 NEXT_STATUS = {"confirm": "decided", "dismiss": "decided", "escalate": "escalated", "refer": "referral_pending"}
@@ -126,7 +128,7 @@ def undo(session: Session, user: User, item_id: int) -> list[int]:
     last = decisions.latest_active(session, item_id)
     if last is None or last.user_id != user.id:
         raise ReviewError("you have no decision to undo on this item")
-    made = last.created_at if last.created_at.tzinfo else last.created_at.replace(tzinfo=utcnow().tzinfo)
+    made = as_utc(last.created_at)
     if utcnow() - made > UNDO_WINDOW:
         raise ReviewError("the undo window has passed")
     group = decisions.group_of(session, last)

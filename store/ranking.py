@@ -10,22 +10,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from store.timeutil import as_utc
+
 AGEING_PER_HOUR = 0.01  # an item that waited 10 hours gains 0.1 priority over a fresh one
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def aware(t: datetime) -> datetime:
-    """``t`` as an aware datetime (SQLite hands back naive values; they were written in UTC)."""
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
 def rank_for(priority: float, enqueued_at: datetime) -> float:
     """The stored claim order of an item with ``priority`` enqueued at ``enqueued_at``."""
-    hours = (aware(enqueued_at) - _EPOCH).total_seconds() / 3600.0
+    hours = (as_utc(enqueued_at) - _EPOCH).total_seconds() / 3600.0
     return round(priority - AGEING_PER_HOUR * hours, 6)
 
 
 def effective_priority(priority: float, enqueued_at: datetime, now: datetime) -> float:
     """Priority plus waiting time at ``now``, as the queue page shows it."""
-    waited = (now - aware(enqueued_at)).total_seconds() / 3600.0
+    waited = (now - as_utc(enqueued_at)).total_seconds() / 3600.0
     return priority + AGEING_PER_HOUR * max(waited, 0.0)

@@ -10,18 +10,14 @@ by accident. The one exception, :func:`decided_examples`, feeds the DVC-tracked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.schema import Decision, Post, QueueItem, Score, User
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC datetime (SQLite hands back naive values; they were written in UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from store.timeutil import as_utc
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from store.ranking import rank_for
+from store.types import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -47,10 +47,10 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     cursor: Mapped[str | None] = mapped_column(Text, default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # One ingest per partner at a time: the run holding the lease is the only one that moves the cursor.
     lease_owner: Mapped[str | None] = mapped_column(String(200), default=None)
-    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Post(Base):
@@ -68,8 +68,8 @@ class Post(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     author_hash: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     url: Mapped[str | None] = mapped_column(Text, default=None)
     platform: Mapped[str | None] = mapped_column(String(50), default=None)
     location_hint: Mapped[str | None] = mapped_column(String(100), default=None)
@@ -94,13 +94,13 @@ class Quarantine(Base):
     source: Mapped[str] = mapped_column(String(100), index=True)
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     location: Mapped[str | None] = mapped_column(Text, default=None)
     fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     raw_gz: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     raw_bytes: Mapped[int | None] = mapped_column(Integer, default=None)
     raw_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
-    replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class PostEdit(Base):
@@ -116,7 +116,7 @@ class PostEdit(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Cluster(Base):
@@ -126,7 +126,7 @@ class Cluster(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     representative_post_id: Mapped[int | None] = mapped_column(Integer, default=None)
     size: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class LshBand(Base):
@@ -154,7 +154,7 @@ class Score(Base):
     threshold: Mapped[float] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean)
     indicators: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def _queue_rank_default(context: Any) -> float:
@@ -176,10 +176,10 @@ class QueueItem(Base):
     priority: Mapped[float] = mapped_column(Float, index=True)
     model_version: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20), default="open")
-    enqueued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     # Claim order: priority plus an ageing term baked in at enqueue time, so that "highest
     # priority, older first" is one index scan (see store.ranking.rank_for).
     rank: Mapped[float | None] = mapped_column(Float, default=_queue_rank_default, nullable=True)
@@ -194,7 +194,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Decision(Base):
@@ -208,8 +208,8 @@ class Decision(Base):
     action: Mapped[str] = mapped_column(String(20))
     labels: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class AuditLog(Base):
@@ -217,7 +217,7 @@ class AuditLog(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer, default=None)
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))
@@ -240,10 +240,10 @@ class UserSession(Base):
     lang: Mapped[str] = mapped_column(String(5), default="en")
     last_decided: Mapped[int | None] = mapped_column(Integer, default=None)
     address: Mapped[str | None] = mapped_column(String(80), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
@@ -278,8 +278,8 @@ class Entity(Base):
     authors: Mapped[int] = mapped_column(Integer, default=0)
     common: Mapped[bool] = mapped_column(Boolean, default=False)
     common_reason: Mapped[str | None] = mapped_column(String(20), default=None)
-    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class PostEntity(Base):
@@ -315,8 +315,8 @@ class Network(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     size: Mapped[int] = mapped_column(Integer, default=0, index=True)
     authors: Mapped[int] = mapped_column(Integer, default=0)
-    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     sources: Mapped[list[str]] = mapped_column(default=list)
     platforms: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
@@ -324,4 +324,4 @@ class Network(Base):
     decisions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     queued: Mapped[int] = mapped_column(Integer, default=0)
     risk: Mapped[float] = mapped_column(Float, default=0.0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

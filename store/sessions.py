@@ -9,12 +9,13 @@ take effect at the next request of every copy of the cookie.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.schema import User, UserSession, utcnow
+from store.timeutil import as_utc
 
 TOUCH_EVERY = timedelta(seconds=30)  # last_seen_at is written at most this often (one write per page would do)
 
@@ -26,10 +27,6 @@ class Lookup:
     row: UserSession | None
     user: User | None
     refused: str | None
-
-
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def create(session: Session, user_id: int, token_hash: str, csrf: str, lang: str, address: str | None,
@@ -57,9 +54,9 @@ def lookup(session: Session, token_hash: str, idle: timedelta, now: datetime | N
     if row.revoked_at is not None:
         return Lookup(None, None, "revoked")
     reason = None
-    if now >= _aware(row.expires_at):
+    if now >= as_utc(row.expires_at):
         reason = "expired"
-    elif now - _aware(row.last_seen_at) >= idle:
+    elif now - as_utc(row.last_seen_at) >= idle:
         reason = "idle"
     user = session.get(User, row.user_id)
     if reason is None and (user is None or not user.active):
@@ -67,7 +64,7 @@ def lookup(session: Session, token_hash: str, idle: timedelta, now: datetime | N
     if reason is not None:
         revoke(session, [row.id], reason, now)
         return Lookup(None, None, reason)
-    if now - _aware(row.last_seen_at) >= TOUCH_EVERY:
+    if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
         row.last_seen_at = now
     return Lookup(row, user, None)
 

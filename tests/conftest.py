@@ -47,6 +47,13 @@ def _drop_pg_db(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are cached per process; a test's environment changes must not outlive it."""
+    yield
+    get_settings.cache_clear()
+
+
 def _use_database(monkeypatch: pytest.MonkeyPatch, url: str, data_dir: Path) -> None:
     monkeypatch.setenv("CHHMAM_DATABASE_URL", url)
     monkeypatch.setenv("CHHMAM_DATA_DIR", str(data_dir))

@@ -21,15 +21,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from models.data.generator import FAMILIES, generate, unsafe_terms
+from models.data.generator import FAMILIES, LABEL_KINDS, POSITIVE_KINDS, generate, unsafe_terms
 from models.jsonl import read_jsonl, write_jsonl
-from models.params import PROJECT_ROOT, load_params
+from models.params import GENERATED, ML, load_params
 
 log = logging.getLogger("chhmam.models")
 
-REAL = PROJECT_ROOT / "data" / "real"
-LABELS_DIR = PROJECT_ROOT / "data" / "labels"
-OUT = PROJECT_ROOT / "data" / "generated"
+REAL = ML.real
+LABELS_DIR = ML.labels
+OUT = GENERATED
 _KHPOS_MARKS = re.compile(r"[_~^]")
 
 
@@ -86,7 +86,7 @@ def family_splits(seed: int) -> dict[str, str]:
         if fam.split:
             out[fam.name] = fam.split
             continue
-        key = (fam.kind, fam.lang if fam.kind in ("grooming", "trafficking_ad") else "")
+        key = (fam.kind, fam.lang if fam.kind in LABEL_KINDS else "")
         by_kind.setdefault(key, []).append(fam.name)
     cycle = ("test", "val", "train", "train", "train", "test", "train", "val", "train", "train", "train", "train")
     for names in by_kind.values():
@@ -138,7 +138,7 @@ def multi_label_rows(rows: list[dict[str, Any]], n: int, rng: random.Random) -> 
         first, second = (g, t) if rng.random() < 0.5 else (t, g)
         lang = g["lang"] if g["lang"] == t["lang"] else "mixed"
         out.append({"text": f"{first['text']}{rng.choice((' ', chr(10), ' ... '))}{second['text']}",
-                    "labels": ["grooming", "trafficking_ad"], "family": f"multi:{g['family']}+{t['family']}",
+                    "labels": list(POSITIVE_KINDS["both"]), "family": f"multi:{g['family']}+{t['family']}",
                     "kind": "both", "lang": lang, "augment": ["multi_label"]})
     return out
 

@@ -38,11 +38,12 @@ from typing import Any
 
 import yaml
 
-from models.params import PROJECT_ROOT
+from models.params import ML, PROJECT_ROOT
 
-LABELS = ("grooming", "trafficking_ad")
-POSITIVE_KINDS = {"grooming": ("grooming",), "trafficking_ad": ("trafficking_ad",),
-                  "both": ("grooming", "trafficking_ad")}
+# The generator's positive kinds are named after the label they carry; they are written here, not read
+# from params.yaml, because the data stage does not depend on ``labels`` (tests check they agree).
+LABEL_KINDS = ("grooming", "trafficking_ad")
+POSITIVE_KINDS = {**{kind: (kind,) for kind in LABEL_KINDS}, "both": LABEL_KINDS}
 # Hard-negative kinds: unlabelled posts that share the positives' words. ``models.data.dataset`` deals
 # each kind's families to the splits, and the codebook describes each, so a new kind is a decision
 # made here and in docs/codebook.md, not only a new folder.
@@ -53,7 +54,7 @@ LANGS = ("km", "en", "mixed")
 SPLITS = ("train", "val", "test")
 SLOT = re.compile(r"\{(\w+)\}")  # a ``{slot}`` placeholder in a family's clause
 
-DATA_DIR = PROJECT_ROOT / "data"
+DATA_DIR = ML.data
 FAMILIES_DIR = DATA_DIR / "families"
 CONTENT_RULE = DATA_DIR / "content_rule.yaml"
 

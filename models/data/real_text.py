@@ -19,9 +19,9 @@ from pathlib import Path
 from models.data.dataset import REAL, khpos_sentences, sms_ham
 from models.data.generator import unsafe_terms
 from models.jsonl import read_jsonl
-from models.params import PROJECT_ROOT
+from models.params import GENERATED
 
-DATA = PROJECT_ROOT / "data" / "generated"
+DATA = GENERATED
 POSTS = 3000  # per source: 1 in 3,000 is the smallest flag rate that reads as more than zero
 SEED = 13  # fixed, not params.yaml's seed: every model and experiment is counted on the same texts
 KHPOS_FILES = ("train6.word", "OPEN-TEST.word", "CLOSE-TEST.word")

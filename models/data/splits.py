@@ -14,9 +14,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from features.normalise import normalise
 from models.jsonl import read_jsonl
-from models.params import PROJECT_ROOT
+from models.params import GENERATED
 
-DATA = PROJECT_ROOT / "data" / "generated"
+DATA = GENERATED
 
 
 def label_matrix(rows: Sequence[dict[str, Any]], labels: Sequence[str]) -> NDArray[np.int_]:

@@ -35,14 +35,12 @@ from models.eval.flag_rates import flag_rates
 from models.eval.metrics import breakdown
 from models.inference import probabilities
 from models.jsonl import read_jsonl
-from models.params import PROJECT_ROOT
+from models.params import ARTIFACTS, GENERATED, METRICS, PROBE
 from models.progress import progress
 
 log = logging.getLogger("chhmam.models")
 
-DATA = PROJECT_ROOT / "data" / "generated"
-PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
-METRICS = PROJECT_ROOT / "metrics"
+DATA = GENERATED
 PLOT_POINTS = 200
 
 
@@ -95,7 +93,7 @@ def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | Non
              probe: Path | None = None, real_text_posts: int = POSTS
              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
     """(metrics, per-family results, PR curves) of ``artifacts/<model_name>``."""
-    model_dir = (artifacts or PROJECT_ROOT / "artifacts") / model_name
+    model_dir = (artifacts or ARTIFACTS) / model_name
     bundle = load_bundle(model_dir)
     test_rows = list(read_jsonl((data or DATA) / "test.jsonl"))
     probe_path = probe or PROBE

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from models.bundle import load_bundle
 from models.data.real_text import real_benign
 from models.inference import probabilities
-from models.params import PROJECT_ROOT
+from models.params import ARTIFACTS
 
 
 def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: dict[str, float]
@@ -28,7 +28,7 @@ def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: di
 
 def main(model_name: str = "transformer", show: str = "5") -> None:
     """Print a model's flag rates on the real benign text and its highest-scored texts per label."""
-    bundle = load_bundle(PROJECT_ROOT / "artifacts" / model_name)
+    bundle = load_bundle(ARTIFACTS / model_name)
     for source, texts in real_benign().items():
         probs = probabilities(bundle, texts)
         print(source, flag_rates(probs, bundle.labels, bundle.thresholds))

@@ -18,11 +18,10 @@ from typing import Any
 
 import jinja2
 
-from models.params import PROJECT_ROOT, load_params
+from models.params import METRICS, PROJECT_ROOT, load_params
 
 log = logging.getLogger("chhmam.models")
 
-METRICS = PROJECT_ROOT / "metrics"
 OUT = PROJECT_ROOT / "docs" / "model-card.md"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md.j2"
 MODEL_ORDER = ("baseline", "transformer", "cascade")

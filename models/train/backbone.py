@@ -26,11 +26,11 @@ import torch
 from numpy.typing import NDArray
 from transformers import AutoConfig, AutoModel, BertConfig, BertModel, PreTrainedModel
 
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, GENERATED, PROJECT_ROOT, load_params
 
 log = logging.getLogger("chhmam.models")
 
-OUT = PROJECT_ROOT / "artifacts" / "backbone"
+OUT = ARTIFACTS / "backbone"
 TOKENIZER_FILE = "tokenizer.json"
 Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes per 32 weights
 DTYPE_F32, DTYPE_Q4 = 0, 2  # what the directory's u8 dtype field holds (checked when reading)
@@ -242,7 +242,7 @@ def corpus_texts(paths: Iterable[Path]) -> list[str]:
     return texts + [f"text | {words}" for words in CUE_WORDS.values()]
 
 
-def build(params: dict[str, Any], out: Path = OUT, data: Path = PROJECT_ROOT / "data" / "generated") -> dict[str, Any]:
+def build(params: dict[str, Any], out: Path = OUT, data: Path = GENERATED) -> dict[str, Any]:
     """Load the configured backbone, trim its vocabulary to the corpus, save it to ``out``."""
     from models.train.vocab import trim_model
 

@@ -24,12 +24,12 @@ from models.baseline import BaselineModel, make_classifier, make_vectorizer
 from models.bundle import Bundle, save_bundle
 from models.calibration import threshold_for_precision
 from models.jsonl import read_jsonl
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, GENERATED, load_params
 
 log = logging.getLogger("chhmam.models")
 
-DATA = PROJECT_ROOT / "data" / "generated"
-OUT = PROJECT_ROOT / "artifacts" / "baseline"
+DATA = GENERATED
+OUT = ARTIFACTS / "baseline"
 VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (for the cascade)
 TRAIN_OOF = "train_oof_probs.npy"  # the same for the training rows (the transformer's soft targets)
 

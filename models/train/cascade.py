@@ -26,14 +26,13 @@ from models.bundle import Bundle, load_bundle, save_bundle
 from models.calibration import threshold_for_precision
 from models.cascade import Blend, CascadeScorer, stage_two
 from models.data.splits import DATA, load_split
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, METRICS, load_params
 from models.train.baseline import held_out_probs
 
 log = logging.getLogger("chhmam.models")
 
-ARTIFACTS = PROJECT_ROOT / "artifacts"
 OUT = ARTIFACTS / "cascade"
-METRICS = PROJECT_ROOT / "metrics" / "cascade_routing.json"
+ROUTING = METRICS / "cascade_routing.json"
 
 
 def recall_at(p: NDArray[np.float64], y: NDArray[np.int_], threshold: float) -> float:
@@ -148,6 +147,6 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
 def main() -> None:
     """DVC entry point: writes ``artifacts/cascade`` and ``metrics/cascade_routing.json``."""
     bundle, facts = build(load_params())
-    METRICS.parent.mkdir(exist_ok=True)
-    METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
+    ROUTING.parent.mkdir(exist_ok=True)
+    ROUTING.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
     log.info("cascade %s %s", bundle.version, json.dumps(facts))

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from models.padding import attention_mask, batch_width
 from models.progress import progress
 
 StateMemo = dict[tuple[int, ...], torch.Tensor]  # token ids → hidden states after the frozen layers
@@ -69,13 +70,12 @@ def pad_states(states: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tens
 
     Zeros are safe: the mask keeps every padded position out of attention and out of the pooling.
     """
-    width = max((len(s) for s in states), default=1) or 1
+    lengths = [len(s) for s in states]
+    width = batch_width(lengths)
     out = torch.zeros((len(states), width, states[0].shape[-1]), dtype=states[0].dtype)
-    mask = torch.zeros((len(states), width), dtype=torch.int64)
     for i, s in enumerate(states):
         out[i, :len(s)] = s
-        mask[i, :len(s)] = 1
-    return out, mask
+    return out, torch.from_numpy(attention_mask(lengths, width))
 
 
 def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], collate: Collate, upto: int,

@@ -29,16 +29,16 @@ from models.bundle import Bundle, save_bundle
 from models.calibration import Calibrator, threshold_for_precision
 from models.data.splits import DATA, load_split
 from models.onnx_engine import OnnxScorer
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, METRICS, load_params
 from models.progress import progress
 from models.train.baseline import VAL_OOF
 from models.train.transformer import HOLDOUT_DIR, MeanPoolClassifier, load_classifier
 
 log = logging.getLogger("chhmam.models")
 
-SOURCE = PROJECT_ROOT / "artifacts" / "transformer_torch"
-OUT = PROJECT_ROOT / "artifacts" / "transformer"
-METRICS = PROJECT_ROOT / "metrics" / "transformer_quant.json"
+SOURCE = ARTIFACTS / "transformer_torch"
+OUT = ARTIFACTS / "transformer"
+QUANT_METRICS = METRICS / "transformer_quant.json"
 
 
 def export_fp32(model: MeanPoolClassifier, path: Path, opset: int = 17) -> None:
@@ -252,6 +252,6 @@ def main() -> None:
     params = load_params()
     torch.set_num_threads(int(params["transformer"].get("threads", 2)))
     bundle, facts = build(params)
-    METRICS.parent.mkdir(exist_ok=True)
-    METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
+    QUANT_METRICS.parent.mkdir(exist_ok=True)
+    QUANT_METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
     log.info("transformer %s thresholds=%s %s", bundle.version, bundle.thresholds, json.dumps(facts))

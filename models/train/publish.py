@@ -9,17 +9,15 @@ from __future__ import annotations
 import logging
 import shutil
 
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, ML, load_params
 
 log = logging.getLogger("chhmam.models")
-
-ARTIFACTS = PROJECT_ROOT / "artifacts"
 
 
 def main() -> None:
     """Replace ``artifacts/model`` with ``artifacts/<serve.model>``."""
     name = load_params()["serve"]["model"]
-    src, dst = ARTIFACTS / name, ARTIFACTS / "model"
+    src, dst = ARTIFACTS / name, ML.served_model
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst)

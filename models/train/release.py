@@ -50,12 +50,11 @@ import yaml
 from models.bundle import MANIFEST, WEIGHTS, file_digest, load_bundle
 from models.jsonl import read_jsonl
 from models.onnx_engine import OnnxScorer
-from models.params import PROJECT_ROOT, load_params
+from models.params import ARTIFACTS, ML, PROBE, PROJECT_ROOT, MLLayout, load_params
 
-RELEASE = PROJECT_ROOT / "release"
-MODEL_DIR = PROJECT_ROOT / "artifacts" / "model"
-MARKER = PROJECT_ROOT / "artifacts" / ".release-assembled"  # the version last assembled from a release
-PROBE = PROJECT_ROOT / "data" / "probe" / "probe.jsonl"
+RELEASE = ML.release
+MODEL_DIR = ML.served_model
+MARKER = ARTIFACTS / ".release-assembled"  # the version last assembled from a release
 RELEASE_MANIFEST = "manifest.json"
 SCORER_FILE = "scorer.joblib.xz"
 ONNX_FILE = "transformer.onnx.xz"
@@ -280,14 +279,14 @@ def lock_outs(root: Path = PROJECT_ROOT) -> dict[str, str]:
 
 def metrics_digests(root: Path = PROJECT_ROOT) -> dict[str, str]:
     """SHA-256 of every committed metrics file (``metrics/*.json``) at release time."""
-    return {p.relative_to(root).as_posix(): file_digest(p) for p in sorted((root / "metrics").glob("*.json"))}
+    return {p.relative_to(root).as_posix(): file_digest(p) for p in sorted(MLLayout(root).metrics.glob("*.json"))}
 
 
 def headline_metrics(root: Path = PROJECT_ROOT) -> dict[str, Any]:
     """PR-AUC per label on the test split and probe set for each evaluated model, as released."""
     out: dict[str, Any] = {}
     for name in ("baseline", "transformer", "cascade"):
-        path = root / "metrics" / f"{name}.json"
+        path = MLLayout(root).metrics / f"{name}.json"
         if not path.exists():
             continue
         m = json.loads(path.read_text(encoding="utf-8"))
@@ -349,7 +348,7 @@ def pack(model_dir: Path = MODEL_DIR, out: Path = RELEASE, root: Path = PROJECT_
     manifest["model_joblib_sha256"] = file_digest(model_dir / WEIGHTS)
     manifest["bundle_manifest_sha256"] = file_digest(model_dir / MANIFEST)
     manifest["files"] = {name: sha256_bytes(data) for name, data in sorted(files.items())}
-    posts = smoke_posts(root / "data" / "probe" / "probe.jsonl")
+    posts = smoke_posts(MLLayout(root).probe)
     manifest["smoke"] = {"source": "data/probe/probe.jsonl", "int8_kernel": int8_kernel(),
                          "scores": smoke_scores(model_dir, posts)}
     manifest["provenance"] = {"code_commit": git_commit(root), "dvc_lock_outs": lock_outs(root),

@@ -41,16 +41,17 @@ from transformers import AutoConfig, AutoModel, PreTrainedModel
 
 from models.cues import model_text
 from models.data.splits import DATA, load_split
-from models.params import PROJECT_ROOT, load_params
+from models.padding import pad_ids
+from models.params import ARTIFACTS, load_params
 from models.progress import progress
 from models.train.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
 from models.train.layer_cache import Collate, StateMemo, frozen_states, layer_range, pad_states
 
 log = logging.getLogger("chhmam.models")
 
-BACKBONE = PROJECT_ROOT / "artifacts" / "backbone"
-OUT = PROJECT_ROOT / "artifacts" / "transformer_torch"
-TEACHER = PROJECT_ROOT / "artifacts" / "baseline"
+BACKBONE = ARTIFACTS / "backbone"
+OUT = ARTIFACTS / "transformer_torch"
+TEACHER = ARTIFACTS / "baseline"
 ENCODER_DIR = "encoder"
 HEAD_FILE = "head.pt"
 META_FILE = "meta.json"
@@ -106,21 +107,10 @@ def pad_id_of(config: Any, tok: Tokenizer) -> int:
     return 0
 
 
-def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(input_ids, attention_mask) padded to the longest sequence of this batch only."""
-    width = max((len(s) for s in seqs), default=1) or 1
-    ids = np.full((len(seqs), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(seqs), width), dtype=np.int64)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = s
-        mask[i, :len(s)] = 1
-    return ids, mask
-
-
 def id_batcher(pad_id: int) -> Collate:
     """Collates token id lists into (input_ids, attention_mask) tensors."""
     def collate(seqs: Sequence[Any]) -> tuple[torch.Tensor, torch.Tensor]:
-        ids, mask = pad_batch(seqs, pad_id)
+        ids, mask = pad_ids(seqs, pad_id)
         return torch.from_numpy(ids), torch.from_numpy(mask)
     return collate
 

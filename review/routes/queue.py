@@ -2,13 +2,11 @@
 
 Every view of an item, every reveal and every decision is audited (the decisions by
 ``review.service``, in the same transaction). The item page carries no post text until a reveal is
-recorded (``review.access``); after ``BREAK_AFTER`` exposures in the window the page suggests a break.
+recorded (``review.access``); after ``CHHMAM_BREAK_AFTER`` exposures in the window the page suggests a break.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -21,20 +19,16 @@ from review.explain import top_words
 from review.web import DB, Auth, Csrf, ItemId, LoggedIn, Reviewer, render
 from store import audit, clusters, decisions, queue, sessions
 from store.schema import Post, QueueItem, utcnow
+from store.settings import get_settings
+from store.timeutil import as_utc
 
-BREAK_AFTER = int(os.environ.get("CHHMAM_BREAK_AFTER", "25"))
 QUEUE_STATUSES = ("open", "escalated", "claimed", "referral_pending")
 
 router = APIRouter()
 
 
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
 def _age(item: QueueItem) -> str:
-    t = item.enqueued_at if item.enqueued_at.tzinfo else item.enqueued_at.replace(tzinfo=utcnow().tzinfo)
-    mins = int((utcnow() - t).total_seconds() // 60)
+    mins = int((utcnow() - as_utc(item.enqueued_at)).total_seconds() // 60)
     return f"{mins // 1440}d {mins % 1440 // 60}h" if mins >= 1440 else f"{mins // 60}h {mins % 60}m"
 
 
@@ -114,16 +108,16 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
     if isinstance(last_id, int) and last_id != item_id:
         prev_decision = decisions.latest_active(session, last_id)
         if (prev_decision is not None and prev_decision.user_id == user.id
-                and utcnow() - _aware(prev_decision.created_at) <= service.UNDO_WINDOW):
+                and utcnow() - as_utc(prev_decision.created_at) <= service.UNDO_WINDOW):
             undo_prev = last_id
-    lease_ok = item.lease_expires_at is not None and _aware(item.lease_expires_at) >= utcnow()
+    lease_ok = item.lease_expires_at is not None and as_utc(item.lease_expires_at) >= utcnow()
     ctx: dict[str, Any] = {
         "_user": user, "item": item, "post": post, "indicators": indicators(post.text), "scores": scores,
         "cluster_size": cluster_size, "history": decisions.for_item(session, item_id),
         "mine": item.status == "claimed" and item.claimed_by == user.id and lease_ok,
         "can_undo": last is not None and last.user_id == user.id,
         "can_approve": item.status == "referral_pending" and last is not None and last.user_id != user.id,
-        "exposure": exposure, "take_break": exposure >= BREAK_AFTER, "labels": service.LABELS,
+        "exposure": exposure, "take_break": exposure >= get_settings().break_after, "labels": service.LABELS,
         "prev_id": prev_id, "next_id": next_id, "undo_prev": undo_prev, "revealed": False,
         **_edits_ctx(session, post, revealed=False),
     }
@@ -142,7 +136,7 @@ def reveal(request: Request, item_id: ItemId, user: Reviewer, session: DB) -> Re
         return RedirectResponse(f"/items/{item_id}", status_code=303)
     exposure = access.exposure(session, user)
     return render(request, "_reveal.html", {"item": item, "post": post, "exposure": exposure,
-                                            "take_break": exposure >= BREAK_AFTER,
+                                            "take_break": exposure >= get_settings().break_after,
                                             **_text_ctx(session, item, post)})
 
 

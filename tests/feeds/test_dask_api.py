@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.settings import get_current_settings
 
 from flows.pipeline import make_task_runner
+from store.settings import get_settings
 
 
 @task(cache_policy=NO_CACHE)
@@ -29,6 +30,7 @@ def test_12_dask_workers_use_the_flows_prefect_api(monkeypatch: pytest.MonkeyPat
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         monkeypatch.setenv("CHHMAM_DASK_ADDRESS", cluster.scheduler_address)
+        get_settings.cache_clear()
         runner = make_task_runner()
 
         @flow(task_runner=runner)

@@ -19,6 +19,7 @@ from flows.partners import load_partners
 from flows.pipeline import cluster_flow, ingest_flow, make_task_runner, score_flow
 from store.db import session_scope
 from store.schema import Post, Score
+from store.settings import get_settings
 from tests.support.paths import ROOT
 
 PARTNERS = ROOT / "data" / "sample" / "partners.yaml"
@@ -34,6 +35,7 @@ def _ingest_sample() -> int:
 
 def _score_on(address: str, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     monkeypatch.setenv("CHHMAM_DASK_ADDRESS", address)
+    get_settings.cache_clear()
     runner = make_task_runner()
     assert type(runner).__name__ == "DaskTaskRunner"
     with Client(address) as client, get_task_stream(client=client) as stream:

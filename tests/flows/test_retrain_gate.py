@@ -73,7 +73,7 @@ def test_gate_settings_come_from_params_yaml(tmp_path: Path) -> None:
 
     from models.promotion import retrain_params
     from review.labels import ModeratorPolicy
-    from store.settings import PROJECT_ROOT
+    from store.paths import CHECKOUT as PROJECT_ROOT
 
     cfg = retrain_params(PROJECT_ROOT)
     assert set(cfg["tolerance"]) == {f.name for f in fields(Tolerances)}

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from models.cascade import Blend, CascadeScorer
 from models.onnx_engine import token_batches
+from models.padding import pad_ids
 from models.train.baseline import VAL_OOF, held_out_probs
 from models.train.cascade import cascade_probs, choose_low_threshold, recall_at, report
-from models.train.transformer import length_batches, pad_batch
+from models.train.transformer import length_batches
 
 
 @given(st.lists(st.integers(min_value=1, max_value=96), max_size=300),
@@ -34,7 +35,7 @@ def test_token_batches_cover_each_post_once_within_budget(lengths: list[int], ma
 
 
 def test_padding_is_only_to_the_longest_in_batch() -> None:
-    ids, mask = pad_batch([[0, 5, 2], [0, 2]], pad_id=1)
+    ids, mask = pad_ids([[0, 5, 2], [0, 2]], pad_id=1)
     assert ids.tolist() == [[0, 5, 2], [0, 2, 1]] and mask.tolist() == [[1, 1, 1], [1, 1, 0]]
 
 

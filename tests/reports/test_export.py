@@ -26,6 +26,7 @@ import pytest
 from reports.weekly import build_week
 from reports.weeks import IsoWeek
 from store.db import get_engine, session_scope
+from store.settings import get_settings
 from tests.support.paths import ROOT
 from tests.support.reports_seed import SECRETS, seed_url
 
@@ -234,6 +235,7 @@ def test_cli_export_command(seeded_sqlite: str, tmp_path: Path, monkeypatch: pyt
     from flows.cli import app
 
     monkeypatch.setenv("CHHMAM_EXPORT_DIR", str(tmp_path))
+    get_settings.cache_clear()
     result = CliRunner().invoke(app, ["export", "--week", WEEK])
     assert result.exit_code == 0, result.output
     assert (tmp_path / WEEK / "manifest.json").exists()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from flows.cli import app as cli
 from review.app import create_app
 from store.db import session_scope
+from store.settings import get_settings
 from store.users import get_by_name
 from tests.support.review import add_users, login, seed
 
@@ -62,9 +63,8 @@ def test_users_cli_and_label_export(sqlite_url: str, tmp_path: Path, monkeypatch
 
 
 def test_exposure_counter_break_prompt_and_item_neighbours(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import review.routes.queue as queue_routes
-
-    monkeypatch.setattr(queue_routes, "BREAK_AFTER", 2)
+    monkeypatch.setenv("CHHMAM_BREAK_AFTER", "2")
+    get_settings.cache_clear()
     ids = seed(3)
     add_users(("mod", "moderator"))
     client = TestClient(create_app(), follow_redirects=False)

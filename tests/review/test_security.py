@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from review.app import create_app
 from store.db import session_scope
 from store.schema import AuditLog, QueueItem
+from store.settings import get_settings
 from tests.support.review import add_users, csrf_of, login, seed
 
 PUBLIC = {"/login", "/healthz", "/fonts/noto-sans-khmer.ttf"}
@@ -130,5 +131,6 @@ def test_passwords_are_argon2id_with_library_defaults(monkeypatch: pytest.Monkey
 
     monkeypatch.delenv("CHHMAM_ARGON2_TIME_COST", raising=False)
     monkeypatch.delenv("CHHMAM_ARGON2_MEMORY_KIB", raising=False)
+    get_settings.cache_clear()
     h = hash_password("a long enough password")
     assert h.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
