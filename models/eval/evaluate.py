@@ -31,6 +31,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from models.bundle import load_bundle
 from models.data.real_text import POSTS, real_benign
+from models.data.splits import label_matrix
 from models.eval.flag_rates import flag_rates
 from models.eval.metrics import breakdown
 from models.inference import probabilities
@@ -42,11 +43,6 @@ log = logging.getLogger("chhmam.models")
 
 DATA = GENERATED
 PLOT_POINTS = 200
-
-
-def label_matrix(rows: list[dict[str, Any]], labels: tuple[str, ...]) -> NDArray[np.int_]:
-    """0/1 matrix (rows x labels) from each row's ``labels`` list."""
-    return np.array([[int(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.int_).reshape(-1, len(labels))
 
 
 def per_family(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...],

@@ -12,6 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 
+from models.data.splits import label_matrix
+
 
 def recall_at_precision(y: NDArray[np.int_], p: NDArray[np.float64], target: float = 0.9) -> float:
     """Best recall among operating points with precision >= ``target``."""
@@ -50,7 +52,7 @@ def binary_metrics(y: NDArray[np.int_], p: NDArray[np.float64], threshold: float
 def breakdown(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...],
               thresholds: dict[str, float]) -> dict[str, Any]:
     """Metrics per label overall and per language, and false-flag rates per negative kind."""
-    y = np.array([[int(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.int_)
+    y = label_matrix(rows, labels)
     langs = np.array([r.get("lang", "") for r in rows])
     kinds = np.array([r.get("kind", "") for r in rows])
     result: dict[str, Any] = {}

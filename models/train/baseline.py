@@ -23,6 +23,7 @@ from features.featurise import featurise
 from models.baseline import BaselineModel, make_classifier, make_vectorizer
 from models.bundle import Bundle, save_bundle
 from models.calibration import threshold_for_precision
+from models.data.splits import label_matrix
 from models.jsonl import read_jsonl
 from models.params import ARTIFACTS, GENERATED, load_params
 
@@ -77,8 +78,7 @@ def load_split(name: str, labels: Sequence[str]) -> tuple[list[str], NDArray[np.
     """Normalised texts, a 0/1 label matrix and the raw rows of one split."""
     rows = list(read_jsonl(DATA / f"{name}.jsonl"))
     texts = [featurise(r["text"]).normalised for r in rows]
-    y = np.array([[int(lb in r["labels"]) for lb in labels] for r in rows], dtype=np.int_).reshape(-1, len(labels))
-    return texts, y, rows
+    return texts, label_matrix(rows, labels), rows
 
 
 def out_of_fold_scores(x: csr_matrix, y: NDArray[np.int_], groups: list[str], weights: NDArray[np.float64],
