@@ -3,9 +3,9 @@
 Fills a fresh database with one case of N linked, queued posts (default 500; they share one made-up
 phone number in the unassigned +855 50 range, posted by five accounts) among M unrelated posts
 (default 20,000), links them (``cases.linking.link_pending``), gives a tenth of the members a
-decision, and has a lead reveal ten members. Then the lead's browser requests are replayed through the real app (FastAPI TestClient: the
-whole request, session lookup, audit row, queries, template, middleware; no network): ``GET
-/cases/{id}`` for every member page in turn, timed per request.
+decision, and has a lead reveal ten members. Then the lead's browser requests are replayed through
+the real app (FastAPI TestClient: the whole request, session lookup, audit row, queries, template,
+middleware; no network): ``GET /cases/{id}`` for every member page in turn, timed per request.
 
     .venv/bin/python bench/case_page.py --members 500 --noise 20000 --requests 200 \
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
