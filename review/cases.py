@@ -128,9 +128,11 @@ def decide_case(session: Session, user: User, network_id: int, action: str, labe
     for item_id in done:
         chosen = [] if action == "dismiss" else list(labels) or own.get(item_id, [])
         decisions.add_decisions(session, [item_id], user.id, kind, chosen, note, at=now)
-    audit.record(session, user.id, "case_decide", "network", str(network_id),
-                 {"action": action, "labels": list(labels), "items": done, "members": len(members),
-                  "kept": len(items) - len(done)})
+    detail: dict[str, Any] = {"action": action, "labels": list(labels), "items": done, "members": len(members),
+                              "kept": len(items) - len(done)}
+    if action == "refer":  # what was referred, as it stood then (hashes and links, no text)
+        detail["evidence"] = case_evidence(session, network_id)
+    audit.record(session, user.id, "case_decide", "network", str(network_id), detail)
     for item_id in done:
         audit.record(session, user.id, f"decide_{kind}", "queue_item", str(item_id),
                      {"action": action, "case": network_id})

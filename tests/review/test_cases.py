@@ -103,6 +103,7 @@ def test_case_decision_per_waiting_member_with_audit_and_refresh(db_url: str) ->
         risk_before = before.risk
     client = TestClient(create_app(), follow_redirects=False)
     tok = login(client, "lead1")
+    assert client.post(f"/cases/{case.network_id}/decide", data={"action": "confirm"}).status_code == 403  # no CSRF
     assert client.post(f"/cases/{case.network_id}/decide", data={"csrf": tok, "action": "delete"}).status_code == 409
     r = client.post(f"/cases/{case.network_id}/decide",
                     data={"csrf": tok, "action": "confirm", "labels": "trafficking_ad", "note": "same ring"})
@@ -201,3 +202,28 @@ def test_a_waiting_post_linked_to_a_confirmed_case_goes_up(db_url: str) -> None:
         top = queue.list_items(s, limit=1)[0][0]
         assert top.id in case.item_ids[1:]
         assert s.get(QueueItem, case.loner_item).priority < min(after[i] for i in case.item_ids[1:])  # type: ignore[union-attr]
+
+
+def test_case_referral_needs_a_second_reviewer_and_undo_reverts_the_whole_case(db_url: str) -> None:
+    case = seed_case(4)
+    add_users(("lead1", "lead"), ("lead2", "lead"))
+    lead1, lead2 = _user("lead1"), _user("lead2")
+    with session_scope() as s:
+        done = cases.decide_case(s, lead1, case.network_id, "refer", ["trafficking_ad"], "one ring")
+        assert done == case.item_ids
+        assert {s.get(QueueItem, i).status for i in done} == {"referral_pending"}  # type: ignore[union-attr]
+    (row,) = _audit("case_decide")
+    assert [m["post_id"] for m in row.detail["evidence"]["members"]] == case.post_ids
+    _no_values(json.dumps(row.detail, ensure_ascii=False))
+    with session_scope() as s:
+        with pytest.raises(service.ReviewError):
+            service.approve_referral(s, lead1, case.item_ids[0])  # not by the lead who proposed it
+        service.approve_referral(s, lead2, case.item_ids[0])
+        assert s.get(QueueItem, case.item_ids[0]).status == "referred"  # type: ignore[union-attr]
+    with session_scope() as s:  # lead1 takes the case referral back from another member's item page
+        undone = service.undo(s, lead1, case.item_ids[1])
+        assert sorted(undone) == case.item_ids  # the whole case decision, as one group
+    with session_scope() as s:
+        st = {i: s.get(QueueItem, i).status for i in case.item_ids}  # type: ignore[union-attr]
+        assert st[case.item_ids[1]] == "claimed" and st[case.item_ids[2]] == st[case.item_ids[3]] == "open"
+        assert st[case.item_ids[0]] == "referred"  # the approved referral is another decision: it stands
