@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from cases.linking import refresh
 from review import service
 from review.evidence import sha256_text
 from review.routing import boost_networks
-from store import audit, decisions, queue
+from store import audit, case_reads, decisions, queue
 from store import networks as store_networks
 from store.schema import Network, Post, User, utcnow
 
@@ -174,6 +174,34 @@ def case_evidence(session: Session, network_id: int) -> dict[str, Any]:
         "links": [{"post_id": p, "entity_id": e, "kind": kinds[e].kind if e in kinds else None}
                   for p, e in sorted(links)],
     }
+
+
+TIMELINE_BARS = 26
+
+
+def timeline(session: Session, network_id: int, width: int = 560, height: int = 80) -> dict[str, Any]:
+    """Members over time as bars for an inline SVG: how many were seen per week (or wider bins).
+
+    A recruitment operation shows as bursts (a campaign) or a steady stream; a lead reads that at a
+    glance before paging through the members. At most ``TIMELINE_BARS`` bars: a case that spans
+    longer gets bins of several weeks, and the bin width is said under the chart.
+    """
+    times = case_reads.member_times(session, network_id)
+    if not times:
+        return {"bars": [], "width": width, "height": height, "weeks": 1, "start": None, "end": None}
+    start = times[0] - timedelta(days=times[0].weekday(), hours=times[0].hour, minutes=times[0].minute,
+                                 seconds=times[0].second, microseconds=times[0].microsecond)
+    weeks = int((times[-1] - start) / timedelta(weeks=1)) + 1
+    per = -(-weeks // TIMELINE_BARS)
+    counts = [0] * (-(-weeks // per))
+    for t in times:
+        counts[int((t - start) / timedelta(weeks=per))] += 1
+    top, w = max(counts), width / len(counts)
+    bars = [{"x": round(i * w + 1, 1), "w": round(max(w - 2, 1), 1), "h": round((height - 14) * n / top, 1),
+             "y": round(height - (height - 14) * n / top, 1), "n": n,
+             "from": (start + timedelta(weeks=per * i)).strftime("%Y-%m-%d")} for i, n in enumerate(counts)]
+    return {"bars": bars, "width": width, "height": height, "weeks": per, "start": start.strftime("%Y-%m-%d"),
+            "end": times[-1].strftime("%Y-%m-%d")}
 
 
 KIND_COLOURS = {"phone": "#b3261e", "handle": "#6a1b9a", "url": "#1565c0", "domain": "#0277bd",

@@ -73,7 +73,7 @@ def case_page(request: Request, network_id: CaseId, user: Lead, session: DB, pag
     exposure = access.exposure(session, user)
     ctx = {"_user": user, "case": cases.summary(net), "members": members, "page": page, "pages": pages,
            "shared": store_networks.shared_entities(session, network_id),
-           "graph": cases.case_graph(session, network_id),
+           "graph": cases.case_graph(session, network_id), "timeline": cases.timeline(session, network_id),
            "labels": service.LABELS, "exposure": exposure, "take_break": exposure >= BREAK_AFTER}
     return render(request, "case.html", ctx)
 

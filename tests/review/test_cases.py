@@ -227,3 +227,28 @@ def test_case_referral_needs_a_second_reviewer_and_undo_reverts_the_whole_case(d
         st = {i: s.get(QueueItem, i).status for i in case.item_ids}  # type: ignore[union-attr]
         assert st[case.item_ids[1]] == "claimed" and st[case.item_ids[2]] == st[case.item_ids[3]] == "open"
         assert st[case.item_ids[0]] == "referred"  # the approved referral is another decision: it stands
+
+
+def test_members_over_time(db_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from store.schema import Post
+
+    case = seed_case(6)
+    t0 = datetime(2026, 6, 3, 10, 0, tzinfo=UTC)  # a Wednesday
+    with session_scope() as s:
+        for k, pid in enumerate(case.post_ids):
+            s.get(Post, pid).created_at = t0 + timedelta(weeks=[0, 0, 1, 3, 3, 3][k])  # type: ignore[union-attr]
+    with session_scope() as s:
+        tl = cases.timeline(s, case.network_id)
+    assert [b["n"] for b in tl["bars"]] == [2, 1, 0, 3] and tl["weeks"] == 1 and tl["start"] == "2026-06-01"
+    with session_scope() as s:  # a case spanning a year is drawn in bins of several weeks
+        s.get(Post, case.post_ids[-1]).created_at = t0 + timedelta(weeks=60)  # type: ignore[union-attr]
+    with session_scope() as s:
+        tl = cases.timeline(s, case.network_id)
+    assert tl["weeks"] == 3 and len(tl["bars"]) <= cases.TIMELINE_BARS and sum(b["n"] for b in tl["bars"]) == 6
+    add_users(("lead1", "lead"))
+    client = TestClient(create_app(), follow_redirects=False)
+    login(client, "lead1")
+    page = client.get(f"/cases/{case.network_id}").text
+    assert page.count('class="bar"') == len(tl["bars"])
