@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from store.db import session_scope
 from store.schema import AuditLog, QueueItem
-from tests.review.test_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (same marks and skip)
+from tests.review.test_browser import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401  (same marks and skip)
 from tests.support.cases import VALUES, case_text, seed_case
 from tests.support.review import PASSWORD, add_users, live_server
 
@@ -43,6 +43,8 @@ def test_lead_opens_reveals_and_decides_a_case(sqlite_url: str) -> None:
             assert page.locator("li.member .blurred").count() == 5
             expect(page.locator("#exposure-count")).to_have_text("1")
             seen = page.content()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "review-case.png"), full_page=True)
             page.fill("#case-decide-form textarea[name=note]", "one recruiting ring")
             page.click("#case-confirm")
             page.wait_for_url(f"{base}/cases/{case.network_id}")
