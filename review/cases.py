@@ -59,11 +59,26 @@ def summary(net: Network) -> dict[str, Any]:
             "risk": float(net.risk), "entity_kinds": dict(net.entity_kinds)}
 
 
+PANEL_MEMBERS = 10
+
+
 def network_panel(session: Session, post_id: int) -> dict[str, Any] | None:
-    """The item page's network summary, or None when the post is alone (or not linked yet)."""
+    """The item page's network summary with its first members, or None when the post is alone.
+
+    The members are listed as on the case page (date, partner, queue item, decision) without text;
+    each one's text is behind its own item page's reveal, which applies the reader's access rules.
+    """
     nid = store_networks.network_of_post(session, post_id)
     net = store_networks.get_network(session, nid) if nid is not None else None
-    return summary(net) if net is not None else None
+    if net is None:
+        return None
+    posts = store_networks.network_posts(session, net.id, limit=PANEL_MEMBERS)
+    items = queue.items_of_posts(session, [p.id for p in posts])
+    latest = decisions.latest_by_post(session, [p.id for p in posts])
+    members = [{"id": p.id, "seen": _seen(p), "source": p.source, "platform": p.platform,
+                "item": items[p.id].id if p.id in items else None, "decision": latest.get(p.id),
+                "this": p.id == post_id} for p in posts]
+    return {**summary(net), "members": members}
 
 
 def author_panel(session: Session, post_id: int) -> dict[str, Any]:

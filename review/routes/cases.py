@@ -2,7 +2,7 @@
 
 Leads only. Analysts do not get these pages, even read-only: the case page names individual posts
 (ids, links, sources, times) and offers their text behind a reveal, and the analyst role is
-aggregates only (they see cases as counts in the statistics and the weekly export). Moderators work
+aggregates only (they see cases as counts on ``/stats`` and in the weekly export). Moderators work
 post by post; a case decision covers many posts and is a lead's call.
 
 Every view of a case, every reveal of a member's text, every case decision and every evidence

@@ -154,10 +154,14 @@ def test_item_page_shows_author_history_and_network_without_text(db_url: str) ->
     login(client, "mod1")
     page = client.get(f"/items/{case.item_ids[0]}").text
     assert 'id="author-panel"' in page and 'id="network-panel"' in page
-    assert page.count("<tr><td>") >= 2  # acct0 wrote members 0, 2, 4: two other posts listed
-    assert f'href="/items/{case.item_ids[2]}"' in page
+    author = page.split('id="author-panel"')[1].split('id="network-panel"')[0]
+    assert author.count("<tr>") == 2  # acct0 wrote members 0, 2, 4: two other posts listed
+    assert f'href="/items/{case.item_ids[2]}"' in author and f'href="/items/{case.item_ids[4]}"' in author
     assert 'class="case-size">6 (2' in page
     assert 'id="case-link"' not in page  # the case page is the leads'
+    assert 'class="network-members"' in page and page.count('class="this-post"') == 1
+    for other in case.item_ids[1:]:
+        assert f'href="/items/{other}"' in page  # every other member's item, no text
     _no_values(page)
     for i in range(1, 6):
         assert case_text(i).split(" #")[0] not in page
@@ -252,3 +256,13 @@ def test_members_over_time(db_url: str) -> None:
     login(client, "lead1")
     page = client.get(f"/cases/{case.network_id}").text
     assert page.count('class="bar"') == len(tl["bars"])
+
+
+def test_stats_show_case_counts_to_analysts(db_url: str) -> None:
+    seed_case(5)
+    add_users(("ana1", "analyst"))
+    client = TestClient(create_app(), follow_redirects=False)
+    login(client, "ana1")
+    page = client.get("/stats").text
+    assert 'id="case-stats"' in page and '<td class="n">5</td>' in page
+    _no_values(page)
