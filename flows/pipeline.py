@@ -35,7 +35,7 @@ from feeds.parse import safe_dumps
 from feeds.records import PostRecord, to_row
 from flows.partners import Partner, load_partners
 from models.inference import ScoringEngine
-from review.routing import Flag, route
+from review.routing import Flag, boost_networks, route
 from store import posts as store_posts
 from store.db import migrate, session_scope
 from store.scores import save_scores
@@ -376,9 +376,14 @@ def score_flow(model_dir: str | None = None, chunk: int = SCORE_CHUNK) -> tuple[
 def link_task() -> int:
     """Link new posts into networks and refresh the summaries of decided ones (``cases.linking``).
 
-    After scoring and routing, so that a network's summary counts the members just queued.
+    After scoring and routing, so that a network's summary counts the members just queued; then the
+    waiting members of the networks it touched go up the queue when their case is confirmed or
+    referred (``review.routing.boost_networks``).
     """
-    return link_pending().posts
+    result = link_pending()
+    with session_scope() as session:
+        boost_networks(session, result.networks_touched)
+    return result.posts
 
 
 @flow(name="pipeline", task_runner=make_task_runner())

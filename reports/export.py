@@ -90,6 +90,7 @@ def all_sheets(pub: PublishedWeek) -> dict[str, tuple[list[str], list[list[str]]
     sheets["precision"] = (["label", "language", "precision", "decisions"],
                            [[bilingual(r[0]), bilingual(r[1]), r[2], r[3]] for r in pub.precision])
     sheets["queue"] = (["queue_state", "count"], [[bilingual(k), v] for k, v in pub.queue_state])
+    sheets["cases"] = (["label", "active_cases", "new_cases"], [[bilingual(k), a, n] for k, a, n in pub.cases])
     sheets["feeds"] = (["source", "this_week", "usual_week", "feed_status"],
                        [[r[0], r[1], r[2], bilingual(r[3])] for r in pub.feeds])
     return sheets
@@ -419,7 +420,7 @@ def write_pdf(pub: PublishedWeek, out: Path, rows_per_page: int = ROWS_PER_PAGE)
         sheets = all_sheets(pub)
         if len(sheets["indicators"][1]) > 20:
             _table_pages(pdf, pub, "category", *sheets["indicators"], rows_per_page, first=0.6)
-        for name, first in (("feeds", 0.3), ("precision", 0.3), ("queue", 0.5), ("changes", 0.22)):
+        for name, first in (("feeds", 0.3), ("precision", 0.3), ("queue", 0.5), ("cases", 0.4), ("changes", 0.22)):
             _table_pages(pdf, pub, {"queue": "queue_state"}.get(name, name), *sheets[name], rows_per_page, first)
     return path
 

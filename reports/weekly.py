@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,9 +32,11 @@ from reports.suppression import (
 )
 from reports.weeks import TZ, IsoWeek
 from store.report_queries import (
+    CaseFacts,
     DecisionFacts,
     ModelSpan,
     PostFacts,
+    cases_seen,
     decisions_made,
     flagged_indicators,
     flags_enqueued,
@@ -105,6 +108,7 @@ class WeekCounts:
     models: list[ModelSpan] = field(default_factory=list)
     dismissed_by_label: Counter[tuple[str, str]] = field(default_factory=Counter)
     queue_state: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def total(self, metric: str) -> int:
         """The week's total of a metric."""
@@ -191,7 +195,21 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
         indicators.update(indicator_categories(ind))
     return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators,
                       unmatched=unmatched, models=models_serving(session, start, end),
-                      dismissed_by_label=dismissed_by_label, queue_state=queue_state_at(session, end))
+                      dismissed_by_label=dismissed_by_label, queue_state=queue_state_at(session, end),
+                      cases=case_counts(cases_seen(session, start, end), start, labels))
+
+
+def case_counts(found: list[CaseFacts], start: datetime, labels: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Per label (and ``all``): (cases active in the week, cases first seen in the week).
+
+    A case counts under every label its queued members were flagged with, so the label rows do not
+    add up to ``all``; each figure is published on its own with the small-cell rule.
+    """
+    out: dict[str, tuple[int, int]] = {}
+    for key in ("all", *labels):
+        rows = [c for c in found if key == "all" or key in c.labels]
+        out[key] = (len(rows), sum(1 for c in rows if c.first_seen is not None and c.first_seen >= start))
+    return out
 
 
 # ---------------------------------------------------------------- publishing
@@ -228,6 +246,7 @@ class PublishedWeek:
     precision: list[list[str]] = field(default_factory=list)
     queue_state: list[tuple[str, str]] = field(default_factory=list)
     feeds: list[list[str]] = field(default_factory=list)
+    cases: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def suppress_week(counts: WeekCounts) -> dict[str, tuple[Suppressed, list[list[int]]]]:
@@ -293,7 +312,8 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
                          turnaround=turnaround, trend=trend_rows, models=published_models(counts.models),
                          changes=week_changes(counts, previous), precision=live_precision(counts),
                          queue_state=[(k, publish_count(v)) for k, v in counts.queue_state.items()],
-                         feeds=feed_health(counts, trend or []))
+                         feeds=feed_health(counts, trend or []),
+                         cases=[(k, publish_count(a), publish_count(n)) for k, (a, n) in counts.cases.items()])
 
 
 CHANGE_DIMENSIONS = ("language", "province", "platform")

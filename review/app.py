@@ -9,8 +9,8 @@
   CSRF token every POST carries.
 * ``review.access``: post text reaches the browser only after a reveal is recorded; moderators read
   only items that are open, theirs, or awaiting a second reviewer; leads read any item, audited.
-* ``review.routes``: one router per concern (``auth``, ``queue``, ``evidence``, ``admin``,
-  ``stats``, ``public``). Every view of an item, every reveal and every decision is audited, and so
+* ``review.routes``: one router per concern (``auth``, ``queue``, ``evidence``, ``cases``,
+  ``admin``, ``stats``, ``public``). Every view of an item, every reveal and every decision is audited, and so
   is every refused session cookie, failed or throttled login and malformed request.
 * ``review.errors``: error answers in the reader's language, never a stack trace.
 
@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from review import auth, errors
-from review.routes import admin, evidence, public, queue, stats
+from review.routes import admin, cases, evidence, public, queue, stats
 from review.routes import auth as login
 from review.web import HERE, SECURITY_HEADERS
 from store.settings import get_settings
@@ -60,6 +60,6 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
     app.middleware("http")(_headers)
-    for module in (public, login, queue, evidence, stats, admin):
+    for module in (public, login, queue, evidence, cases, stats, admin):
         app.include_router(module.router)
     return app

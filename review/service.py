@@ -140,7 +140,9 @@ def undo(session: Session, user: User, item_id: int) -> list[int]:
         raise ReviewError("someone else has taken this item since; it cannot be undone")
     else:
         others = [i for i in ids if i != item_id]
-        queue.set_status(session, others, "open", only_from=["decided", "escalated"])
+        # a case referral (review.cases) leaves its other members awaiting approval: they reopen too
+        left_in = STATUS_AFTER.get(last.action, "decided")
+        queue.set_status(session, others, "open", only_from=["decided", "escalated", left_in])
     decisions.mark_undone(session, [d.id for d in group])
     for i in ids:
         audit.record(session, user.id, "undo", "queue_item", str(i), {"decision": last.action})

@@ -54,6 +54,18 @@ def for_item(session: Session, item_id: int) -> list[Decision]:
                                 .order_by(Decision.id)).scalars())
 
 
+def latest_by_post(session: Session, post_ids: Sequence[int]) -> dict[int, str]:
+    """post_id → action of the newest decision not undone, for the posts that have one (case pages)."""
+    out: dict[int, str] = {}
+    ids = list(post_ids)
+    for start in range(0, len(ids), 500):
+        stmt = (select(Decision.post_id, Decision.action)
+                .where(Decision.post_id.in_(ids[start:start + 500]), Decision.undone_at.is_(None))
+                .order_by(Decision.id))
+        out.update({int(p): str(a) for p, a in session.execute(stmt)})
+    return out
+
+
 def scores_for(session: Session, post_id: int, model_version: str) -> list[Score]:
     """The scores the queued model version gave this post."""
     return list(session.execute(select(Score).where(Score.post_id == post_id, Score.model_version == model_version)

@@ -204,6 +204,38 @@ def cluster_siblings(session: Session, item_id: int, statuses: Sequence[str]) ->
         .scalars()]
 
 
+def items_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, QueueItem]:
+    """post_id → its queue item, for the posts that were queued (a post is queued at most once)."""
+    out: dict[int, QueueItem] = {}
+    ids = list(post_ids)
+    for start in range(0, len(ids), 500):
+        for item in session.scalars(select(QueueItem).where(QueueItem.post_id.in_(ids[start:start + 500]))):
+            out[int(item.post_id)] = item
+    return out
+
+
+def raise_priority(session: Session, targets: dict[int, float],
+                   statuses: Sequence[str] = (OPEN, "escalated")) -> list[int]:
+    """Lift the priority of the given items (item id → priority) where it is lower; returns the items raised.
+
+    Only items still waiting (``statuses``) move; the stored claim order is recomputed from the new
+    priority and the item's own enqueue time, so the waiting time it had is kept.
+    """
+    raised: list[int] = []
+    if not targets:
+        return raised
+    rows = session.execute(select(QueueItem.id, QueueItem.priority, QueueItem.enqueued_at)
+                           .where(QueueItem.id.in_(list(targets)), QueueItem.status.in_(list(statuses))))
+    for item_id, current, enqueued in list(rows):
+        new = round(float(targets[int(item_id)]), 6)
+        if new > float(current):
+            session.execute(update(QueueItem).where(QueueItem.id == item_id)
+                            .values(priority=new, rank=rank_for(new, enqueued))
+                            .execution_options(synchronize_session=False))
+            raised.append(int(item_id))
+    return raised
+
+
 def get_item(session: Session, item_id: int) -> tuple[QueueItem, Post] | None:
     """One queue item with its post."""
     row = session.execute(select(QueueItem, Post).join(Post, Post.id == QueueItem.post_id)

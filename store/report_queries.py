@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.schema import Decision, Post, QueueItem, Score, User
+from store.schema import Decision, Network, NetworkMember, Post, QueueItem, Score, User
 from store.timeutil import as_utc
 
 
@@ -281,3 +281,33 @@ def queue_state_at(session: Session, moment: datetime) -> dict[str, int]:
             out[state] += 1
     return out
 
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """A case (network of two or more posts) seen in a period: when it was first seen, its members' flags."""
+
+    network_id: int
+    first_seen: datetime | None
+    labels: tuple[str, ...]
+
+
+def cases_seen(session: Session, start: datetime, end: datetime) -> list[CaseFacts]:
+    """Cases with a member seen in ``[start, end)``: first seen before ``end``, last seen at or after ``start``.
+
+    Read from the network summaries (``store.networks``), so the cost is the cases, not the posts.
+    A case's labels are those its queued members were flagged with. Networks are relinked as posts
+    arrive (merges, splits, a rebuild), so a past week's case counts can move slightly on a rerun.
+    """
+    rows = session.execute(select(Network.id, Network.first_seen).where(
+        Network.size >= 2, Network.first_seen < end, Network.last_seen >= start).order_by(Network.id)).all()
+    labels: dict[int, set[str]] = {int(n): set() for n, _ in rows}
+    ids = list(labels)
+    for i in range(0, len(ids), 500):
+        stmt = (select(NetworkMember.network_id, QueueItem.labels)
+                .join(QueueItem, QueueItem.post_id == NetworkMember.post_id)
+                .where(NetworkMember.network_id.in_(ids[i:i + 500])))
+        for n, lbs in session.execute(stmt):
+            labels[int(n)].update(str(lb) for lb in (lbs or ()))
+    return [CaseFacts(int(n), as_utc(first) if first is not None else None, tuple(sorted(labels[int(n)])))
+            for n, first in rows]

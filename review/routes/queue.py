@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from review import access, service
+from review import access, cases, service
 from review.evidence import edits_of, indicators, segments
 from review.explain import top_words
 from review.web import DB, Auth, Csrf, ItemId, LoggedIn, Reviewer, render
@@ -119,6 +119,7 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
         "can_approve": item.status == "referral_pending" and last is not None and last.user_id != user.id,
         "exposure": exposure, "take_break": exposure >= get_settings().break_after, "labels": service.LABELS,
         "prev_id": prev_id, "next_id": next_id, "undo_prev": undo_prev, "revealed": False,
+        "author": cases.author_panel(session, post.id), "network": cases.network_panel(session, post.id),
         **_edits_ctx(session, post, revealed=False),
     }
     if access.revealed(session, user, item_id):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from review.web import DB, render, require_role
-from store import decisions, queue
+from store import decisions, networks, queue
 from store.schema import User
 
 router = APIRouter()
@@ -19,4 +19,5 @@ AnyRole = Annotated[User, Depends(require_role("analyst", "lead", "admin", "mode
 def stats(request: Request, user: AnyRole, session: DB) -> Response:
     return render(request, "stats.html", {"_user": user, "counts": queue.count_by_status(session),
                                           "by_action": decisions.count_by_action(session),
-                                          "by_lang": queue.count_by_language(session)})
+                                          "by_lang": queue.count_by_language(session),
+                                          "cases": networks.counts(session)})
