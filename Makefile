@@ -71,16 +71,17 @@ demo: pipeline demo-feeds  ## the whole system: set-up, pipeline, simulator feed
 serve: setup  ## serve the web app only (a local demo with its own generated key unless CHHMAM_SECRET_KEY is set)
 	$(BIN)/chhmam serve $(if $(CHHMAM_SECRET_KEY),,--local-demo)
 
-check: lint typecheck layers  ## ruff, mypy, import layering
+check: lint typecheck layers  ## ruff (lint and format), mypy, import layering
 
 lint: $(STAMP)
-	$(call step,ruff)
+	$(call step,ruff check and ruff format --check)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(STAMP)  ## rewrite the Python files in ruff's format (`ruff format .`)
 	$(BIN)/ruff format .
 
-format-check: $(STAMP)  ## check the format without writing (not yet part of `make check`)
+format-check: $(STAMP)  ## check the format without writing (also part of `make lint`)
 	$(call step,ruff format --check)
 	$(BIN)/ruff format --check .
 

@@ -37,26 +37,60 @@ from store.queue import QUEUE, rank_for
 from store.schema import Decision, Post, utcnow
 from store.settings import get_settings
 
-TEMPLATES = ("Factory work abroad, salary 900$, passport paid, call 050 444 555 (#{i})",
-             "Restaurant job in Bangkok, free travel, contact +855 50 444 555 ({i})",
-             "ការងារនៅបរទេស ប្រាក់ខែខ្ពស់ ទាក់ទង ០៥០ ៤៤៤ ៥៥៥ លេខ {i}")
+TEMPLATES = (
+    "Factory work abroad, salary 900$, passport paid, call 050 444 555 (#{i})",
+    "Restaurant job in Bangkok, free travel, contact +855 50 444 555 ({i})",
+    "ការងារនៅបរទេស ប្រាក់ខែខ្ពស់ ទាក់ទង ០៥០ ៤៤៤ ៥៥៥ លេខ {i}",
+)
 
 
 def fill(members: int, noise: int) -> int:
     """The case and the unrelated posts, all queued; returns the case's network id."""
     now = utcnow()
-    rows = [{"source": "bench", "external_id": f"c{i}", "content_hash": f"c{i:063d}", "lang": "en",
-             "text": TEMPLATES[i % 3].format(i=i), "ingested_at": now, "platform": "facebook",
-             "author_hash": f"{i % 5:064x}"} for i in range(members)]  # one operation: five accounts
-    rows += [{"source": "bench", "external_id": f"n{i}", "content_hash": f"n{i:063d}", "lang": "en",
-              "text": f"Homework club number {i}, grade {i % 12}", "ingested_at": now} for i in range(noise)]
+    rows = [
+        {
+            "source": "bench",
+            "external_id": f"c{i}",
+            "content_hash": f"c{i:063d}",
+            "lang": "en",
+            "text": TEMPLATES[i % 3].format(i=i),
+            "ingested_at": now,
+            "platform": "facebook",
+            "author_hash": f"{i % 5:064x}",
+        }
+        for i in range(members)
+    ]  # one operation: five accounts
+    rows += [
+        {
+            "source": "bench",
+            "external_id": f"n{i}",
+            "content_hash": f"n{i:063d}",
+            "lang": "en",
+            "text": f"Homework club number {i}, grade {i % 12}",
+            "ingested_at": now,
+        }
+        for i in range(noise)
+    ]
     with session_scope() as s:
         for start in range(0, len(rows), 5000):
-            insert_posts(s, rows[start:start + 5000])
+            insert_posts(s, rows[start : start + 5000])
         ids = list(s.scalars(select(Post.id).order_by(Post.id)))
-        s.execute(insert(QUEUE), [{"post_id": p, "labels": ["trafficking_ad"], "max_probability": 0.8,
-                                   "priority": 0.72, "model_version": "bench", "status": "open",
-                                   "enqueued_at": now, "rank": rank_for(0.72, now)} for p in ids])
+        s.execute(
+            insert(QUEUE),
+            [
+                {
+                    "post_id": p,
+                    "labels": ["trafficking_ad"],
+                    "max_probability": 0.8,
+                    "priority": 0.72,
+                    "model_version": "bench",
+                    "status": "open",
+                    "enqueued_at": now,
+                    "rank": rank_for(0.72, now),
+                }
+                for p in ids
+            ],
+        )
     link_pending(config=LinkConfig("bench-key"))
     from store import networks, queue
 
@@ -64,11 +98,19 @@ def fill(members: int, noise: int) -> int:
         nid = networks.network_of_post(s, ids[0])
         assert nid is not None
         net = networks.get_network(s, nid)
-        assert net is not None and net.size == members, (net.size if net else None)
+        assert net is not None and net.size == members, net.size if net else None
         items = queue.items_of_posts(s, ids[:members:10])
         for pid, item in items.items():
-            s.add(Decision(queue_item_id=item.id, post_id=pid, user_id=None, action="confirm",
-                           labels=["trafficking_ad"], created_at=now))
+            s.add(
+                Decision(
+                    queue_item_id=item.id,
+                    post_id=pid,
+                    user_id=None,
+                    action="confirm",
+                    labels=["trafficking_ad"],
+                    created_at=now,
+                )
+            )
             item.status = "decided"
     from cases.linking import refresh_stale
 
@@ -135,8 +177,14 @@ def run(url: str, members: int, noise: int, requests: int) -> dict[str, float]:
     assert client.get(f"/cases/{nid}/evidence.json").status_code == 200
     evidence_ms = (time.perf_counter() - a) * 1000
     dispose_engines()
-    return {"fill_s": fill_s, "p50": statistics.median(times), "p95": pct(times, 95), "p99": pct(times, 99),
-            "max": max(times), "evidence_ms": evidence_ms}
+    return {
+        "fill_s": fill_s,
+        "p50": statistics.median(times),
+        "p95": pct(times, 95),
+        "p99": pct(times, 99),
+        "max": max(times),
+        "evidence_ms": evidence_ms,
+    }
 
 
 def main() -> None:
@@ -144,8 +192,11 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=500)
     ap.add_argument("--noise", type=int, default=20_000)
     ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                    help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip")
+    ap.add_argument(
+        "--pg",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip",
+    )
     args = ap.parse_args()
     results = {}
     with tempfile.TemporaryDirectory(prefix="case-bench-") as tmp:
@@ -159,8 +210,9 @@ def main() -> None:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
-                results["postgresql"] = run(args.pg.rsplit("/", 1)[0] + f"/{name}", args.members, args.noise,
-                                            args.requests)
+                results["postgresql"] = run(
+                    args.pg.rsplit("/", 1)[0] + f"/{name}", args.members, args.noise, args.requests
+                )
             finally:
                 with psycopg.connect(admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -168,8 +220,10 @@ def main() -> None:
     print("| database | fill (s) | p50 | p95 | p99 | max | evidence.json |")
     print("|---|---|---|---|---|---|---|")
     for db, r in results.items():
-        print(f"| {db} | {r['fill_s']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} "
-              f"| {r['evidence_ms']:.0f} |")
+        print(
+            f"| {db} | {r['fill_s']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} "
+            f"| {r['evidence_ms']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

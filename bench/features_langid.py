@@ -31,11 +31,17 @@ EVAL = DATA / "langid_eval.jsonl"
 
 def build(seed: int = 3) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    km = [s for s in khpos_sentences("OPEN-TEST.word") + khpos_sentences("CLOSE-TEST.word")
-          if len(s) >= 25 and not re.search("[A-Za-z]", s)]
+    km = [
+        s
+        for s in khpos_sentences("OPEN-TEST.word") + khpos_sentences("CLOSE-TEST.word")
+        if len(s) >= 25 and not re.search("[A-Za-z]", s)
+    ]
     sms_path = Path(__file__).resolve().parent.parent / "data" / "real" / "sms" / "SMSSpamCollection.filtered.tsv"
-    ham = [r.split("\t", 1)[1] for r in sms_path.read_text(encoding="utf-8").splitlines()[1:]
-           if r.startswith("ham\t") and len(r) > 30]
+    ham = [
+        r.split("\t", 1)[1]
+        for r in sms_path.read_text(encoding="utf-8").splitlines()[1:]
+        if r.startswith("ham\t") and len(r) > 30
+    ]
     titles = [a.split(" ", 6)[:6] for a in job_ads()]
     rows = [{"text": t, "lang": "km", "source": "khPOS"} for t in rng.sample(km, 150)]
     rows += [{"text": t, "lang": "en", "source": "UCI SMS ham"} for t in rng.sample(ham, 150)]
@@ -59,8 +65,10 @@ def evaluate(rows: list[dict[str, str]]) -> dict[str, float]:
     acc = {k: ok[k] / per[k] for k in sorted(per)}
     acc["all"] = sum(ok.values()) / sum(per.values())
     for k in sorted(per):
-        print(f"{k:6s} n={per[k]:4d} accuracy={acc[k]:.3f}  " +
-              " ".join(f"->{g}:{confusion[(k, g)]}" for g in ("km", "en", "mixed")))
+        print(
+            f"{k:6s} n={per[k]:4d} accuracy={acc[k]:.3f}  "
+            + " ".join(f"->{g}:{confusion[(k, g)]}" for g in ("km", "en", "mixed"))
+        )
     print(f"all    n={sum(per.values()):4d} accuracy={acc['all']:.3f}")
     return acc
 

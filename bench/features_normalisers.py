@@ -33,11 +33,17 @@ from features.normalise import _khnormal_syllable, reorder_khmer
 
 _CORRUPTIONS: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # vowel typed before the subscript: C + coeng + C2 + V  ->  C + V + coeng + C2
-    ("vowel before subscript", re.compile("([\u1780-\u17a2])(\u17d2[\u1780-\u17a2])([\u17b6-\u17c5])"),
-     lambda m: m.group(1) + m.group(3) + m.group(2)),
+    (
+        "vowel before subscript",
+        re.compile("([\u1780-\u17a2])(\u17d2[\u1780-\u17a2])([\u17b6-\u17c5])"),
+        lambda m: m.group(1) + m.group(3) + m.group(2),
+    ),
     # coeng RO typed first: C + coeng RO  ->  coeng RO + C (at a word start)
-    ("coeng RO first", re.compile("(?<![\u1780-\u17dd])([\u1780-\u17a2])(\u17d2\u179a)"),
-     lambda m: m.group(2) + m.group(1)),
+    (
+        "coeng RO first",
+        re.compile("(?<![\u1780-\u17dd])([\u1780-\u17a2])(\u17d2\u179a)"),
+        lambda m: m.group(2) + m.group(1),
+    ),
     # OE typed as E + II
     ("OE as E+II", re.compile("\u17be"), lambda m: "\u17c1\u17b8"),
     # shifter typed after the vowel: C + shifter + V -> C + V + shifter
@@ -87,8 +93,11 @@ def main() -> None:
     refs = [khnormal(s) for s in real]
     changed = sum(r != s for r, s in zip(refs, real, strict=True))
     print(f"{len(real)} real sentences ({changed} changed by khnormal), {len(tests)} corrupted copies")
-    print("| normaliser | repaired (all) | " + " | ".join(k for k, _, _ in _CORRUPTIONS)
-          + " | same as khnormal on real text | chars/s (cold) | chars/s (warm) |")
+    print(
+        "| normaliser | repaired (all) | "
+        + " | ".join(k for k, _, _ in _CORRUPTIONS)
+        + " | same as khnormal on real text | chars/s (cold) | chars/s (warm) |"
+    )
     print("|---" * (5 + len(_CORRUPTIONS)) + "|")
     for name, fn in candidates().items():
         _khnormal_syllable.cache_clear()

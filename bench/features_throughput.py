@@ -53,8 +53,11 @@ def main() -> None:
     khmer_only = [p for p in posts if not re.search("[A-Za-z]", p)][:3000]
     _rate(f"Khmer-only posts ({len(khmer_only)}): featurise", featurise, khmer_only)
     segment_khmer.cache_clear()
-    _rate(f"Khmer-only posts ({len(khmer_only)}): featurise(segment=True)",
-          lambda t: featurise(t, segment=True), khmer_only)
+    _rate(
+        f"Khmer-only posts ({len(khmer_only)}): featurise(segment=True)",
+        lambda t: featurise(t, segment=True),
+        khmer_only,
+    )
 
 
 if __name__ == "__main__":

@@ -25,11 +25,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PG_ADMIN = os.environ.get("CHHMAM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TEXTS = ("factory work in Thailand, salary 800 USD, free travel, call 012 345 678",
-         "ស្វែងរកកម្មករធ្វើការនៅថៃ ប្រាក់ខែខ្ពស់ ធ្វើលិខិតឆ្លងដែនជូន",
-         "rice price in Battambang market today", "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញល្ងាចនេះ",
-         "school football match on Saturday, everyone welcome", "bus schedule to Kampot changed this week",
-         "ពិធីបុណ្យភ្ជុំបិណ្ឌនៅវត្តភូមិយើង", "new road opened near Siem Reap, traffic is better now")
+TEXTS = (
+    "factory work in Thailand, salary 800 USD, free travel, call 012 345 678",
+    "ស្វែងរកកម្មករធ្វើការនៅថៃ ប្រាក់ខែខ្ពស់ ធ្វើលិខិតឆ្លងដែនជូន",
+    "rice price in Battambang market today",
+    "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញល្ងាចនេះ",
+    "school football match on Saturday, everyone welcome",
+    "bus schedule to Kampot changed this week",
+    "ពិធីបុណ្យភ្ជុំបិណ្ឌនៅវត្តភូមិយើង",
+    "new road opened near Siem Reap, traffic is better now",
+)
 
 
 def write_feed(folder: Path, n: int, seed: int = 11) -> tuple[int, int, int]:
@@ -52,11 +57,19 @@ def write_feed(folder: Path, n: int, seed: int = 11) -> tuple[int, int, int]:
                     uniq += 1
                 else:
                     dup += 1
-                fh.write(json.dumps({"post_id": f"p{k:07d}", "message": f"{rng.choice(TEXTS)} {k}",
-                                     "handle": f"@user{rng.randint(1, 5000)}",
-                                     "ts": (t0 + timedelta(seconds=k)).isoformat(),
-                                     "platform": rng.choice(("facebook", "telegram", "tiktok"))},
-                                    ensure_ascii=False) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "post_id": f"p{k:07d}",
+                            "message": f"{rng.choice(TEXTS)} {k}",
+                            "handle": f"@user{rng.randint(1, 5000)}",
+                            "ts": (t0 + timedelta(seconds=k)).isoformat(),
+                            "platform": rng.choice(("facebook", "telegram", "tiktok")),
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
     return uniq, dup, bad
 
 
@@ -85,9 +98,13 @@ def run(backend: str, folder: Path, use_prefect: bool, work: Path, cluster: bool
         from store.db import session_scope
         from store.posts import count_posts, count_quarantine
 
-        partner = Partner(name="bench", kind="dropfolder", path=folder, batch_size=5000,
-                          mapping={"post_id": "external_id", "message": "text", "handle": "author",
-                                   "ts": "created_at"})
+        partner = Partner(
+            name="bench",
+            kind="dropfolder",
+            path=folder,
+            batch_size=5000,
+            mapping={"post_id": "external_id", "message": "text", "handle": "author", "ts": "created_at"},
+        )
         if use_prefect:  # start Prefect's ephemeral server outside the timing (≈ 10 s once per process)
             from prefect import flow
 
@@ -104,17 +121,26 @@ def run(backend: str, folder: Path, use_prefect: bool, work: Path, cluster: bool
         seconds = time.perf_counter() - start
         with session_scope() as s:
             stored, quarantined = count_posts(s), count_quarantine(s)
-        out: dict[str, object] = {"backend": backend, "prefect": use_prefect, "lines": read, "stored": stored,
-                                  "quarantined": quarantined, "seconds": round(seconds, 2),
-                                  "posts_per_s": round(read / seconds)}
+        out: dict[str, object] = {
+            "backend": backend,
+            "prefect": use_prefect,
+            "lines": read,
+            "stored": stored,
+            "quarantined": quarantined,
+            "seconds": round(seconds, 2),
+            "posts_per_s": round(read / seconds),
+        }
         if cluster and not use_prefect:
             from features.near_duplicates import cluster_pending
 
             start = time.perf_counter()
             clustered = cluster_pending()
             secs = time.perf_counter() - start
-            out |= {"clustered": clustered, "cluster_seconds": round(secs, 2),
-                    "cluster_posts_per_s": round(clustered / secs)}
+            out |= {
+                "clustered": clustered,
+                "cluster_seconds": round(secs, 2),
+                "cluster_posts_per_s": round(clustered / secs),
+            }
         return out
     finally:
         dispose_engines()
@@ -141,10 +167,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
     try:
         uniq, dup, bad = write_feed(work / "drop", args.n)
-        print(f"feed: {args.n} lines = {uniq} unique posts + {dup} repeated ids + {bad} malformed "
-              f"({platform.python_version()}, {os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+        print(
+            f"feed: {args.n} lines = {uniq} unique posts + {dup} repeated ids + {bad} malformed "
+            f"({platform.python_version()}, {os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"
+        )
         for backend in args.backend:
-            for use_prefect in ([False, True] if args.prefect else [False]):
+            for use_prefect in [False, True] if args.prefect else [False]:
                 r = run(backend, work / "drop", use_prefect, work, args.cluster)
                 assert r["stored"] == uniq and r["quarantined"] == bad, r
                 print(json.dumps(r))

@@ -51,8 +51,9 @@ def bulk_load(url: str, n: int, chunk: int = 50_000) -> float:
 
     start = time.perf_counter()
     engine = get_engine(url)
-    tables: dict[str, Table] = {m.__tablename__: m.__table__ for m in (Post, Entity, PostEntity, NetworkMember,
-                                                                        Network)}  # type: ignore[misc]
+    tables: dict[str, Table] = {
+        m.__tablename__: m.__table__ for m in (Post, Entity, PostEntity, NetworkMember, Network)
+    }  # type: ignore[misc]
     hot_hash = entity_hash("phone", "+85520000001", KEY)
 
     def put(conn: Connection, name: str, rows: list[dict[str, Any]]) -> None:
@@ -61,9 +62,23 @@ def bulk_load(url: str, n: int, chunk: int = 50_000) -> float:
 
     with engine.begin() as conn:
         if n:
-            put(conn, "entities", [{"id": 1, "kind": "phone", "value_hash": hot_hash, "posts": n // 100,
-                                    "authors": n // 100, "common": True, "common_reason": "allow_list",
-                                    "first_seen": T0, "last_seen": T0}])
+            put(
+                conn,
+                "entities",
+                [
+                    {
+                        "id": 1,
+                        "kind": "phone",
+                        "value_hash": hot_hash,
+                        "posts": n // 100,
+                        "authors": n // 100,
+                        "common": True,
+                        "common_reason": "allow_list",
+                        "first_seen": T0,
+                        "last_seen": T0,
+                    }
+                ],
+            )
         for lo in range(0, n, chunk):
             ids = range(lo + 1, min(n, lo + chunk) + 1)
             posts, ents, links, members, nets = [], [], [], [], []
@@ -72,25 +87,68 @@ def bulk_load(url: str, n: int, chunk: int = 50_000) -> float:
                 first = g * 10 + 1
                 at = T0 + timedelta(minutes=i)
                 author = f"acct{g}_{i % 3}"
-                posts.append({"id": i, "source": "bench", "external_id": str(i), "content_hash": f"h{i}",
-                              "text": f"job abroad, call {phone(g)}", "author_hash": author_hash(author, KEY),
-                              "created_at": at, "ingested_at": at, "platform": "telegram", "lang": "en",
-                              "extras": {}})
+                posts.append(
+                    {
+                        "id": i,
+                        "source": "bench",
+                        "external_id": str(i),
+                        "content_hash": f"h{i}",
+                        "text": f"job abroad, call {phone(g)}",
+                        "author_hash": author_hash(author, KEY),
+                        "created_at": at,
+                        "ingested_at": at,
+                        "platform": "telegram",
+                        "lang": "en",
+                        "extras": {},
+                    }
+                )
                 phone_id = 2 + 4 * g
                 author_id = phone_id + 1 + (i - first) % 3
                 if i == first:
-                    ents.append({"id": phone_id, "kind": "phone", "value_hash": entity_hash(
-                        "phone", "+855" + phone(g)[1:], KEY), "posts": 10, "authors": 3, "common": False,
-                        "common_reason": None, "first_seen": at, "last_seen": at + timedelta(minutes=9)})
+                    ents.append(
+                        {
+                            "id": phone_id,
+                            "kind": "phone",
+                            "value_hash": entity_hash("phone", "+855" + phone(g)[1:], KEY),
+                            "posts": 10,
+                            "authors": 3,
+                            "common": False,
+                            "common_reason": None,
+                            "first_seen": at,
+                            "last_seen": at + timedelta(minutes=9),
+                        }
+                    )
                     for k in range(3):
-                        ents.append({"id": phone_id + 1 + k, "kind": "author",
-                                     "value_hash": author_hash(f"acct{g}_{(first + k) % 3}", KEY),
-                                     "posts": 3, "authors": 1, "common": False, "common_reason": None,
-                                     "first_seen": at, "last_seen": at})
-                    nets.append({"id": first, "size": 10, "authors": 3, "first_seen": at,
-                                 "last_seen": at + timedelta(minutes=9), "sources": ["bench"],
-                                 "platforms": ["telegram"], "languages": ["en"], "entity_kinds": {"phone": 1},
-                                 "decisions": {}, "queued": 0, "risk": 0.09, "updated_at": at})
+                        ents.append(
+                            {
+                                "id": phone_id + 1 + k,
+                                "kind": "author",
+                                "value_hash": author_hash(f"acct{g}_{(first + k) % 3}", KEY),
+                                "posts": 3,
+                                "authors": 1,
+                                "common": False,
+                                "common_reason": None,
+                                "first_seen": at,
+                                "last_seen": at,
+                            }
+                        )
+                    nets.append(
+                        {
+                            "id": first,
+                            "size": 10,
+                            "authors": 3,
+                            "first_seen": at,
+                            "last_seen": at + timedelta(minutes=9),
+                            "sources": ["bench"],
+                            "platforms": ["telegram"],
+                            "languages": ["en"],
+                            "entity_kinds": {"phone": 1},
+                            "decisions": {},
+                            "queued": 0,
+                            "risk": 0.09,
+                            "updated_at": at,
+                        }
+                    )
                 links.append({"post_id": i, "entity_id": phone_id, "label": "KH"})
                 links.append({"post_id": i, "entity_id": author_id, "label": None})
                 if i % 100 == 0:
@@ -103,8 +161,9 @@ def bulk_load(url: str, n: int, chunk: int = 50_000) -> float:
             put(conn, "networks", nets)
         if engine.dialect.name == "postgresql" and n:
             for table in ("posts", "entities"):
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                     f"(SELECT max(id) FROM {table}))")
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
             conn.exec_driver_sql("ANALYZE")
     return time.perf_counter() - start
 
@@ -127,10 +186,20 @@ def new_posts(n_stored: int, seed: int = 30) -> list[dict[str, Any]]:
         if rng.random() < 0.05:
             contact += f" hotline {HOTLINE}"
         at = T0 + timedelta(days=400, minutes=k)
-        rows.append({"source": "bench-new", "external_id": f"n{k}", "content_hash": f"n{k}",
-                     "text": f"work in Bangkok, salary {rng.randrange(400, 1500)}$ {contact}",
-                     "author_hash": author_hash(f"new{rng.randrange(4000)}", KEY), "created_at": at,
-                     "ingested_at": at, "platform": "facebook", "lang": "en", "extras": {}})
+        rows.append(
+            {
+                "source": "bench-new",
+                "external_id": f"n{k}",
+                "content_hash": f"n{k}",
+                "text": f"work in Bangkok, salary {rng.randrange(400, 1500)}$ {contact}",
+                "author_hash": author_hash(f"new{rng.randrange(4000)}", KEY),
+                "created_at": at,
+                "ingested_at": at,
+                "platform": "facebook",
+                "lang": "en",
+                "extras": {},
+            }
+        )
     return rows
 
 
@@ -166,10 +235,17 @@ def run(backend: str, n_stored: int, work: Path) -> dict[str, Any]:
         start, cpu_start = time.perf_counter(), time.process_time()
         result = link_pending(5000, config)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        return {"backend": backend, "stored": n_stored, "load_s": round(load_s, 1), "linked": result.posts,
-                "seconds": round(seconds, 2), "posts_per_s": round(result.posts / seconds),
-                "client_cpu_s": round(cpu, 2),
-                "merged": result.merged, "networks_touched": len(result.networks_touched)}
+        return {
+            "backend": backend,
+            "stored": n_stored,
+            "load_s": round(load_s, 1),
+            "linked": result.posts,
+            "seconds": round(seconds, 2),
+            "posts_per_s": round(result.posts / seconds),
+            "client_cpu_s": round(cpu, 2),
+            "merged": result.merged,
+            "networks_touched": len(result.networks_touched),
+        }
     finally:
         dispose_engines()
         if pg_name:
@@ -192,10 +268,18 @@ def main() -> None:
     for t in texts:
         extract_entities(t)
     cpu = time.perf_counter() - start
-    model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                  if ln.startswith("model name")), platform.processor())
-    print(f"# {model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; entity extraction alone: {len(texts) / cpu:,.0f} posts/s")
+    model = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"# {model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; entity extraction alone: {len(texts) / cpu:,.0f} posts/s"
+    )
     work = Path(tempfile.mkdtemp(prefix="chhmam-link-"))
     try:
         for backend in args.backend:

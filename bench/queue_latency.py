@@ -35,19 +35,37 @@ def fill(engine: Engine, n: int) -> None:
     chunk = 10_000
     for start in range(0, n, chunk):
         with session_scope(engine) as s:
-            rows = [{"source": "bench", "external_id": f"b{i}", "content_hash": f"{i:064d}",
-                     "text": f"bench post {i}: are you in grade 8? phone credit", "lang": "en", "ingested_at": now}
-                    for i in range(start, min(n, start + chunk))]
+            rows = [
+                {
+                    "source": "bench",
+                    "external_id": f"b{i}",
+                    "content_hash": f"{i:064d}",
+                    "text": f"bench post {i}: are you in grade 8? phone credit",
+                    "lang": "en",
+                    "ingested_at": now,
+                }
+                for i in range(start, min(n, start + chunk))
+            ]
             insert_posts(s, rows)
-            ids = list(s.execute(select(Post.id).where(Post.external_id.in_([r["external_id"] for r in rows])))
-                       .scalars())
+            ids = list(
+                s.execute(select(Post.id).where(Post.external_id.in_([r["external_id"] for r in rows]))).scalars()
+            )
             items = []
             for pid in ids:
                 prio = ((pid * 7919) % 1000) / 1000
                 enq = now - timedelta(minutes=(pid * 31) % 1440)
-                items.append({"post_id": pid, "labels": ["grooming"], "max_probability": prio, "priority": prio,
-                              "model_version": "bench", "status": "open", "enqueued_at": enq,
-                              "rank": rank_for(prio, enq)})
+                items.append(
+                    {
+                        "post_id": pid,
+                        "labels": ["grooming"],
+                        "max_probability": prio,
+                        "priority": prio,
+                        "model_version": "bench",
+                        "status": "open",
+                        "enqueued_at": enq,
+                        "rank": rank_for(prio, enq),
+                    }
+                )
             s.execute(insert(QUEUE), items)
 
 
@@ -79,17 +97,26 @@ def run(url: str, n: int, ops: int) -> dict[str, float]:
         decide.append((c - b) * 1000)
         both.append((c - a) * 1000)
     engine.dispose()
-    return {"fill_s": fill_s, "claim_p50": statistics.median(claim), "claim_p99": pct(claim, 99),
-            "decide_p50": statistics.median(decide), "decide_p99": pct(decide, 99),
-            "both_p50": statistics.median(both), "both_p99": pct(both, 99)}
+    return {
+        "fill_s": fill_s,
+        "claim_p50": statistics.median(claim),
+        "claim_p99": pct(claim, 99),
+        "decide_p50": statistics.median(decide),
+        "decide_p99": pct(decide, 99),
+        "both_p50": statistics.median(both),
+        "both_p99": pct(both, 99),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--items", type=int, default=100_000)
     ap.add_argument("--ops", type=int, default=500)
-    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                    help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip")
+    ap.add_argument(
+        "--pg",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="queue-bench-") as tmp:
         results = {"sqlite": run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.items, args.ops)}
@@ -106,12 +133,16 @@ def main() -> None:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(f"{args.items} queued items, {args.ops} claim+decide cycles (ms per transaction)")
-    print("| database | fill (s) | claim p50 | claim p99 | decide p50 | decide p99 | claim+decide p50 "
-          "| claim+decide p99 |")
+    print(
+        "| database | fill (s) | claim p50 | claim p99 | decide p50 | decide p99 | claim+decide p50 "
+        "| claim+decide p99 |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for db, r in results.items():
-        print(f"| {db} | {r['fill_s']:.1f} | {r['claim_p50']:.2f} | {r['claim_p99']:.2f} | {r['decide_p50']:.2f} | "
-              f"{r['decide_p99']:.2f} | {r['both_p50']:.2f} | {r['both_p99']:.2f} |")
+        print(
+            f"| {db} | {r['fill_s']:.1f} | {r['claim_p50']:.2f} | {r['claim_p99']:.2f} | {r['decide_p50']:.2f} | "
+            f"{r['decide_p99']:.2f} | {r['both_p50']:.2f} | {r['both_p99']:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -85,8 +85,11 @@ def naive_torch(texts: list[str], torch_dir: Path, calibrators: list[Any] | None
             ids = tok.encode(model_text(post.normalised, meta.get("prefix", ""), bool(meta.get("cues")))).ids
             x = torch.tensor([ids])
             logits = model(x, torch.ones_like(x)).numpy()[0].astype(np.float64)
-            out[i] = [c.transform(logits[j:j + 1])[0] for j, c in enumerate(calibrators)] if calibrators \
+            out[i] = (
+                [c.transform(logits[j : j + 1])[0] for j, c in enumerate(calibrators)]
+                if calibrators
                 else 1 / (1 + np.exp(-logits))
+            )
     return time.perf_counter() - t0, out
 
 
@@ -96,7 +99,7 @@ def engine_run(engine: ScoringEngine, texts: list[str], chunk: int = 512) -> tup
     out = np.zeros((len(texts), len(labels)))
     t0 = time.perf_counter()
     for s in range(0, len(texts), chunk):
-        for i, res in enumerate(engine.score_texts(texts[s:s + chunk])):
+        for i, res in enumerate(engine.score_texts(texts[s : s + chunk])):
             out[s + i] = [res.scores[lb] for lb in labels]
     return time.perf_counter() - t0, out
 
@@ -116,9 +119,15 @@ def breakdown(engine: ScoringEngine, texts: list[str]) -> dict[str, float]:
     t4 = time.perf_counter()
     model.second.calibrate_logits(raw)
     t5 = time.perf_counter()
-    return {"featurise_s": round(t1 - t0, 2), "baseline_s": round(t2 - t1, 2), "tokenise_s": round(t3 - t2, 2),
-            "onnx_s": round(t4 - t3, 2), "calibrate_s": round(t5 - t4, 3), "routed": len(routed),
-            "routed_tokens": int(sum(len(x) for x in ids))}
+    return {
+        "featurise_s": round(t1 - t0, 2),
+        "baseline_s": round(t2 - t1, 2),
+        "tokenise_s": round(t3 - t2, 2),
+        "onnx_s": round(t4 - t3, 2),
+        "calibrate_s": round(t5 - t4, 3),
+        "routed": len(routed),
+        "routed_tokens": int(sum(len(x) for x in ids)),
+    }
 
 
 def latency(engine: ScoringEngine, texts: list[str]) -> dict[str, float]:
@@ -129,8 +138,12 @@ def latency(engine: ScoringEngine, texts: list[str]) -> dict[str, float]:
         engine.score_texts([t])
         times.append((time.perf_counter() - t0) * 1000)
     arr = np.array(times)
-    return {"n": len(arr), "p50_ms": round(float(np.percentile(arr, 50)), 2),
-            "p99_ms": round(float(np.percentile(arr, 99)), 2), "max_ms": round(float(arr.max()), 2)}
+    return {
+        "n": len(arr),
+        "p50_ms": round(float(np.percentile(arr, 50)), 2),
+        "p99_ms": round(float(np.percentile(arr, 99)), 2),
+        "max_ms": round(float(arr.max()), 2),
+    }
 
 
 def main() -> None:
@@ -142,16 +155,23 @@ def main() -> None:
     parser.add_argument("--torch-dir", type=Path, default=ROOT / "artifacts" / "transformer_torch")
     parser.add_argument("--latency-posts", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--positive-share", type=float, default=None,
-                        help="share of posts with a label (default: the split's own mix, about half)")
+    parser.add_argument(
+        "--positive-share",
+        type=float,
+        default=None,
+        help="share of posts with a label (default: the split's own mix, about half)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     rows = corpus(args.split, args.n, args.seed, args.positive_share)
     texts = [r["text"] for r in rows]
-    res: dict[str, Any] = {"posts": len(texts), "languages": dict(Counter(r.get("lang", "") for r in rows)),
-                           "positive_share": round(sum(bool(r["labels"]) for r in rows) / max(len(rows), 1), 4),
-                           "chars_p50_p90_max": [int(np.percentile([len(t) for t in texts], q)) for q in (50, 90, 100)]}
+    res: dict[str, Any] = {
+        "posts": len(texts),
+        "languages": dict(Counter(r.get("lang", "") for r in rows)),
+        "positive_share": round(sum(bool(r["labels"]) for r in rows) / max(len(rows), 1), 4),
+        "chars_p50_p90_max": [int(np.percentile([len(t) for t in texts], q)) for q in (50, 90, 100)],
+    }
     t0 = time.perf_counter()
     engine = ScoringEngine.from_dir(args.model_dir)
     res["engine_load_s"] = round(time.perf_counter() - t0, 2)
@@ -164,7 +184,7 @@ def main() -> None:
     res["tokens_p50_p90_max"] = [int(np.percentile(tokens, q)) for q in (50, 90, 100)]
     res["model_version"] = engine.version
 
-    naive_texts = texts[:args.naive]
+    naive_texts = texts[: args.naive]
     secs_a, _ = naive_torch(naive_texts, args.torch_dir, engine.bundle.model.second.calibrators)
     res["a_posts_per_s"] = round(len(naive_texts) / secs_a, 1)
     res["peak_mb_after_a"] = round(peak_mb())
@@ -181,15 +201,16 @@ def main() -> None:
     res["c_posts_per_s"] = round(len(texts) / secs_c, 1)
     res["c_skipped_fraction"] = round(model.skipped_fraction, 4)
     res["c_at_operating_point"] = recall_precision(probs_c, y, thresholds)
-    res["c_recall_drop_points"] = {lb: round(100 * (res["b_at_operating_point"][f"recall_{j}"]
-                                                    - res["c_at_operating_point"][f"recall_{j}"]), 2)
-                                   for j, lb in enumerate(labels)}
+    res["c_recall_drop_points"] = {
+        lb: round(100 * (res["b_at_operating_point"][f"recall_{j}"] - res["c_at_operating_point"][f"recall_{j}"]), 2)
+        for j, lb in enumerate(labels)
+    }
     res["ratio_b_over_a"] = round(res["b_posts_per_s"] / res["a_posts_per_s"], 1)
     res["ratio_c_over_a"] = round(res["c_posts_per_s"] / res["a_posts_per_s"], 1)
     res["c_breakdown"] = breakdown(engine, texts)
-    res["latency_cascade"] = latency(engine, texts[:args.latency_posts])
+    res["latency_cascade"] = latency(engine, texts[: args.latency_posts])
     engine.set_cascade(False)
-    res["latency_transformer_only"] = latency(engine, texts[:args.latency_posts])
+    res["latency_transformer_only"] = latency(engine, texts[: args.latency_posts])
     longest = sorted(texts, key=len)[-50:]
     res["latency_longest_50_posts"] = latency(engine, longest)
     res["peak_mb"] = round(peak_mb())

@@ -64,8 +64,13 @@ class LinkConfig:
     def from_settings(cls) -> LinkConfig:
         """The configured key, caps and allow-list (``CHHMAM_NETWORK_*``, ``CHHMAM_AUTHOR_HMAC_KEY``)."""
         s = get_settings()
-        return cls(s.author_hmac_key, s.network_degree_cap, s.network_post_cap,
-                   load_allow_list(s.network_allow_list, s.author_hmac_key, s.network_region), s.network_region)
+        return cls(
+            s.author_hmac_key,
+            s.network_degree_cap,
+            s.network_post_cap,
+            load_allow_list(s.network_allow_list, s.author_hmac_key, s.network_region),
+            s.network_region,
+        )
 
 
 def normalise_listed(kind: str, value: str, region: str = "KH") -> str | None:
@@ -120,7 +125,7 @@ def risk_score(size: int, decisions: Mapping[str, int], queued: int) -> float:
     gives 0.5, one confirmation 0.4, and the score never falls when another member is confirmed or
     referred. Dismissals cannot lower what confirmations raised.
     """
-    weak = 1.0 - (0.9 ** queued) * (0.99 ** max(size - 1, 0))
+    weak = 1.0 - (0.9**queued) * (0.99 ** max(size - 1, 0))
     weak *= 1.0 - min(decisions.get("dismiss", 0), size) / max(size, 1)
     rest = 1.0 - weak
     for action, factor in DECISION_FACTORS.items():
@@ -188,7 +193,8 @@ def post_entities(post: LinkPost, config: LinkConfig) -> list[tuple[str, str, st
     """(kind, value_hash, label) of one post: its contacts (hashed), its author and its cluster."""
     out: list[tuple[str, str, str | None]] = [
         (e.kind, entity_hash(e.kind, e.value, config.key), e.label or None)
-        for e in extract_entities(post.text, config.region)]
+        for e in extract_entities(post.text, config.region)
+    ]
     if post.author_hash:
         out.append(("author", post.author_hash, None))
     if post.cluster_id is not None:
@@ -196,8 +202,12 @@ def post_entities(post: LinkPost, config: LinkConfig) -> list[tuple[str, str, st
     return out
 
 
-def _update_counters(session: Session, rows: Mapping[tuple[str, str], EntityRow],
-                     batch_links: Mapping[tuple[str, str], list[LinkPost]], config: LinkConfig) -> list[int]:
+def _update_counters(
+    session: Session,
+    rows: Mapping[tuple[str, str], EntityRow],
+    batch_links: Mapping[tuple[str, str], list[LinkPost]],
+    config: LinkConfig,
+) -> list[int]:
     """New counts, first/last seen and common flags of the batch's entities; returns the newly common."""
     authors = store_networks.entity_authors(session, [r.id for r in rows.values() if not r.common])
     updated: list[EntityRow] = []
@@ -220,8 +230,11 @@ def _update_counters(session: Session, rows: Mapping[tuple[str, str], EntityRow]
             if reason:
                 common = True
                 newly_common.append(row.id)
-        updated.append(row._replace(posts=n_posts, authors=n_authors, common=common, common_reason=reason,
-                                    first_seen=first, last_seen=last))
+        updated.append(
+            row._replace(
+                posts=n_posts, authors=n_authors, common=common, common_reason=reason, first_seen=first, last_seen=last
+            )
+        )
     store_networks.update_entities(session, updated)
     return newly_common
 

@@ -61,19 +61,74 @@ def entity_hash(kind: str, value: str, key: str) -> str:
 
 
 # Domains of platforms and link shorteners: a link to them identifies the page, not the poster.
-PLATFORM_HOSTS = frozenset({
-    "t.me", "telegram.me", "wa.me", "chat.whatsapp.com", "whatsapp.com", "line.me", "m.me", "messenger.com",
-    "facebook.com", "fb.com", "fb.me", "m.facebook.com", "web.facebook.com", "instagram.com", "tiktok.com",
-    "youtube.com", "youtu.be", "google.com", "goo.gl", "bit.ly", "tinyurl.com", "twitter.com", "x.com",
-    "weixin.qq.com", "u.wechat.com", "viber.com", "invite.viber.com",
-})
+PLATFORM_HOSTS = frozenset(
+    {
+        "t.me",
+        "telegram.me",
+        "wa.me",
+        "chat.whatsapp.com",
+        "whatsapp.com",
+        "line.me",
+        "m.me",
+        "messenger.com",
+        "facebook.com",
+        "fb.com",
+        "fb.me",
+        "m.facebook.com",
+        "web.facebook.com",
+        "instagram.com",
+        "tiktok.com",
+        "youtube.com",
+        "youtu.be",
+        "google.com",
+        "goo.gl",
+        "bit.ly",
+        "tinyurl.com",
+        "twitter.com",
+        "x.com",
+        "weixin.qq.com",
+        "u.wechat.com",
+        "viber.com",
+        "invite.viber.com",
+    }
+)
 # Path segments of platform URLs that are sections of the site, not an account name.
-_NOT_NAMES = frozenset({"joinchat", "share", "s", "c", "ti", "p", "groups", "pages", "profile.php", "watch",
-                        "events", "story.php", "permalink.php", "photo", "photos", "reel", "posts", "login"})
-_HANDLE_APPS = {"t.me": "telegram", "telegram.me": "telegram", "m.me": "messenger", "messenger.com": "messenger",
-                "facebook.com": "facebook", "fb.com": "facebook", "m.facebook.com": "facebook",
-                "web.facebook.com": "facebook", "instagram.com": "instagram", "tiktok.com": "tiktok",
-                "line.me": "line", "invite.viber.com": "viber"}
+_NOT_NAMES = frozenset(
+    {
+        "joinchat",
+        "share",
+        "s",
+        "c",
+        "ti",
+        "p",
+        "groups",
+        "pages",
+        "profile.php",
+        "watch",
+        "events",
+        "story.php",
+        "permalink.php",
+        "photo",
+        "photos",
+        "reel",
+        "posts",
+        "login",
+    }
+)
+_HANDLE_APPS = {
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "m.me": "messenger",
+    "messenger.com": "messenger",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "m.facebook.com": "facebook",
+    "web.facebook.com": "facebook",
+    "instagram.com": "instagram",
+    "tiktok.com": "tiktok",
+    "line.me": "line",
+    "invite.viber.com": "viber",
+}
 _HANDLE_BODY = r"[a-z][a-z0-9_.]{2,30}[a-z0-9_]"
 
 
@@ -84,11 +139,14 @@ def _app_mention_rx() -> re.Pattern[str]:
     The token counts as a handle only when it is marked as one (``@``, a colon or equals sign before
     it, or a digit, underscore or dot inside it): "add my telegram for more" names no handle.
     """
-    terms = sorted({t for t, entries in TERMS.items() if any(e.category == "messaging" for e in entries)},
-                   key=len, reverse=True)
+    terms = sorted(
+        {t for t, entries in TERMS.items() if any(e.category == "messaging" for e in entries)}, key=len, reverse=True
+    )
     alt = "|".join(re.escape(t) for t in terms)
-    return re.compile(r"(?<![a-z0-9_])(?P<app>" + alt + r")(?![a-z0-9_])(?: ?id)?(?P<sep> ?[:=\-] ?| )"
-                      r"(?P<at>@)?(?P<name>" + _HANDLE_BODY + r")(?![a-z0-9_@])")
+    return re.compile(
+        r"(?<![a-z0-9_])(?P<app>" + alt + r")(?![a-z0-9_])(?: ?id)?(?P<sep> ?[:=\-] ?| )"
+        r"(?P<at>@)?(?P<name>" + _HANDLE_BODY + r")(?![a-z0-9_@])"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -97,13 +155,30 @@ def _app_of_term() -> dict[str, str]:
 
 
 _AT_HANDLE_RX = re.compile(r"(?<![\w@/.])@(?P<name>" + _HANDLE_BODY + r")(?![\w@])")
-_CRYPTO_RX = re.compile(r"(?<![a-z0-9])(?:(?P<tron>t[1-9a-z]{33})|(?P<eth>0x[0-9a-f]{40})"
-                        r"|(?P<btc>bc1[02-9ac-hj-np-z]{11,71}))(?![a-z0-9])")
-_PROVIDERS = {"aba": "aba", "acleda": "acleda", "wing": "wing", "pipay": "pipay", "truemoney": "truemoney",
-              "true money": "truemoney", "bakong": "bakong", "khqr": "bakong", "canadia": "canadia",
-              "account": "bank", "acc": "bank", "a/c": "bank", "bank": "bank", "គណនី": "bank", "ធនាគារ": "bank"}
+_CRYPTO_RX = re.compile(
+    r"(?<![a-z0-9])(?:(?P<tron>t[1-9a-z]{33})|(?P<eth>0x[0-9a-f]{40})"
+    r"|(?P<btc>bc1[02-9ac-hj-np-z]{11,71}))(?![a-z0-9])"
+)
+_PROVIDERS = {
+    "aba": "aba",
+    "acleda": "acleda",
+    "wing": "wing",
+    "pipay": "pipay",
+    "truemoney": "truemoney",
+    "true money": "truemoney",
+    "bakong": "bakong",
+    "khqr": "bakong",
+    "canadia": "canadia",
+    "account": "bank",
+    "acc": "bank",
+    "a/c": "bank",
+    "bank": "bank",
+    "គណនី": "bank",
+    "ធនាគារ": "bank",
+}
 _ACCOUNT_RX = re.compile(
-    r"(?<![a-z0-9])(?P<provider>" + "|".join(re.escape(p) for p in sorted(_PROVIDERS, key=len, reverse=True))
+    r"(?<![a-z0-9])(?P<provider>"
+    + "|".join(re.escape(p) for p in sorted(_PROVIDERS, key=len, reverse=True))
     + r")(?![a-z])[ .:#\-]{0,3}(?:no\.?|number|id)?[ .:#\-]{0,3}(?P<digits>[0-9](?:[ \-]?[0-9]){5,18})(?![0-9])"
 )
 _WWW = re.compile(r"^(?:https?://)?(?:w{2,3}[0-9]?\.)?")

@@ -127,16 +127,35 @@ PHONE_RX = re.compile(
     r"(?<![0-9+])(?:(?P<cc>(?:\+|00) ?" + _CC + r")" + _SEP + r"(?:\(0\)" + _SEP + r")?|(?P<zero>\(?0))"
     r"\)?" + _SEP + r"(?P<rest>[1-9](?:" + _SEP + r"[0-9]){7,9})(?![0-9])"
 )
-_EN_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-              "seven": "7", "eight": "8", "nine": "9"}
-_KM_DIGITS = {"សូន្យ": "0", "មួយ": "1", "ពីរ": "2", "បី": "3", "បួន": "4", "ប្រាំ": "5", "ប្រាំមួយ": "6",
-              "ប្រាំពីរ": "7", "ប្រាំបី": "8", "ប្រាំបួន": "9"}
+_EN_DIGITS = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_KM_DIGITS = {
+    "សូន្យ": "0",
+    "មួយ": "1",
+    "ពីរ": "2",
+    "បី": "3",
+    "បួន": "4",
+    "ប្រាំ": "5",
+    "ប្រាំមួយ": "6",
+    "ប្រាំពីរ": "7",
+    "ប្រាំបី": "8",
+    "ប្រាំបួន": "9",
+}
 _DIGIT_WORDS = {**_EN_DIGITS, **{normalise(k): v for k, v in _KM_DIGITS.items()}}
 _DIGIT_WORD = "(?>" + "|".join(re.escape(w) for w in sorted(_DIGIT_WORDS, key=len, reverse=True)) + ")"
 # Nine to twelve digit words in a row (atomic groups: no re-splitting "ប្រាំមួយ" on failure).
-SPELLED_PHONE_RX = re.compile(
-    r"(?<![a-z])" + _DIGIT_WORD + r"(?:[ ,\-\u200b]{0,2}" + _DIGIT_WORD + r"){8,11}(?![a-z])"
-)
+SPELLED_PHONE_RX = re.compile(r"(?<![a-z])" + _DIGIT_WORD + r"(?:[ ,\-\u200b]{0,2}" + _DIGIT_WORD + r"){8,11}(?![a-z])")
 _DIGIT_WORD_RX = re.compile(_DIGIT_WORD)
 
 URL_RX = re.compile(
@@ -146,9 +165,19 @@ URL_RX = re.compile(
 )
 EMAIL_RX = re.compile(r"(?<![\w.@%+-])[\w.%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 HANDLE_RX = re.compile(r"(?<![\w@/.])@(?P<name>[a-z][a-z0-9_]{3,31})(?![\w@])")
-_APP_DOMAINS = {"t.me": "telegram", "telegram.me": "telegram", "wa.me": "whatsapp", "chat.whatsapp.com": "whatsapp",
-                "line.me": "line", "m.me": "messenger", "messenger.com": "messenger", "weixin.qq.com": "wechat",
-                "u.wechat.com": "wechat", "viber.com": "viber", "invite.viber.com": "viber"}
+_APP_DOMAINS = {
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "wa.me": "whatsapp",
+    "chat.whatsapp.com": "whatsapp",
+    "line.me": "line",
+    "m.me": "messenger",
+    "messenger.com": "messenger",
+    "weixin.qq.com": "wechat",
+    "u.wechat.com": "wechat",
+    "viber.com": "viber",
+    "invite.viber.com": "viber",
+}
 
 # --------------------------------------------------------------------------------------------- #
 # Money, ages, grades
@@ -157,13 +186,44 @@ _APP_DOMAINS = {"t.me": "telegram", "telegram.me": "telegram", "wa.me": "whatsap
 _AMOUNT = r"(?P<amount>[0-9]+(?:[,.][0-9]+)*)"
 _MULT = r"(?: ?(?P<mult>k|m|thousand|million|ម៉ឺន|លាន|ពាន់)(?![a-z]))?"
 _CUR_AFTER = {
-    "usd": "USD", "us$": "USD", "$": "USD", "dollar": "USD", "dollars": "USD", "ដុល្លារ": "USD", "ដុល្លា": "USD",
-    "៛": "KHR", "riel": "KHR", "riels": "KHR", "រៀល": "KHR", "khr": "KHR",
-    "baht": "THB", "บาท": "THB", "បាត": "THB", "฿": "THB", "thb": "THB",
-    "ringgit": "MYR", "rm": "MYR", "myr": "MYR", "yen": "JPY", "円": "JPY", "¥": "JPY", "jpy": "JPY", "យ៉េន": "JPY",
+    "usd": "USD",
+    "us$": "USD",
+    "$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "ដុល្លារ": "USD",
+    "ដុល្លា": "USD",
+    "៛": "KHR",
+    "riel": "KHR",
+    "riels": "KHR",
+    "រៀល": "KHR",
+    "khr": "KHR",
+    "baht": "THB",
+    "บาท": "THB",
+    "បាត": "THB",
+    "฿": "THB",
+    "thb": "THB",
+    "ringgit": "MYR",
+    "rm": "MYR",
+    "myr": "MYR",
+    "yen": "JPY",
+    "円": "JPY",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "យ៉េន": "JPY",
 }
-_CUR_BEFORE = {"$": "USD", "us$": "USD", "usd": "USD", "rm": "MYR", "thb": "THB", "฿": "THB", "¥": "JPY", "៛": "KHR",
-               "myr": "MYR", "jpy": "JPY"}
+_CUR_BEFORE = {
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "rm": "MYR",
+    "thb": "THB",
+    "฿": "THB",
+    "¥": "JPY",
+    "៛": "KHR",
+    "myr": "MYR",
+    "jpy": "JPY",
+}
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -171,9 +231,17 @@ def _alt(words: Iterable[str]) -> str:
 
 
 MONEY_RX = re.compile(
-    r"(?<![a-z0-9])(?P<before>" + _alt(_CUR_BEFORE) + r") ?(?<![0-9.,])" + _AMOUNT + _MULT
-    + r"|(?<![0-9.,])" + _AMOUNT.replace("amount", "amount2") + _MULT.replace("mult", "mult2")
-    + r" ?(?:(?P<after>" + _alt(_CUR_AFTER) + r")(?![a-z])|(?<=[0-9])(?P<k>k)(?![a-z0-9]))"
+    r"(?<![a-z0-9])(?P<before>"
+    + _alt(_CUR_BEFORE)
+    + r") ?(?<![0-9.,])"
+    + _AMOUNT
+    + _MULT
+    + r"|(?<![0-9.,])"
+    + _AMOUNT.replace("amount", "amount2")
+    + _MULT.replace("mult", "mult2")
+    + r" ?(?:(?P<after>"
+    + _alt(_CUR_AFTER)
+    + r")(?![a-z])|(?<=[0-9])(?P<k>k)(?![a-z0-9]))"
 )
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "ម៉ឺន": 1e4, "លាន": 1e6, "ពាន់": 1e3}
 
@@ -194,8 +262,21 @@ GRADE_RX = re.compile(
 def _phone_country(cc: str | None, digits: str) -> str:
     if cc:
         code = cc.lstrip("+0 ")
-        return {"855": "KH", "66": "TH", "60": "MY", "95": "MM", "84": "VN", "86": "CN", "82": "KR", "81": "JP",
-                "65": "SG", "62": "ID", "63": "PH", "971": "AE", "966": "SA"}.get(code, "other")
+        return {
+            "855": "KH",
+            "66": "TH",
+            "60": "MY",
+            "95": "MM",
+            "84": "VN",
+            "86": "CN",
+            "82": "KR",
+            "81": "JP",
+            "65": "SG",
+            "62": "ID",
+            "63": "PH",
+            "971": "AE",
+            "966": "SA",
+        }.get(code, "other")
     if digits.startswith("01") and len(digits) == 11:
         return "MY"
     if len(digits) == 10 and digits[1] in "689":
@@ -317,8 +398,18 @@ def find_indicators(mapped: Mapped, original: str) -> tuple[Indicator, ...]:
         seen.add(key)
         if len(out) >= MAX_INDICATORS:
             break
-        out.append(Indicator(category=h.category, group=h.group, label=h.label, code=h.code, start=a, end=b,
-                             text=original[a:b], value=h.value))
+        out.append(
+            Indicator(
+                category=h.category,
+                group=h.group,
+                label=h.label,
+                code=h.code,
+                start=a,
+                end=b,
+                text=original[a:b],
+                value=h.value,
+            )
+        )
     return tuple(out)
 
 
@@ -326,6 +417,15 @@ def find_indicators(mapped: Mapped, original: str) -> tuple[Indicator, ...]:
 def categories() -> dict[str, str]:
     """Every indicator category and its group (for exports and the ministry's breakdowns)."""
     cats = {e.category: e.group for entries in TERMS.values() for e in entries}
-    cats.update({"phone": "contact", "url": "contact", "email": "contact", "handle": "contact",
-                 "money": "money", "age": "age_school", "grade": "age_school"})
+    cats.update(
+        {
+            "phone": "contact",
+            "url": "contact",
+            "email": "contact",
+            "handle": "contact",
+            "money": "money",
+            "age": "age_school",
+            "grade": "age_school",
+        }
+    )
     return dict(sorted(cats.items()))

@@ -34,7 +34,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     norm = normalise(text)
     if len(norm) <= k:
         return {norm.encode("utf-8")}
-    return {norm[i:i + k].encode("utf-8") for i in range(len(norm) - k + 1)}
+    return {norm[i : i + k].encode("utf-8") for i in range(len(norm) - k + 1)}
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,10 @@ class Banding:
     def keys(self, sig: MinHash) -> list[str]:
         """One key per band: band number + 64-bit digest of that band's hash values."""
         values = np.asarray(sig.hashvalues, dtype=np.uint64)
-        return [f"{n:02d}{hashlib.blake2b(values[a:b].tobytes(), digest_size=8).hexdigest()}"
-                for n, (a, b) in enumerate(self.ranges)]
+        return [
+            f"{n:02d}{hashlib.blake2b(values[a:b].tobytes(), digest_size=8).hexdigest()}"
+            for n, (a, b) in enumerate(self.ranges)
+        ]
 
 
 def signature(text: str) -> MinHash:
@@ -62,8 +64,9 @@ def signature(text: str) -> MinHash:
     return m
 
 
-def assign(posts: list[tuple[int, str]], existing: dict[str, int],
-           keys_of: dict[int, list[str]]) -> tuple[dict[int, int], list[int], dict[str, int], dict[int, int]]:
+def assign(
+    posts: list[tuple[int, str]], existing: dict[str, int], keys_of: dict[int, list[str]]
+) -> tuple[dict[int, int], list[int], dict[str, int], dict[int, int]]:
     """Cluster one batch: a post joins the oldest cluster sharing a band key, else starts one.
 
     A post that shares keys with several clusters bridges them: they are merged into the oldest

@@ -230,8 +230,6 @@ _KHMER_SYLLABLE = re.compile(f"[{_KB}](?:\u17d2++[{_KB}]?|[\u17b6-\u17d1\u17d3\u
 _COENG_RO_FIRST = re.compile(f"(?<![\u1780-\u17d3\u17dd])\u17d2\u179a([{_KB}])")
 
 
-
-
 def _suspect_pattern() -> re.Pattern[str]:
     """Adjacent Khmer characters that khnormal would change: out-of-order pairs and its rewrites.
 

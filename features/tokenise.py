@@ -65,9 +65,7 @@ def _chunks(run: str) -> list[tuple[int, int]]:
     base = 0
     while len(run) - base > _SEGMENT_MAX:
         cut = base + _SEGMENT_MAX
-        while cut > base + _SEGMENT_MAX // 2 and not (
-            "\u1780" <= run[cut] <= "\u17b3" and run[cut - 1] != "\u17d2"
-        ):
+        while cut > base + _SEGMENT_MAX // 2 and not ("\u1780" <= run[cut] <= "\u17b3" and run[cut - 1] != "\u17d2"):
             cut -= 1
         cuts.append((base, cut))
         base = cut

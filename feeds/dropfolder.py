@@ -96,8 +96,9 @@ def complete_length(path: Path, settle_s: float, now: float | None = None) -> in
     return 0
 
 
-def physical_lines(fh: IO[bytes], limit: int | None = None,
-                   max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[bytes, bool]]:
+def physical_lines(
+    fh: IO[bytes], limit: int | None = None, max_line: int = MAX_LINE_BYTES
+) -> Iterator[tuple[bytes, bool]]:
     """(line with its line end, too long?) for each line of ``fh``, reading at most ``limit`` bytes.
 
     A line longer than ``max_line`` is cut there (flagged) and the rest of it skipped, so one
@@ -121,7 +122,7 @@ def physical_lines(fh: IO[bytes], limit: int | None = None,
             if skipping:
                 skipping = False
             else:
-                yield buf[pos:m.end()], False
+                yield buf[pos : m.end()], False
             pos = m.end()
         buf = buf[pos:]
         if len(buf) > max_line:
@@ -161,8 +162,7 @@ class _LineFeed:
 
     def _decode(self, n: int, raw: bytes, too_long: bool) -> _Line:
         try:
-            return _Line(n, raw.decode(self.encoding), raw,
-                         f"longer than {MAX_LINE_BYTES} bytes" if too_long else None)
+            return _Line(n, raw.decode(self.encoding), raw, f"longer than {MAX_LINE_BYTES} bytes" if too_long else None)
         except UnicodeDecodeError as exc:
             return _Line(n, raw.decode(self.encoding, "replace"), raw, f"invalid UTF-8 at byte {exc.start}")
 
@@ -263,18 +263,26 @@ class DropFolder:
             if len(lines_of_row) > 1 and len(row) != len(header):
                 pushback.extendleft(reversed(lines_of_row[1:]))  # an open quote swallowed them
                 first = lines_of_row[0]
-                yield first.number, self._reject(
-                    name, first.number, first.raw,
-                    f"CSV quote not closed on line {first.number} (row ran to line {end} with "
-                    f"{len(row)} cells, header has {len(header)})")
+                yield (
+                    first.number,
+                    self._reject(
+                        name,
+                        first.number,
+                        first.raw,
+                        f"CSV quote not closed on line {first.number} (row ran to line {end} with "
+                        f"{len(row)} cells, header has {len(header)})",
+                    ),
+                )
                 continue
             yield end, self._csv_row(name, header, lines_of_row, row)
 
     def _items(self, path: Path, skip: int, limit: int | None) -> Iterator[tuple[int, Item]]:
         """(lines consumed after this item, item) for one file, from line ``skip`` on."""
         with _open(path) as fh:
-            numbered = ((n, raw[len(BOM):] if n == 1 and raw.startswith(BOM) else raw, long)
-                        for n, (raw, long) in enumerate(physical_lines(fh, limit), start=1))
+            numbered = (
+                (n, raw[len(BOM) :] if n == 1 and raw.startswith(BOM) else raw, long)
+                for n, (raw, long) in enumerate(physical_lines(fh, limit), start=1)
+            )
             if ".csv" in path.name:
                 yield from self._csv(path.name, numbered, skip)
                 return
@@ -304,8 +312,9 @@ class DropFolder:
                 # again from here next run (a partner may still be writing it). Nothing is lost.
                 batch.cursor = f"{path.name}@{pos}"
                 yield batch
-                raise FeedError(f"{self.source}: {path.name} unreadable after line {pos}: "
-                                f"{type(exc).__name__}: {exc}") from exc
+                raise FeedError(
+                    f"{self.source}: {path.name} unreadable after line {pos}: {type(exc).__name__}: {exc}"
+                ) from exc
             if limit is not None:
                 # The last line is still being written: keep the place and read no later file yet.
                 batch.cursor = f"{path.name}@{pos}"
@@ -315,7 +324,8 @@ class DropFolder:
             yield batch
 
 
-def read_dropfolder(source: str, folder: Path, cursor: str | None, batch_size: int = 5000,
-                    mapping: Mapping[str, str] | None = None) -> Iterator[Batch]:
+def read_dropfolder(
+    source: str, folder: Path, cursor: str | None, batch_size: int = 5000, mapping: Mapping[str, str] | None = None
+) -> Iterator[Batch]:
     """Batches from the files in ``folder`` after ``cursor`` (kept for callers of the first version)."""
     return DropFolder(source, folder, dict(mapping or {}), batch_size).read(cursor)

@@ -32,8 +32,9 @@ class RetryableError(Exception):
     logged, never quarantined as if it were a record).
     """
 
-    def __init__(self, message: str, retry_after: float | None = None, body: bytes = b"",
-                 malformed: bool = False) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, body: bytes = b"", malformed: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.body = body
@@ -66,8 +67,9 @@ class RetryPolicy:
 
 
 def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
-    expo = wait_exponential_jitter(initial=policy.backoff_initial, max=policy.backoff_max,
-                                   jitter=policy.backoff_initial)
+    expo = wait_exponential_jitter(
+        initial=policy.backoff_initial, max=policy.backoff_max, jitter=policy.backoff_initial
+    )
 
     def wait(state: RetryCallState) -> float:
         backoff = float(expo(state))
@@ -83,15 +85,28 @@ def _log_retry(source: str, url: str) -> Callable[[RetryCallState], None]:
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("feed %s: GET %s failed (attempt %d): %s; retrying in %.1fs",
-                    source, url, state.attempt_number, f"{type(exc).__name__}: {exc}", wait)
+        log.warning(
+            "feed %s: GET %s failed (attempt %d): %s; retrying in %.1fs",
+            source,
+            url,
+            state.attempt_number,
+            f"{type(exc).__name__}: {exc}",
+            wait,
+        )
 
     return before_sleep
 
 
-def get_with_retries(client: httpx.Client, url: str, *, source: str, policy: RetryPolicy,
-                     params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                     parse: Callable[[httpx.Response], Any] | None = None) -> tuple[httpx.Response, Any]:
+def get_with_retries(
+    client: httpx.Client,
+    url: str,
+    *,
+    source: str,
+    policy: RetryPolicy,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    parse: Callable[[httpx.Response], Any] | None = None,
+) -> tuple[httpx.Response, Any]:
     """GET ``url``; retry transport errors, timeouts, 5xx, 429 and bodies ``parse`` rejects.
 
     ``parse`` turns a 2xx/304 response into a value and raises ``RetryableError`` for a body that
@@ -103,8 +118,11 @@ def get_with_retries(client: httpx.Client, url: str, *, source: str, policy: Ret
         resp = client.get(url, params=dict(params or {}), headers=dict(headers or {}), timeout=policy.timeout)
         if resp.status_code == 429 or resp.status_code >= 500:
             snippet = resp.content[:200].decode("utf-8", "replace").replace("\n", " ")
-            raise RetryableError(f"HTTP {resp.status_code} ({snippet})",
-                                 parse_retry_after(resp.headers.get("Retry-After")), body=resp.content)
+            raise RetryableError(
+                f"HTTP {resp.status_code} ({snippet})",
+                parse_retry_after(resp.headers.get("Retry-After")),
+                body=resp.content,
+            )
         if resp.status_code != 304:  # "not modified" is an answer, not an error
             resp.raise_for_status()
         return resp, (parse(resp) if parse else None)
@@ -118,4 +136,3 @@ def get_with_retries(client: httpx.Client, url: str, *, source: str, policy: Ret
     )
     result: tuple[httpx.Response, Any] = retrying(attempt)
     return result
-

@@ -51,8 +51,9 @@ def _page_parser(items_field: str, next_field: str) -> Any:
         except (ValueError, UnicodeDecodeError) as exc:
             raise RetryableError(f"malformed JSON page: {str(exc)[:200]}", body=resp.content, malformed=True) from exc
         if not isinstance(body, dict) or not isinstance(body.get(items_field), list):
-            raise RetryableError(f"page is not an object with a '{items_field}' list", body=resp.content,
-                                 malformed=True)
+            raise RetryableError(
+                f"page is not an object with a '{items_field}' list", body=resp.content, malformed=True
+            )
         nxt = body.get(next_field)
         return body[items_field], (str(nxt) if nxt not in (None, "") else None)
 
@@ -102,8 +103,11 @@ class HttpApi:
 
     def _names(self) -> tuple[str, str, str]:
         preset = PRESETS[self.pagination]
-        return (self.cursor_param or preset["cursor_param"], self.next_field or preset["next_field"],
-                self.items_field or preset["items_field"])
+        return (
+            self.cursor_param or preset["cursor_param"],
+            self.next_field or preset["next_field"],
+            self.items_field or preset["items_field"],
+        )
 
     def _page_items(self, batch: Batch, token: str | None, items: list[Any]) -> datetime | None:
         """Parse one page into ``batch``; returns the newest ``created_at`` on it."""
@@ -149,8 +153,15 @@ class HttpApi:
                 if token:
                     params[cursor_param] = token
                 try:
-                    _, (items, nxt) = get_with_retries(client, self.url, source=self.source, policy=self.policy,
-                                                       params=params, headers=headers, parse=parse)
+                    _, (items, nxt) = get_with_retries(
+                        client,
+                        self.url,
+                        source=self.source,
+                        policy=self.policy,
+                        params=params,
+                        headers=headers,
+                        parse=parse,
+                    )
                 except (RetryableError, httpx.HTTPError) as exc:
                     batch.cursor = token if pages and not newest_first else None  # None: cursor stays
                     if isinstance(exc, RetryableError) and exc.malformed:
@@ -158,8 +169,9 @@ class HttpApi:
                         log_reject(self.source, reason, self.url)
                         batch.rejects.append(Reject(exc.body, reason, f"page {token or '(first)'}"))
                     yield batch
-                    raise FeedError(f"{self.source}: giving up at cursor {token!r}: {type(exc).__name__}: {exc}") \
-                        from exc
+                    raise FeedError(
+                        f"{self.source}: giving up at cursor {token!r}: {type(exc).__name__}: {exc}"
+                    ) from exc
                 pages += 1
                 first_new = len(batch.records)
                 newest = self._page_items(batch, token, items)

@@ -86,8 +86,9 @@ def loads_strict(text: str | bytes) -> Any:
         raise ValueError("nested too deeply") from exc
 
 
-def parse_object(source: str, obj: Any, mapping: Mapping[str, str] | None = None,
-                 raw: str | None = None, empty_is_none: bool = False) -> PostRecord | Reject:
+def parse_object(
+    source: str, obj: Any, mapping: Mapping[str, str] | None = None, raw: str | None = None, empty_is_none: bool = False
+) -> PostRecord | Reject:
     """Validate one decoded item.
 
     ``mapping`` renames partner fields (dotted paths allowed) to ``PostRecord`` fields; unknown

@@ -78,8 +78,12 @@ def entry_to_item(entry: Mapping[str, Any]) -> dict[str, Any]:
     title = strip_html(str(entry.get("title", "") or ""))
     summary = strip_html(str(entry.get("summary", "") or ""))
     text = title if not summary or summary == title else f"{title}\n{summary}" if title else summary
-    item: dict[str, Any] = {"external_id": entry.get("id") or entry.get("link"), "text": text or None,
-                            "url": entry.get("link"), "created_at": _when(entry)}
+    item: dict[str, Any] = {
+        "external_id": entry.get("id") or entry.get("link"),
+        "text": text or None,
+        "url": entry.get("link"),
+        "created_at": _when(entry),
+    }
     if entry.get("author"):
         item["author"] = entry["author"]
     tags = [t.get("term") for t in entry.get("tags", []) or [] if isinstance(t, Mapping) and t.get("term")]
@@ -120,10 +124,14 @@ class RssFeed:
                 client.close()
         if resp.status_code == 304:
             return None, cursor, None
-        new_state = {k: v for k, v in (("etag", resp.headers.get("ETag")),
-                                       ("modified", resp.headers.get("Last-Modified"))) if v}
-        return (resp.content, (json.dumps(new_state, sort_keys=True) if new_state else None),
-                resp.headers.get("Content-Type"))
+        new_state = {
+            k: v for k, v in (("etag", resp.headers.get("ETag")), ("modified", resp.headers.get("Last-Modified"))) if v
+        }
+        return (
+            resp.content,
+            (json.dumps(new_state, sort_keys=True) if new_state else None),
+            resp.headers.get("Content-Type"),
+        )
 
     def _parse(self, data: bytes, content_type: str | None) -> tuple[Any, str | None]:
         """(feedparser result, None) or (None, why the document is unusable)."""

@@ -36,12 +36,19 @@ from fastapi.responses import JSONResponse, Response
 FaultKind = Literal["5xx", "429", "timeout", "malformed", "bad_records", "duplicates", "out_of_order"]
 FAULT_KINDS: tuple[str, ...] = ("5xx", "429", "timeout", "malformed", "bad_records", "duplicates", "out_of_order")
 
-_JOBS = ("factory work in Thailand, salary 800 USD, free travel, call 012 345 678",
-         "restaurant staff wanted in Malaysia, no experience needed, passport arranged for you",
-         "ស្វែងរកកម្មករធ្វើការនៅថៃ ប្រាក់ខែខ្ពស់ ធ្វើលិខិតឆ្លងដែនជូន")
-_BENIGN = ("rice price in Battambang market today", "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញល្ងាចនេះ",
-           "school football match on Saturday, everyone welcome", "new road opened near Siem Reap",
-           "ពិធីបុណ្យភ្ជុំបិណ្ឌនៅវត្តភូមិយើង", "bus schedule to Kampot changed this week")
+_JOBS = (
+    "factory work in Thailand, salary 800 USD, free travel, call 012 345 678",
+    "restaurant staff wanted in Malaysia, no experience needed, passport arranged for you",
+    "ស្វែងរកកម្មករធ្វើការនៅថៃ ប្រាក់ខែខ្ពស់ ធ្វើលិខិតឆ្លងដែនជូន",
+)
+_BENIGN = (
+    "rice price in Battambang market today",
+    "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញល្ងាចនេះ",
+    "school football match on Saturday, everyone welcome",
+    "new road opened near Siem Reap",
+    "ពិធីបុណ្យភ្ជុំបិណ្ឌនៅវត្តភូមិយើង",
+    "bus schedule to Kampot changed this week",
+)
 
 
 def sample_posts(n: int, seed: int = 7, start: datetime | None = None) -> list[dict[str, Any]]:
@@ -54,9 +61,15 @@ def sample_posts(n: int, seed: int = 7, start: datetime | None = None) -> list[d
             text = f"{_JOBS[(i // 10) % len(_JOBS)]} (ref {rng.randint(1, 9)})"
         else:
             text = f"{rng.choice(_BENIGN)} #{i}"
-        out.append({"id": f"sim-{i:06d}", "text": text, "user": {"handle": f"@user{rng.randint(1, 500)}"},
-                    "created_at": (t0 + timedelta(minutes=i)).isoformat(), "platform": rng.choice(("facebook",
-                                                                                                    "telegram"))})
+        out.append(
+            {
+                "id": f"sim-{i:06d}",
+                "text": text,
+                "user": {"handle": f"@user{rng.randint(1, 500)}"},
+                "created_at": (t0 + timedelta(minutes=i)).isoformat(),
+                "platform": rng.choice(("facebook", "telegram")),
+            }
+        )
     return out
 
 
@@ -119,8 +132,9 @@ def create_app(state: FeedState) -> FastAPI:
     """The simulator app over ``state``."""
     app = FastAPI(title="Chhmam partner-feed simulator", docs_url=None, redoc_url=None)
 
-    async def page(request: Request, token: str | None, limit: int, authorization: str | None,
-                   items_key: str, next_key: str) -> Response:
+    async def page(
+        request: Request, token: str | None, limit: int, authorization: str | None, items_key: str, next_key: str
+    ) -> Response:
         with state.lock:
             state.requests += 1
         if state.token and authorization != f"Bearer {state.token}":
@@ -136,16 +150,18 @@ def create_app(state: FeedState) -> FastAPI:
             if fault.kind == "5xx":
                 return JSONResponse({"error": "upstream failed"}, status_code=503)
             if fault.kind == "429":
-                return JSONResponse({"error": "slow down"}, status_code=429,
-                                    headers={"Retry-After": str(int(fault.seconds))})
+                return JSONResponse(
+                    {"error": "slow down"}, status_code=429, headers={"Retry-After": str(int(fault.seconds))}
+                )
             if fault.kind == "timeout":
                 await asyncio.sleep(fault.seconds)
-        items: list[Any] = list(state.posts[offset:offset + limit])
+        items: list[Any] = list(state.posts[offset : offset + limit])
         if state.has(n, "duplicates") and offset >= limit:
-            items += state.posts[offset - limit:offset - limit + max(1, limit // 5)]
+            items += state.posts[offset - limit : offset - limit + max(1, limit // 5)]
         if state.has(n, "bad_records"):
-            items += [dict(b, **({"id": f"{b['id']}-{n}"} if isinstance(b.get("id"), str) else {}))
-                      for b in BAD_RECORDS]
+            items += [
+                dict(b, **({"id": f"{b['id']}-{n}"} if isinstance(b.get("id"), str) else {})) for b in BAD_RECORDS
+            ]
         if state.has(n, "out_of_order"):
             items.reverse()
         nxt = encode_token(offset + limit) if offset + limit < len(state.posts) else None
@@ -155,13 +171,18 @@ def create_app(state: FeedState) -> FastAPI:
         return Response(body, media_type="application/json")
 
     @app.get("/posts")
-    async def posts(request: Request, cursor: str | None = None, limit: int = 100,
-                    authorization: str | None = Header(default=None)) -> Response:
+    async def posts(
+        request: Request, cursor: str | None = None, limit: int = 100, authorization: str | None = Header(default=None)
+    ) -> Response:
         return await page(request, cursor, limit, authorization, "data", "next_cursor")
 
     @app.get("/v2/posts")
-    async def posts_v2(request: Request, page_token: str | None = None, limit: int = 100,
-                       authorization: str | None = Header(default=None)) -> Response:
+    async def posts_v2(
+        request: Request,
+        page_token: str | None = None,
+        limit: int = 100,
+        authorization: str | None = Header(default=None),
+    ) -> Response:
         return await page(request, page_token, limit, authorization, "items", "next_page_token")
 
     @app.get("/feed.xml")
@@ -173,10 +194,13 @@ def create_app(state: FeedState) -> FastAPI:
             f"<item><guid>{p['id']}</guid><title>{_xml(p['text'])}</title>"
             f"<link>https://partner.example/p/{p['id']}</link>"
             f"<pubDate>{format_datetime(datetime.fromisoformat(p['created_at']))}</pubDate></item>"
-            for p in state.posts[-200:])
-        xml = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Simulated partner'
-               f"</title><link>https://partner.example/</link><description>test</description>{entries}"
-               "</channel></rss>")
+            for p in state.posts[-200:]
+        )
+        xml = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Simulated partner'
+            f"</title><link>https://partner.example/</link><description>test</description>{entries}"
+            "</channel></rss>"
+        )
         return Response(xml, media_type="application/rss+xml", headers={"ETag": etag})
 
     return app
@@ -190,8 +214,9 @@ class ServerThread:
     """Runs an app with uvicorn in a background thread on 127.0.0.1 (port 0: a free one)."""
 
     def __init__(self, app: FastAPI, port: int = 0) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                                    lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ServerThread:
@@ -219,8 +244,9 @@ def parse_fault(spec: str) -> Fault:
     if parts[0] not in FAULT_KINDS:
         raise ValueError(f"unknown fault {parts[0]!r}; choose from {', '.join(FAULT_KINDS)}")
     nums = [float(x) for x in parts[1:]]
-    return Fault(parts[0], int(nums[0]) if nums else 0, int(nums[1]) if len(nums) > 1 else 1,
-                 nums[2] if len(nums) > 2 else 2.0)
+    return Fault(
+        parts[0], int(nums[0]) if nums else 0, int(nums[1]) if len(nums) > 1 else 1, nums[2] if len(nums) > 2 else 2.0
+    )
 
 
 def wait_until_up(url: str, timeout: float = 30.0) -> bool:

@@ -18,8 +18,7 @@ from models.logs import LogFormat, configure
 from store.paths import SOURCE
 from store.settings import get_settings, settings_table
 
-app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Chhmam (ឆ្មាំ): find grooming and trafficking recruitment in public posts.", no_args_is_help=True)
 queue_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
@@ -50,13 +49,24 @@ SAMPLE_PARTNERS = SOURCE.sample_partners
 
 @app.callback()
 def main(
-    log_format: Annotated[LogFormat | None, typer.Option(
-        "--log-format", envvar="CHHMAM_LOG_FORMAT", case_sensitive=False,
-        help="Log records on stderr as JSON lines or pretty (Rich); default: pretty on a terminal, else json.",
-    )] = None,
-    log_level: Annotated[LogLevel, typer.Option(
-        "--log-level", envvar="CHHMAM_LOG_LEVEL", case_sensitive=False, help="Lowest level logged.",
-    )] = LogLevel.WARNING,
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option(
+            "--log-format",
+            envvar="CHHMAM_LOG_FORMAT",
+            case_sensitive=False,
+            help="Log records on stderr as JSON lines or pretty (Rich); default: pretty on a terminal, else json.",
+        ),
+    ] = None,
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            "--log-level",
+            envvar="CHHMAM_LOG_LEVEL",
+            case_sensitive=False,
+            help="Lowest level logged.",
+        ),
+    ] = LogLevel.WARNING,
 ) -> None:
     """Configure logging once for the whole process, before any command (and Prefect) runs.
 
@@ -81,8 +91,13 @@ def score(
     try:
         if input_path != "-" and output != "-":
             total = Path(input_path).stat().st_size
-            with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                          TimeRemainingColumn(), console=err) as progress:
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=err,
+            ) as progress:
                 tid = progress.add_task("scoring", total=total)
                 n = run(src, dst, engine, on_line=lambda b: progress.advance(tid, b))
             err.print(f"scored {n} lines with model {engine.version} -> {output}")
@@ -126,8 +141,10 @@ def pipeline(
 
 
 @queue_app.command("list")
-def queue_list(limit: Annotated[int, typer.Option(help="How many items.")] = 20,
-               status: Annotated[str, typer.Option(help="open, claimed, decided…")] = "open") -> None:
+def queue_list(
+    limit: Annotated[int, typer.Option(help="How many items.")] = 20,
+    status: Annotated[str, typer.Option(help="open, claimed, decided…")] = "open",
+) -> None:
     """List queue items, highest priority first (text truncated)."""
     from store.db import migrate, session_scope
     from store.queue import list_items
@@ -138,8 +155,14 @@ def queue_list(limit: Annotated[int, typer.Option(help="How many items.")] = 20,
         table.add_column(col)
     with session_scope() as session:
         for item, post in list_items(session, status=status, limit=limit):
-            table.add_row(str(item.id), f"{item.priority:.3f}", ",".join(item.labels), post.lang or "",
-                          post.source, post.text[:60].replace("\n", " "))
+            table.add_row(
+                str(item.id),
+                f"{item.priority:.3f}",
+                ",".join(item.labels),
+                post.lang or "",
+                post.source,
+                post.text[:60].replace("\n", " "),
+            )
     Console().print(table)
 
 
@@ -158,10 +181,16 @@ def settings_command() -> None:
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option()] = None,
-          port: Annotated[int | None, typer.Option()] = None,
-          local_demo: Annotated[bool, typer.Option(help="Without CHHMAM_SECRET_KEY: a key generated once into "
-                                                      "var/secret_key (0600); 127.0.0.1 only.")] = False) -> None:
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    local_demo: Annotated[
+        bool,
+        typer.Option(
+            help="Without CHHMAM_SECRET_KEY: a key generated once into var/secret_key (0600); 127.0.0.1 only."
+        ),
+    ] = False,
+) -> None:
     """Serve the moderators' web app (needs CHHMAM_SECRET_KEY, or --local-demo)."""
     import os
 
@@ -179,8 +208,7 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
         get_settings.cache_clear()
     migrate()
     # log_config=None: uvicorn keeps the handler ``--log-format`` installed instead of its own.
-    uvicorn.run(create_app(), host=bind, port=port or s.port, log_level="info", log_config=None,
-                **uvicorn_options())
+    uvicorn.run(create_app(), host=bind, port=port or s.port, log_level="info", log_config=None, **uvicorn_options())
 
 
 if __name__ == "__main__":

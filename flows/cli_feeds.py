@@ -21,9 +21,11 @@ err = Console(stderr=True)
 
 
 @feeds_app.command("quarantine")
-def quarantine_cmd(source: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
-                   limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
-                   width: Annotated[int, typer.Option(help="Characters of the raw payload to show.")] = 60) -> None:
+def quarantine_cmd(
+    source: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    width: Annotated[int, typer.Option(help="Characters of the raw payload to show.")] = 60,
+) -> None:
     """List quarantined records: when, which partner, why, and the start of the raw payload."""
     from store.db import migrate, session_scope
     from store.posts import count_quarantine, list_quarantine
@@ -36,15 +38,22 @@ def quarantine_cmd(source: Annotated[str | None, typer.Option(help="Only this pa
     for col in ("id", "received", "source", "reason", "raw"):
         table.add_column(col, overflow="fold")
     for q in rows:
-        table.add_row(str(q.id), q.received_at.strftime("%Y-%m-%d %H:%M"), q.source, q.reason[:200],
-                      q.raw[:width].replace("\n", " "))
+        table.add_row(
+            str(q.id),
+            q.received_at.strftime("%Y-%m-%d %H:%M"),
+            q.source,
+            q.reason[:200],
+            q.raw[:width].replace("\n", " "),
+        )
     Console().print(table)
 
 
 @feeds_app.command("ingest")
-def ingest_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
-               partner: Annotated[list[str] | None, typer.Option(help="Only these partners (repeatable).")] = None,
-               cluster: Annotated[bool, typer.Option(help="Cluster near-duplicates afterwards.")] = True) -> None:
+def ingest_cmd(
+    partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
+    partner: Annotated[list[str] | None, typer.Option(help="Only these partners (repeatable).")] = None,
+    cluster: Annotated[bool, typer.Option(help="Cluster near-duplicates afterwards.")] = True,
+) -> None:
     """Ingest partner feeds (Prefect flow per partner) from their stored cursors."""
     from flows.partners import load_partners
     from flows.pipeline import cluster_flow, ingest_flow
@@ -62,9 +71,16 @@ def ingest_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML."
         res = ingest_flow(p)
         if res.error is not None:
             failed.append(p.name)
-        table.add_row(p.name, str(res.read), str(res.stored), str(res.duplicates), str(res.edited),
-                      str(res.quarantined), str(res.cursor or ""), res.error or (f"skipped: {res.skipped}"
-                                                                                  if res.skipped else ""))
+        table.add_row(
+            p.name,
+            str(res.read),
+            str(res.stored),
+            str(res.duplicates),
+            str(res.edited),
+            str(res.quarantined),
+            str(res.cursor or ""),
+            res.error or (f"skipped: {res.skipped}" if res.skipped else ""),
+        )
     Console().print(table)
     if cluster:
         err.print(f"clustered {cluster_flow()} posts")
@@ -74,12 +90,12 @@ def ingest_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML."
 
 
 @feeds_app.command("replay")
-def replay_cmd(source: Annotated[str, typer.Argument(help="The partner whose quarantined records to replay.")],
-               partners: Annotated[Path, typer.Option(help="Partner feeds YAML (for the field mapping).")]
-               = SAMPLE_PARTNERS,
-               record_id: Annotated[list[int] | None, typer.Option("--id", help="Only these quarantine ids.")] = None,
-               fixed: Annotated[Path | None, typer.Option(help="A fixed payload (JSON object) for the one --id.")]
-               = None) -> None:
+def replay_cmd(
+    source: Annotated[str, typer.Argument(help="The partner whose quarantined records to replay.")],
+    partners: Annotated[Path, typer.Option(help="Partner feeds YAML (for the field mapping).")] = SAMPLE_PARTNERS,
+    record_id: Annotated[list[int] | None, typer.Option("--id", help="Only these quarantine ids.")] = None,
+    fixed: Annotated[Path | None, typer.Option(help="A fixed payload (JSON object) for the one --id.")] = None,
+) -> None:
     """Re-ingest quarantined records that pass today's rules (after a fix in the mapping or limits).
 
     Each record is judged again from its whole stored payload, or from ``--fixed`` for one record
@@ -99,8 +115,10 @@ def replay_cmd(source: Annotated[str, typer.Argument(help="The partner whose qua
     migrate()
     partner = next((p for p in load_partners(partners) if p.name == source), None) if partners.exists() else None
     with session_scope() as session:
-        rows = [(q.id, fixed.read_bytes() if fixed else quarantine_payload(q))
-                for q in quarantine_rows(session, source, record_id)]
+        rows = [
+            (q.id, fixed.read_bytes() if fixed else quarantine_payload(q))
+            for q in quarantine_rows(session, source, record_id)
+        ]
     table = Table(title=f"Replay of {source}")
     for col in ("id", "result"):
         table.add_column(col, overflow="fold")
@@ -120,10 +138,12 @@ def replay_cmd(source: Annotated[str, typer.Argument(help="The partner whose qua
 
 
 @feeds_app.command("simulator")
-def simulator_cmd(port: Annotated[int, typer.Option()] = 8765,
-                  posts: Annotated[int, typer.Option(help="How many posts it serves.")] = 2000,
-                  fault: Annotated[list[str] | None, typer.Option(help="kind[:page[:times[:seconds]]]")] = None,
-                  token: Annotated[str | None, typer.Option(help="Require this bearer token.")] = None) -> None:
+def simulator_cmd(
+    port: Annotated[int, typer.Option()] = 8765,
+    posts: Annotated[int, typer.Option(help="How many posts it serves.")] = 2000,
+    fault: Annotated[list[str] | None, typer.Option(help="kind[:page[:times[:seconds]]]")] = None,
+    token: Annotated[str | None, typer.Option(help="Require this bearer token.")] = None,
+) -> None:
     """Serve the partner-feed simulator on 127.0.0.1 (for demos and manual tests)."""
     from feeds.simulator import main
 
@@ -176,9 +196,10 @@ def serve_until_signalled(*deployments: Any, grace_s: float = STOP_GRACE_S) -> N
 
 
 @feeds_app.command("serve")
-def serve_cmd(partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
-              stop_grace: Annotated[float, typer.Option(help="Seconds a graceful stop may take after SIGTERM.")]
-              = STOP_GRACE_S) -> None:
+def serve_cmd(
+    partners: Annotated[Path, typer.Option(help="Partner feeds YAML.")] = SAMPLE_PARTNERS,
+    stop_grace: Annotated[float, typer.Option(help="Seconds a graceful stop may take after SIGTERM.")] = STOP_GRACE_S,
+) -> None:
     """Serve the scheduled deployments (with `prefect server start` and PREFECT_API_URL); stops on SIGTERM."""
     from flows.deployments import serve_all
 

@@ -16,8 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-networks_app = typer.Typer(help="Networks: posts linked by shared phones, handles, authors, templates.",
-                           no_args_is_help=True)
+networks_app = typer.Typer(
+    help="Networks: posts linked by shared phones, handles, authors, templates.", no_args_is_help=True
+)
 err = Console(stderr=True)
 BatchSize = Annotated[int, typer.Option(help="Posts per transaction.")]
 
@@ -27,9 +28,11 @@ def _report(what: str, result: object, seconds: float) -> None:
 
     assert isinstance(result, LinkResult)
     rate = result.posts / seconds if seconds > 0 else 0.0
-    err.print(f"[bold]{what}[/]: {result.posts} posts in {seconds:.1f} s ({rate:,.0f}/s), {result.links} links, "
-              f"{result.merged} merges, {result.split} splits, {result.newly_common} entities became common, "
-              f"{len(result.networks_touched)} networks touched")
+    err.print(
+        f"[bold]{what}[/]: {result.posts} posts in {seconds:.1f} s ({rate:,.0f}/s), {result.links} links, "
+        f"{result.merged} merges, {result.split} splits, {result.newly_common} entities became common, "
+        f"{len(result.networks_touched)} networks touched"
+    )
 
 
 @networks_app.command("link")
@@ -45,8 +48,9 @@ def link_cmd(batch_size: BatchSize = 5000) -> None:
 
 
 @networks_app.command("rebuild")
-def rebuild_cmd(batch_size: BatchSize = 5000,
-                yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False) -> None:
+def rebuild_cmd(
+    batch_size: BatchSize = 5000, yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False
+) -> None:
     """Drop every link and network and link all stored posts again (after an allow-list or cap change)."""
     from cases.linking import rebuild
     from store.db import migrate
@@ -69,8 +73,10 @@ def stats_cmd(top: Annotated[int, typer.Option(help="How many of the riskiest ne
     with session_scope() as session:
         c = networks.counts(session)
         riskiest = networks.list_networks(session, order="risk", limit=top)
-        table = Table(title=f"Networks: {c['networks']} with {c['posts_in_networks']} posts "
-                            f"(of {c['linked_posts']} linked; largest {c['largest']})")
+        table = Table(
+            title=f"Networks: {c['networks']} with {c['posts_in_networks']} posts "
+            f"(of {c['linked_posts']} linked; largest {c['largest']})"
+        )
         for col in ("entity kind", "entities", "common"):
             table.add_column(col, justify="right" if col != "entity kind" else "left")
         for kind, n in sorted(c["entities"].items()):
@@ -81,8 +87,14 @@ def stats_cmd(top: Annotated[int, typer.Option(help="How many of the riskiest ne
         for col in ("network", "size", "authors", "first seen", "last seen", "sources", "decisions", "risk"):
             top_table.add_column(col)
         for n in riskiest:
-            top_table.add_row(str(n.id), str(n.size), str(n.authors),
-                              n.first_seen.strftime("%Y-%m-%d") if n.first_seen else "",
-                              n.last_seen.strftime("%Y-%m-%d") if n.last_seen else "", ",".join(n.sources),
-                              ",".join(f"{k}:{v}" for k, v in sorted(n.decisions.items())), f"{n.risk:.3f}")
+            top_table.add_row(
+                str(n.id),
+                str(n.size),
+                str(n.authors),
+                n.first_seen.strftime("%Y-%m-%d") if n.first_seen else "",
+                n.last_seen.strftime("%Y-%m-%d") if n.last_seen else "",
+                ",".join(n.sources),
+                ",".join(f"{k}:{v}" for k, v in sorted(n.decisions.items())),
+                f"{n.risk:.3f}",
+            )
         Console().print(top_table)

@@ -51,16 +51,27 @@ def export_cmd(
 
 def retrain_cmd(
     project_dir: ProjectDir = PROJECT_ROOT,
-    tolerance: Annotated[float | None, typer.Option(
-        help="One tolerance for every gate check (default: 0.005 overall PR-AUC, 0.02 per language and probe, "
-             "0.03 held-out, +0.005 false-flag rate).")] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            help="One tolerance for every gate check (default: 0.005 overall PR-AUC, 0.02 per language and probe, "
+            "0.03 held-out, +0.005 false-flag rate)."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Retrain even without new decisions.")] = False,
-    target: Annotated[list[str] | None, typer.Option(help="dvc repro only these stages (and what they need), "
-                                                          "e.g. --target publish; default: the whole pipeline.")]
-    = None,
-    moderators: Annotated[str, typer.Option(help="When a moderator is an outlier (dismissal rate, agreement): "
-                                                 "refuse, quarantine (train without them) or report.")]
-    = "refuse",
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="dvc repro only these stages (and what they need), e.g. --target publish; default: the whole pipeline."
+        ),
+    ] = None,
+    moderators: Annotated[
+        str,
+        typer.Option(
+            help="When a moderator is an outlier (dismissal rate, agreement): "
+            "refuse, quarantine (train without them) or report."
+        ),
+    ] = "refuse",
 ) -> None:
     """Decisions → data/labels → moderator check → dvc repro → gate → promote or refuse."""
     from flows.retrain import retrain_flow
@@ -77,8 +88,12 @@ def retrain_cmd(
     for col in ("old", "new", "tolerance", "ok"):
         table.add_column(col, justify="right")
     for row in result["gate"]:
-        table.add_row(row["check"], *(f"{row[c]:.4f}" if row[c] is not None else "—" for c in ("old", "new")),
-                      str(row["tolerance"]), "yes" if row["ok"] else "[red]NO[/]")
+        table.add_row(
+            row["check"],
+            *(f"{row[c]:.4f}" if row[c] is not None else "—" for c in ("old", "new")),
+            str(row["tolerance"]),
+            "yes" if row["ok"] else "[red]NO[/]",
+        )
     Console().print(table)
     Console().print(f"{result['old_version']} -> {result['new_version']}: {result['reason']}")
     if result["outcome"] == "refused":
@@ -94,16 +109,23 @@ def _moderator_table(result: dict[str, Any]) -> None:
         table.add_column(col)
     for m in result.get("moderators", []):
         agreement = f"{m['agreement']:.0%} ({m['pairs']})" if m["agreement"] is not None else "—"
-        table.add_row(m["name"], str(m["decisions"]), f"{m['dismissal_rate']:.0%}", agreement,
-                      "[red]" + "; ".join(m["outlier"]) + "[/]" if m["outlier"] else "")
+        table.add_row(
+            m["name"],
+            str(m["decisions"]),
+            f"{m['dismissal_rate']:.0%}",
+            agreement,
+            "[red]" + "; ".join(m["outlier"]) + "[/]" if m["outlier"] else "",
+        )
     Console().print(table)
 
 
 @model_app.command("quarantine")
-def quarantine_cmd(project_dir: ProjectDir = PROJECT_ROOT,
-                   moderator: Annotated[list[str] | None, typer.Option(help="Hashed moderator id.")] = None,
-                   decisions: Annotated[list[str] | None, typer.Option(help="Decision ids FIRST-LAST.")] = None,
-                   release: Annotated[bool, typer.Option(help="Lift the quarantine instead.")] = False) -> None:
+def quarantine_cmd(
+    project_dir: ProjectDir = PROJECT_ROOT,
+    moderator: Annotated[list[str] | None, typer.Option(help="Hashed moderator id.")] = None,
+    decisions: Annotated[list[str] | None, typer.Option(help="Decision ids FIRST-LAST.")] = None,
+    release: Annotated[bool, typer.Option(help="Lift the quarantine instead.")] = False,
+) -> None:
     """Keep a moderator's labels or a batch of decisions out of training (or, --release, let them back)."""
     from models.registry import set_quarantine
 
@@ -141,8 +163,10 @@ def register_cmd(project_dir: ProjectDir = PROJECT_ROOT) -> None:
 
 
 @model_app.command("list")
-def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
-             as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False) -> None:
+def list_cmd(
+    project_dir: ProjectDir = PROJECT_ROOT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False,
+) -> None:
     """Every model version seen: status, when trained and promoted, PR-AUC per label."""
     from models.registry import load_registry, served_version
 
@@ -162,11 +186,18 @@ def list_cmd(project_dir: ProjectDir = PROJECT_ROOT,
     versions = [str(v["version"]) for v in reg["versions"]]
     for v in reg["versions"]:
         m = v.get("metrics") or {}
-        pr = ", ".join(f"{lb}={m[lb]['overall'].get('pr_auc')}" for lb in m
-                       if isinstance(m[lb], dict) and "overall" in m[lb])
+        pr = ", ".join(
+            f"{lb}={m[lb]['overall'].get('pr_auc')}" for lb in m if isinstance(m[lb], dict) and "overall" in m[lb]
+        )
         n = used.get(str(v["version"]), (0, None, None))[0]
-        table.add_row(str(v["version"]) + (" *" if v["version"] == reg["current"] else ""), str(v["status"]),
-                      str(v.get("trained_at") or ""), str(v.get("promoted_at") or ""), pr, str(n))
+        table.add_row(
+            str(v["version"]) + (" *" if v["version"] == reg["current"] else ""),
+            str(v["status"]),
+            str(v.get("trained_at") or ""),
+            str(v.get("promoted_at") or ""),
+            pr,
+            str(n),
+        )
     for version, (n, first, _last) in used.items():
         if version not in versions:
             table.add_row(version, "not in registry", "", "", "", f"{n} (since {first:%Y-%m-%d})" if first else str(n))

@@ -17,15 +17,21 @@ err = Console(stderr=True)
 DEMO_PASSWORD_ENV = "CHHMAM_DEMO_PASSWORD"  # noqa: S105 (a variable name, not a password)
 DEMO_KEY_FILE = "secret_key"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-DEMO_USERS = (("moderator1", "moderator"), ("moderator2", "moderator"), ("lead1", "lead"),
-              ("analyst1", "analyst"), ("admin1", "admin"))
+DEMO_USERS = (
+    ("moderator1", "moderator"),
+    ("moderator2", "moderator"),
+    ("lead1", "lead"),
+    ("analyst1", "analyst"),
+    ("admin1", "admin"),
+)
 
 
 @users_app.command("create")
-def create(username: Annotated[str, typer.Option(help="Login name.")],
-           role: Annotated[str, typer.Option(help="moderator, lead, analyst or admin.")],
-           password_env: Annotated[str | None, typer.Option(help="Read the password from this variable.")] = None,
-           ) -> None:
+def create(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    role: Annotated[str, typer.Option(help="moderator, lead, analyst or admin.")],
+    password_env: Annotated[str | None, typer.Option(help="Read the password from this variable.")] = None,
+) -> None:
     """Create a user; the password is prompted (hidden) unless --password-env names a variable."""
     from review.auth import hash_password
     from store.db import migrate, session_scope
@@ -62,8 +68,11 @@ def demo() -> None:
         for name, role in DEMO_USERS:
             if get_by_name(s, name) is None:
                 create_user(s, name, hash_password(password), role)
-    Console().print("[bold]Demo login[/] (http://127.0.0.1:8000): " +
-                    ", ".join(f"{n} ({r})" for n, r in DEMO_USERS) + f" — password [bold]{password}[/]")
+    Console().print(
+        "[bold]Demo login[/] (http://127.0.0.1:8000): "
+        + ", ".join(f"{n} ({r})" for n, r in DEMO_USERS)
+        + f" — password [bold]{password}[/]"
+    )
 
 
 @review_app.command("export-labels")
@@ -74,8 +83,9 @@ def export_labels_cmd(out_dir: Annotated[Path | None, typer.Option(help="Default
 
     migrate()
     done = export_training_labels(out_dir=out_dir)
-    err.print(f"{done.rows} decisions -> {done.path} ({done.heldout_rows} held out, "
-              f"{done.quarantined_rows} quarantined)")
+    err.print(
+        f"{done.rows} decisions -> {done.path} ({done.heldout_rows} held out, {done.quarantined_rows} quarantined)"
+    )
 
 
 def local_demo_key(data_dir: Path) -> str:
@@ -111,8 +121,10 @@ def serve_key(local_demo: bool, host: str) -> str:
     key = settings.secret_key
     if not key:
         if not local_demo:
-            raise typer.BadParameter("set CHHMAM_SECRET_KEY (a private random value of 32+ characters), "
-                                     "or pass --local-demo for a demo on this machine only")
+            raise typer.BadParameter(
+                "set CHHMAM_SECRET_KEY (a private random value of 32+ characters), "
+                "or pass --local-demo for a demo on this machine only"
+            )
         if host not in LOOPBACK:
             raise typer.BadParameter("--local-demo serves on 127.0.0.1 only; set CHHMAM_SECRET_KEY to serve elsewhere")
         key = local_demo_key(settings.data_dir)

@@ -67,18 +67,28 @@ def build_deployments(partners_file: Path) -> list[Any]:
     """Every deployment this installation runs, ready for ``prefect.serve``."""
     deployments: list[Any] = []
     for p in load_partners(partners_file):
-        deployments.append(ingest_flow.to_deployment(
-            name=f"ingest-{p.name}", parameters={"partner": p.name, "partners_file": str(partners_file.resolve())},
-            schedule=Cron(p.schedule or INGEST_CRON, timezone=p.timezone), tags=["ingest", p.kind]))
-    deployments.append(cluster_flow.to_deployment(name="cluster", schedule=Cron(SCORE_CRON, timezone=TIMEZONE),
-                                                  tags=["cluster"]))
-    deployments.append(score_flow.to_deployment(name="score-and-route", schedule=Cron(SCORE_CRON, timezone=TIMEZONE),
-                                                tags=["score"]))
+        deployments.append(
+            ingest_flow.to_deployment(
+                name=f"ingest-{p.name}",
+                parameters={"partner": p.name, "partners_file": str(partners_file.resolve())},
+                schedule=Cron(p.schedule or INGEST_CRON, timezone=p.timezone),
+                tags=["ingest", p.kind],
+            )
+        )
+    deployments.append(
+        cluster_flow.to_deployment(name="cluster", schedule=Cron(SCORE_CRON, timezone=TIMEZONE), tags=["cluster"])
+    )
+    deployments.append(
+        score_flow.to_deployment(name="score-and-route", schedule=Cron(SCORE_CRON, timezone=TIMEZONE), tags=["score"])
+    )
     for sf in SCHEDULED_FLOWS:
         fl = sf.load()
         if fl is not None:
-            deployments.append(fl.to_deployment(name=sf.name, schedule=Cron(sf.cron, timezone=sf.timezone),
-                                                parameters=sf.parameters or {}))
+            deployments.append(
+                fl.to_deployment(
+                    name=sf.name, schedule=Cron(sf.cron, timezone=sf.timezone), parameters=sf.parameters or {}
+                )
+            )
     return deployments
 
 

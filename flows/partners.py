@@ -58,7 +58,8 @@ class Partner(BaseModel):
     retries: int = Field(default=5, ge=1, le=20)
     backoff_max_s: float = Field(default=30.0, ge=0)
     order: Literal["oldest_first", "newest_first"] = Field(
-        default="oldest_first", description="Where the API puts new posts: at the end, or on the first page.")
+        default="oldest_first", description="Where the API puts new posts: at the end, or on the first page."
+    )
     reread_window_s: float = Field(default=3600.0, ge=0, description="newest_first: how far back to re-read.")
 
     @model_validator(mode="after")
@@ -80,8 +81,12 @@ class Partner(BaseModel):
 
     def policy(self) -> RetryPolicy:
         """Retry and timeout settings for HTTP partners."""
-        return RetryPolicy(attempts=self.retries, backoff_max=self.backoff_max_s, timeout=self.timeout_s,
-                           backoff_initial=min(0.5, self.backoff_max_s) if self.backoff_max_s else 0.0)
+        return RetryPolicy(
+            attempts=self.retries,
+            backoff_max=self.backoff_max_s,
+            timeout=self.timeout_s,
+            backoff_initial=min(0.5, self.backoff_max_s) if self.backoff_max_s else 0.0,
+        )
 
     def connector(self) -> Connector:
         """The feeds-stage reader for this partner."""
@@ -90,10 +95,22 @@ class Partner(BaseModel):
             return DropFolder(self.name, self.path, self.mapping, self.batch_size)
         assert self.url is not None
         if self.kind == "http":
-            return HttpApi(self.name, self.url, self.mapping, self.token(), self.pagination, self.cursor_param,
-                           self.next_field, self.items_field, self.page_size, self.page_size_param,
-                           self.batch_size, policy=self.policy(), order=self.order,
-                           reread_window_s=self.reread_window_s)
+            return HttpApi(
+                self.name,
+                self.url,
+                self.mapping,
+                self.token(),
+                self.pagination,
+                self.cursor_param,
+                self.next_field,
+                self.items_field,
+                self.page_size,
+                self.page_size_param,
+                self.batch_size,
+                policy=self.policy(),
+                order=self.order,
+                reread_window_s=self.reread_window_s,
+            )
         return RssFeed(self.name, self.url, self.mapping, self.token(), policy=self.policy())
 
 
@@ -107,7 +124,11 @@ def load_partners(path: Path) -> list[Partner]:
     for p in partners:
         if p.path is not None and not p.path.is_absolute():
             p.path = (path.parent / p.path).resolve()
-        if p.kind == "rss" and p.url and not p.url.startswith(("http://", "https://")) \
-                and not Path(p.url).is_absolute():
+        if (
+            p.kind == "rss"
+            and p.url
+            and not p.url.startswith(("http://", "https://"))
+            and not Path(p.url).is_absolute()
+        ):
             p.url = str((path.parent / p.url).resolve())
     return partners

@@ -156,8 +156,9 @@ def store_batch(source: str, kind: str, batch: Batch, owner: str | None = None) 
         except (ValueError, TypeError, OverflowError, UnicodeError) as exc:
             rejects.append(_record_payload(r)._replace(reason=f"cannot be stored: {type(exc).__name__}: {exc}"))
     until = now + timedelta(seconds=settings.feeds_lease_s) if owner else None
-    return store_posts.store_batch_isolated(source, kind, rows, lambda i: _record_payload(kept[i]), rejects,
-                                            batch.cursor, owner, until)
+    return store_posts.store_batch_isolated(
+        source, kind, rows, lambda i: _record_payload(kept[i]), rejects, batch.cursor, owner, until
+    )
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -267,8 +268,15 @@ def ingest_flow(partner: Partner | str, partners_file: str | None = None) -> Ing
         logger.exception("ingest of %s failed: %s (cursor stays at %r)", p.name, exc, result.cursor)
     finally:
         give_back_lease(p.name, owner)
-    logger.info("ingest %s: read %d, stored %d, duplicates %d, edited %d, quarantined %d", p.name, result.read,
-                result.stored, result.duplicates, result.edited, result.quarantined)
+    logger.info(
+        "ingest %s: read %d, stored %d, duplicates %d, edited %d, quarantined %d",
+        p.name,
+        result.read,
+        result.stored,
+        result.duplicates,
+        result.edited,
+        result.quarantined,
+    )
     return result
 
 
@@ -289,15 +297,17 @@ def _engine(model_dir: str) -> ScoringEngine:
     return ScoringEngine.from_dir(Path(model_dir))
 
 
-def score_range(engine: ScoringEngine, after_id: int, max_id: int | None,
-                batch_size: int = SCORE_CHUNK) -> tuple[int, dict[str, int]]:
+def score_range(
+    engine: ScoringEngine, after_id: int, max_id: int | None, batch_size: int = SCORE_CHUNK
+) -> tuple[int, dict[str, int]]:
     """Score the unscored posts with ``after_id`` < id ≤ ``max_id``; returns (scored, flagged per label)."""
     scored = 0
     flagged: dict[str, int] = {}
     while True:
         with session_scope() as session:
-            posts = store_posts.posts_to_score(session, engine.version, limit=batch_size, after_id=after_id,
-                                               max_id=max_id)
+            posts = store_posts.posts_to_score(
+                session, engine.version, limit=batch_size, after_id=after_id, max_id=max_id
+            )
             if not posts:
                 return scored, flagged
             after_id = posts[-1].id
@@ -305,9 +315,17 @@ def score_range(engine: ScoringEngine, after_id: int, max_id: int | None,
             rows = []
             for post, res in zip(posts, results, strict=True):
                 for lb in engine.labels:
-                    rows.append({"post_id": post.id, "label": lb, "model_version": engine.version,
-                                 "probability": res.scores[lb], "threshold": engine.thresholds[lb],
-                                 "flagged": lb in res.flagged, "indicators": {}})
+                    rows.append(
+                        {
+                            "post_id": post.id,
+                            "label": lb,
+                            "model_version": engine.version,
+                            "probability": res.scores[lb],
+                            "threshold": engine.thresholds[lb],
+                            "flagged": lb in res.flagged,
+                            "indicators": {},
+                        }
+                    )
                 for lb in res.flagged:
                     flagged[lb] = flagged.get(lb, 0) + 1
             save_scores(session, rows)
@@ -348,7 +366,7 @@ def _ranges(ids: list[int], chunk: int) -> list[tuple[int, int]]:
     """(after_id, max_id) bounds covering ``ids`` in chunks of ``chunk`` posts."""
     out = []
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         out.append((part[0] - 1, part[-1]))
     return out
 

@@ -80,15 +80,16 @@ def registry_quarantine(reg: dict[str, Any]) -> Quarantine:
     return Quarantine(frozenset(q.get("moderators", [])), tuple((int(a), int(b)) for a, b in q.get("ranges", [])))
 
 
-
-def export_training_labels(project: Path = PROJECT_ROOT, out_dir: Path | None = None,
-                           db_url: str | None = None) -> LabelExport:
+def export_training_labels(
+    project: Path = PROJECT_ROOT, out_dir: Path | None = None, db_url: str | None = None
+) -> LabelExport:
     """Every standing decision to the label files, minus the registry's quarantine (``review export-labels``)."""
     reg = load_registry(project)
     with session_scope(get_engine(db_url) if db_url else None) as session:
         decisions = labelled_decisions(session)
-    return write_label_files(decisions, out_dir or labels_dir(project), registry_quarantine(reg),
-                             after_id=int(reg.get("labels_cursor", 0)))
+    return write_label_files(
+        decisions, out_dir or labels_dir(project), registry_quarantine(reg), after_id=int(reg.get("labels_cursor", 0))
+    )
 
 
 # ---------------------------------------------------------------- DVC and metrics
@@ -104,23 +105,36 @@ def _env(project: Path) -> dict[str, str]:
 
 def dvc(project: Path, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
     """Run ``dvc ARGS`` in ``project`` offline; raises with DVC's own output on failure."""
-    proc = subprocess.run([sys.executable, "-m", "dvc", *args], cwd=project, env=_env(project), text=True,
-                          capture_output=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dvc", *args],
+        cwd=project,
+        env=_env(project),
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"dvc {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
-
 def heldout_metrics(project: Path, model_dir: Path, heldout: Path) -> dict[str, Any]:
     """Metrics of ``model_dir`` on the moderator-labelled held-out file (models' own scoring code)."""
-    code = ("import json,sys; from pathlib import Path; from models.bundle import load_bundle; "
-            "from models.inference import probabilities; from models.eval.metrics import breakdown; "
-            "rows=[dict(json.loads(l), kind='moderator') for l in open(sys.argv[2], encoding='utf-8')]; "
-            "b=load_bundle(Path(sys.argv[1])); p=probabilities(b,[r['text'] for r in rows]); "
-            "print(json.dumps(breakdown(rows,p,tuple(b.labels),b.thresholds)))")
-    proc = subprocess.run([sys.executable, "-c", code, str(model_dir), str(heldout)], cwd=project,
-                          env=_env(project), text=True, capture_output=True, timeout=1800)
+    code = (
+        "import json,sys; from pathlib import Path; from models.bundle import load_bundle; "
+        "from models.inference import probabilities; from models.eval.metrics import breakdown; "
+        "rows=[dict(json.loads(l), kind='moderator') for l in open(sys.argv[2], encoding='utf-8')]; "
+        "b=load_bundle(Path(sys.argv[1])); p=probabilities(b,[r['text'] for r in rows]); "
+        "print(json.dumps(breakdown(rows,p,tuple(b.labels),b.thresholds)))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(model_dir), str(heldout)],
+        cwd=project,
+        env=_env(project),
+        text=True,
+        capture_output=True,
+        timeout=1800,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"scoring the held-out set with {model_dir} failed:\n{proc.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -130,10 +144,13 @@ def heldout_metrics(project: Path, model_dir: Path, heldout: Path) -> dict[str, 
 def reevaluate(project: Path, model_dir: Path) -> dict[str, Any]:
     """Metrics of ``model_dir`` on the project's current test split (same code as the evaluate stage)."""
     rel = os.path.relpath(model_dir, project / "artifacts")
-    code = ("import json,sys; from models.eval.evaluate import evaluate; r = evaluate(sys.argv[1]); "
-            "print(json.dumps(r[0] if isinstance(r, tuple) else r))")
-    proc = subprocess.run([sys.executable, "-c", code, rel], cwd=project, env=_env(project), text=True,
-                          capture_output=True, timeout=1800)
+    code = (
+        "import json,sys; from models.eval.evaluate import evaluate; r = evaluate(sys.argv[1]); "
+        "print(json.dumps(r[0] if isinstance(r, tuple) else r))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, rel], cwd=project, env=_env(project), text=True, capture_output=True, timeout=1800
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"re-evaluating {model_dir} failed:\n{proc.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -177,9 +194,14 @@ def _dvc_metrics_diff(project: Path) -> Any:
 
 
 @flow(name="retrain")
-def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
-                 tolerance: float | None = None, targets: list[str] | None = None,
-                 force: bool = False, moderator_action: str = ModeratorPolicy.action) -> dict[str, Any]:
+def retrain_flow(
+    project_dir: str | None = None,
+    db_url: str | None = None,
+    tolerance: float | None = None,
+    targets: list[str] | None = None,
+    force: bool = False,
+    moderator_action: str = ModeratorPolicy.action,
+) -> dict[str, Any]:
     """Export labels, check moderators, ``dvc repro``, gate on the fixed test and held-out sets, promote or refuse.
 
     ``tolerance`` (if given) applies to every check of the gate; ``force`` retrains even when there
@@ -194,24 +216,41 @@ def retrain_flow(project_dir: str | None = None, db_url: str | None = None,
         return asdict(_retrain(project, db_url, tol, targets or [], force, policy))
 
 
-def _record(project: Path, db_url: str | None, outcome: str, old: str | None, new: str | None, reason: str,
-            detail: dict[str, Any]) -> None:
+def _record(
+    project: Path,
+    db_url: str | None,
+    outcome: str,
+    old: str | None,
+    new: str | None,
+    reason: str,
+    detail: dict[str, Any],
+) -> None:
     """Every gate decision to the registry's events and the audit log."""
     reg = load_registry(project)
-    reg["events"].append({"at": now_iso(), "action": outcome, "from": old, "to": new, "reason": reason,
-                          **{k: v for k, v in detail.items() if k in ("gate", "flagged_moderators", "new_labels")}})
+    reg["events"].append(
+        {
+            "at": now_iso(),
+            "action": outcome,
+            "from": old,
+            "to": new,
+            "reason": reason,
+            **{k: v for k, v in detail.items() if k in ("gate", "flagged_moderators", "new_labels")},
+        }
+    )
     save_registry(project, reg)
     with session_scope(get_engine(db_url) if db_url else None) as session:
-        record_event(session, f"model_{outcome}", "model", str(new or old),
-                     {"previous": old, "reason": reason, **detail})
+        record_event(
+            session, f"model_{outcome}", "model", str(new or old), {"previous": old, "reason": reason, **detail}
+        )
 
 
 def _flagged(stats: list[ModeratorStats]) -> list[str]:
     return [f"{s.name} ({'; '.join(s.outlier)})" for s in stats if s.outlier]
 
 
-def _restore_serving(project: Path, lock_backup: str | None, metrics_backup: dict[Path, bytes],
-                     old_version: str | None) -> None:
+def _restore_serving(
+    project: Path, lock_backup: str | None, metrics_backup: dict[Path, bytes], old_version: str | None
+) -> None:
     """Put ``dvc.lock``, the DVC outputs, ``metrics/`` and ``artifacts/model`` back as they were served."""
     if lock_backup is not None:
         (project / "dvc.lock").write_text(lock_backup, encoding="utf-8")
@@ -225,8 +264,9 @@ def _restore_serving(project: Path, lock_backup: str | None, metrics_backup: dic
         replace_dir(project / REGISTRY / old_version, project / SERVED)
 
 
-def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[str], force: bool,
-             policy: ModeratorPolicy) -> RetrainResult:
+def _retrain(
+    project: Path, db_url: str | None, tol: Tolerances, targets: list[str], force: bool, policy: ModeratorPolicy
+) -> RetrainResult:
     started = datetime.now(UTC)
     reg = load_registry(project)
     metrics_file = served_metrics_file(project)
@@ -253,14 +293,20 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
     if flagged and policy.action == "quarantine":
         quarantine = Quarantine(quarantine.moderators | {s.moderator for s in stats if s.outlier}, quarantine.ranges)
     export = write_label_files(decisions, labels_dir(project), quarantine, after_id=cursor)
-    base: dict[str, Any] = {"labels_file": str(export.path), "new_labels": export.new_rows,
-                            "heldout_rows": export.heldout_rows, "moderators": [asdict(s) for s in stats],
-                            "agreement": agreement, "flagged_moderators": flagged}
+    base: dict[str, Any] = {
+        "labels_file": str(export.path),
+        "new_labels": export.new_rows,
+        "heldout_rows": export.heldout_rows,
+        "moderators": [asdict(s) for s in stats],
+        "agreement": agreement,
+        "flagged_moderators": flagged,
+    }
 
     def restore_labels() -> LabelExport:
         """data/labels as the served model was trained on it, so a plain ``dvc repro`` reproduces it."""
-        return write_label_files([d for d in decisions if d.decision_id <= cursor], labels_dir(project),
-                                 quarantine, after_id=cursor)
+        return write_label_files(
+            [d for d in decisions if d.decision_id <= cursor], labels_dir(project), quarantine, after_id=cursor
+        )
 
     if export.new_rows == 0 and not force:
         reason = "no new moderator decisions since the last promoted model"
@@ -269,8 +315,15 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
     if flagged and policy.action == "refuse":
         restore_labels()
         reason = "refused: moderator labels look unreliable: " + "; ".join(flagged)
-        _record(project, db_url, "refused", old_version, None, reason,
-                {"flagged_moderators": flagged, "new_labels": export.new_rows, "moderators": base["moderators"]})
+        _record(
+            project,
+            db_url,
+            "refused",
+            old_version,
+            None,
+            reason,
+            {"flagged_moderators": flagged, "new_labels": export.new_rows, "moderators": base["moderators"]},
+        )
         log.info(reason)
         return RetrainResult("refused", reason, old_version, None, **base)
 
@@ -293,8 +346,10 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         log.info("no comparable metrics for the served model: re-evaluating it on the current test split")
         old_metrics = reevaluate(project, project / REGISTRY / old_version)
     if old_version is not None and export.heldout_rows >= MIN_HELDOUT:
-        old_metrics = {**old_metrics, "heldout": heldout_metrics(project, project / REGISTRY / old_version,
-                                                                 export.heldout_path)}
+        old_metrics = {
+            **old_metrics,
+            "heldout": heldout_metrics(project, project / REGISTRY / old_version, export.heldout_path),
+        }
         new_metrics = {**new_metrics, "heldout": heldout_metrics(project, project / SERVED, export.heldout_path)}
     labels = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))["labels"]
     ok, reason, checks = gate(old_metrics, new_metrics, labels, tol)
@@ -302,9 +357,19 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
         reason += f" (moderators {policy.action}: {'; '.join(flagged)})"
     diff = metrics_diff(old_metrics, new_metrics)
     reg = load_registry(project)
-    entry = {"version": new_version, "trained_at": now_iso(), "promoted_at": None, "status": "",
-             "metrics": new_metrics, "reason": reason, "labels_file": str(export.path), "new_labels": export.new_rows,
-             "labels_upto": export.last_decision_id, "previous": old_version, "gate": checks}
+    entry = {
+        "version": new_version,
+        "trained_at": now_iso(),
+        "promoted_at": None,
+        "status": "",
+        "metrics": new_metrics,
+        "reason": reason,
+        "labels_file": str(export.path),
+        "new_labels": export.new_rows,
+        "labels_upto": export.last_decision_id,
+        "previous": old_version,
+        "gate": checks,
+    }
     if new_version == old_version:
         outcome, reason = "unchanged", "retraining produced the same model bytes as the served one"
     elif ok:
@@ -324,10 +389,25 @@ def _retrain(project: Path, db_url: str | None, tol: Tolerances, targets: list[s
             reg["versions"].remove(existing)
         reg["versions"].append(entry)
     save_registry(project, reg)
-    _record(project, db_url, outcome, old_version, new_version, reason,
-            {"new_labels": export.new_rows, "gate": checks, "flagged_moderators": flagged})
-    result = RetrainResult(outcome, reason, old_version, new_version, metrics_diff=diff, dvc_metrics_diff=dvc_diff,
-                           seconds=(datetime.now(UTC) - started).total_seconds(), gate=checks,
-                           **base)
+    _record(
+        project,
+        db_url,
+        outcome,
+        old_version,
+        new_version,
+        reason,
+        {"new_labels": export.new_rows, "gate": checks, "flagged_moderators": flagged},
+    )
+    result = RetrainResult(
+        outcome,
+        reason,
+        old_version,
+        new_version,
+        metrics_diff=diff,
+        dvc_metrics_diff=dvc_diff,
+        seconds=(datetime.now(UTC) - started).total_seconds(),
+        gate=checks,
+        **base,
+    )
     log.info("%s: %s", outcome, reason)
     return result

@@ -45,10 +45,17 @@ def code_commit(root: Path = CHECKOUT) -> str:
     With the database it fixes what an export says: the same commit on the same data gives the same bytes.
     """
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                              timeout=30, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return head + ("+dirty" if dirty else "")
@@ -63,10 +70,19 @@ def export_week(week: str, out_root: str) -> dict[str, object]:
     out = write_export(published, Path(out_root), {"code_commit": code_commit()})
     manifest = out / "manifest.json"
     with session_scope() as session:
-        record_event(session, "export_written", "weekly_export", str(wk),
-                     {"folder": str(out), "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()})
-    return {"week": str(wk), "folder": str(out), "files": sorted(p.name for p in out.iterdir()),
-            "unmatched_locations": counts.unmatched.most_common()}
+        record_event(
+            session,
+            "export_written",
+            "weekly_export",
+            str(wk),
+            {"folder": str(out), "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()},
+        )
+    return {
+        "week": str(wk),
+        "folder": str(out),
+        "files": sorted(p.name for p in out.iterdir()),
+        "unmatched_locations": counts.unmatched.most_common(),
+    }
 
 
 @flow(name="weekly-export")

@@ -64,12 +64,25 @@ class BaselineModel:
 def make_vectorizer(params: dict[str, Any]) -> FeatureUnion:
     """Character (within word boundaries) and word TF-IDF, concatenated, over the text plus cue tokens."""
     pre = with_cues if params.get("cue_tokens", True) else None
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(params["ngram_min"], params["ngram_max"]),
-                           max_features=params["max_features"], sublinear_tf=True, min_df=2, dtype=np.float32,
-                           preprocessor=pre)
-    word = TfidfVectorizer(analyzer="word", ngram_range=(1, params.get("word_ngram_max", 2)),
-                           token_pattern=WORD_TOKENS, max_features=params.get("word_max_features", 50000),
-                           sublinear_tf=True, min_df=2, dtype=np.float32, preprocessor=pre)
+    char = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(params["ngram_min"], params["ngram_max"]),
+        max_features=params["max_features"],
+        sublinear_tf=True,
+        min_df=2,
+        dtype=np.float32,
+        preprocessor=pre,
+    )
+    word = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, params.get("word_ngram_max", 2)),
+        token_pattern=WORD_TOKENS,
+        max_features=params.get("word_max_features", 50000),
+        sublinear_tf=True,
+        min_df=2,
+        dtype=np.float32,
+        preprocessor=pre,
+    )
     return FeatureUnion([("char", char), ("word", word)])
 
 

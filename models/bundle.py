@@ -59,8 +59,13 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> str:
     out_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle.model, out_dir / WEIGHTS, compress=3)
     version = f"{bundle.kind}-{file_digest(out_dir / WEIGHTS)[:12]}"
-    manifest = {"kind": bundle.kind, "labels": list(bundle.labels), "thresholds": bundle.thresholds,
-                "version": version, "extra": bundle.extra or {}}
+    manifest = {
+        "kind": bundle.kind,
+        "labels": list(bundle.labels),
+        "thresholds": bundle.thresholds,
+        "version": version,
+        "extra": bundle.extra or {},
+    }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     bundle.version = version
     return version
@@ -75,5 +80,11 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
 def load_bundle(model_dir: Path) -> Bundle:
     """Load a bundle written by ``save_bundle``."""
     m = read_manifest(model_dir)
-    return Bundle(kind=m["kind"], labels=tuple(m["labels"]), thresholds=dict(m["thresholds"]),
-                  model=joblib.load(model_dir / WEIGHTS), version=m["version"], extra=m.get("extra"))
+    return Bundle(
+        kind=m["kind"],
+        labels=tuple(m["labels"]),
+        thresholds=dict(m["thresholds"]),
+        model=joblib.load(model_dir / WEIGHTS),
+        version=m["version"],
+        extra=m.get("extra"),
+    )

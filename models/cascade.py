@@ -62,8 +62,14 @@ class Blend:
     def weights(self, labels: Sequence[str]) -> dict[str, dict[str, float]]:
         """The fitted weights, for the manifest and the model card."""
         rows = zip(labels, self.coef, self.intercept, strict=True)
-        return {lb: {"baseline": round(float(c[0]), 4), "transformer": round(float(c[1]), 4),
-                     "intercept": round(float(b), 4)} for lb, c, b in rows}
+        return {
+            lb: {
+                "baseline": round(float(c[0]), 4),
+                "transformer": round(float(c[1]), 4),
+                "intercept": round(float(b), 4),
+            }
+            for lb, c, b in rows
+        }
 
 
 def stage_two(blend: Blend | None, first: NDArray[np.float64], second: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -78,8 +84,9 @@ class CascadeScorer:
     transformer's alone.
     """
 
-    def __init__(self, first: Scorer, second: Scorer, low: Sequence[float], enabled: bool = True,
-                 blend: Blend | None = None) -> None:
+    def __init__(
+        self, first: Scorer, second: Scorer, low: Sequence[float], enabled: bool = True, blend: Blend | None = None
+    ) -> None:
         self.first = first
         self.second = second
         self.low = np.asarray(low, dtype=np.float64)
@@ -117,8 +124,9 @@ class CascadeScorer:
         self.sent += len(idx)
         return probs
 
-    def score_stages(self, texts: Sequence[str]
-                     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    def score_stages(
+        self, texts: Sequence[str]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
         """(baseline, transformer, cascade, routed) scores of every post, each stage run once per post.
 
         For putting the three models side by side without scoring the transformer twice. The

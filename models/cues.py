@@ -49,8 +49,15 @@ def cue_tokens(text: str) -> list[str]:
             elif extra and extra.strip().startswith("million"):
                 value *= 1_000_000
             usd = value * rate
-            tokens.append("zzmoneyhigh" if usd >= 800 else "zzmoneymid" if usd >= 450 else
-                          "zzmoneylow" if usd >= 60 else "zzmoneysmall")
+            tokens.append(
+                "zzmoneyhigh"
+                if usd >= 800
+                else "zzmoneymid"
+                if usd >= 450
+                else "zzmoneylow"
+                if usd >= 60
+                else "zzmoneysmall"
+            )
     for m in _AGE.finditer(text):
         age = int(m.group(1) or m.group(2))
         if 5 <= age <= 17:
@@ -67,8 +74,14 @@ def with_cues(text: str) -> str:
 
 
 # How the transformer reads each cue: words its pre-training already relates to the codebook's cue.
-CUE_WORDS = {"zzmoneyhigh": "high salary", "zzmoneymid": "good salary", "zzmoneylow": "salary",
-             "zzmoneysmall": "money", "zzageminor": "under 18", "zzageyoung": "young"}
+CUE_WORDS = {
+    "zzmoneyhigh": "high salary",
+    "zzmoneymid": "good salary",
+    "zzmoneylow": "salary",
+    "zzmoneysmall": "money",
+    "zzageminor": "under 18",
+    "zzageyoung": "young",
+}
 
 
 def model_text(text: str, prefix: str = "", cues: bool = False) -> str:

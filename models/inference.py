@@ -48,7 +48,8 @@ class ScoringEngine:
         """Load the bundle published in ``model_dir``."""
         if not (model_dir / "manifest.json").exists():
             raise FileNotFoundError(
-                f"no model in {model_dir}: run `make model` (assembles the release) or `make retrain`")
+                f"no model in {model_dir}: run `make model` (assembles the release) or `make retrain`"
+            )
         engine = cls(load_bundle(model_dir))
         engine.warm_up()
         return engine

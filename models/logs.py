@@ -103,8 +103,9 @@ def make_handler(fmt: LogFormat | str) -> logging.Handler:
         handler = StderrHandler()
         handler.setFormatter(JsonFormatter())
     else:
-        handler = RichHandler(console=Console(stderr=True), show_path=False, markup=False,
-                              rich_tracebacks=False, log_time_format="[%X]")
+        handler = RichHandler(
+            console=Console(stderr=True), show_path=False, markup=False, rich_tracebacks=False, log_time_format="[%X]"
+        )
         # Prefect only treats a root handler with a formatter as the application's own.
         handler.setFormatter(logging.Formatter("%(message)s"))
     handler.set_name(HANDLER_NAME)

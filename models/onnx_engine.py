@@ -57,9 +57,20 @@ def token_batches(lengths: Sequence[int], max_tokens: int, max_batch: int) -> li
 class OnnxScorer:
     """Fine-tuned encoder + head in ONNX; ``predict_proba`` takes normalised texts."""
 
-    def __init__(self, onnx_model: bytes, tokenizer_json: str, labels: Sequence[str], max_len: int, pad_id: int,
-                 prefix: str = "", calibrators: Sequence[Calibrator] | None = None, threads: int = 2,
-                 max_tokens: int = 4096, max_batch: int = 128, cues: bool = False) -> None:
+    def __init__(
+        self,
+        onnx_model: bytes,
+        tokenizer_json: str,
+        labels: Sequence[str],
+        max_len: int,
+        pad_id: int,
+        prefix: str = "",
+        calibrators: Sequence[Calibrator] | None = None,
+        threads: int = 2,
+        max_tokens: int = 4096,
+        max_batch: int = 128,
+        cues: bool = False,
+    ) -> None:
         self.onnx_model = onnx_model
         self.tokenizer_json = tokenizer_json
         self.labels = tuple(labels)
@@ -85,8 +96,9 @@ class OnnxScorer:
     def session(self) -> ort.InferenceSession:
         """The ONNX Runtime session, created once."""
         if self._session is None:
-            self._session = ort.InferenceSession(self.onnx_model, session_options(self.threads),
-                                                 providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(
+                self.onnx_model, session_options(self.threads), providers=["CPUExecutionProvider"]
+            )
         return self._session
 
     @property

@@ -30,5 +30,5 @@ def pad_ids(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[NDArray[np.int6
     width = batch_width(lengths)
     ids = np.full((len(seqs), width), pad_id, dtype=np.int64)
     for i, s in enumerate(seqs):
-        ids[i, :len(s)] = s
+        ids[i, : len(s)] = s
     return ids, attention_mask(lengths, width)

@@ -26,8 +26,10 @@ def _log_line(description: str, done: int, total: int, started: float, note: str
     """One plain progress line: share done, elapsed and estimated remaining seconds."""
     elapsed = time.perf_counter() - started
     eta = elapsed / done * (total - done) if done else float("nan")
-    return (f"{description}: {done}/{total} ({100 * done / max(total, 1):.0f} %), {elapsed:.0f} s elapsed, "
-            f"about {eta:.0f} s left" + (f", {note}" if note else ""))
+    return (
+        f"{description}: {done}/{total} ({100 * done / max(total, 1):.0f} %), {elapsed:.0f} s elapsed, "
+        f"about {eta:.0f} s left" + (f", {note}" if note else "")
+    )
 
 
 @contextmanager
@@ -36,8 +38,15 @@ def progress(description: str, total: int, console: Console | None = None) -> It
     console = console or Console(stderr=True)
     total = max(int(total), 1)
     if console.is_terminal:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[note]}"))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[note]}"),
+        )
         with Progress(*columns, console=console) as bar:
             task = bar.add_task(description, total=total, note="")
 

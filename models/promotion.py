@@ -87,26 +87,41 @@ def _get(metrics: dict[str, Any], *path: str) -> float | None:
     return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else None
 
 
-def gate_checks(old: dict[str, Any], new: dict[str, Any], labels: list[str],
-                tol: Tolerances) -> list[tuple[str, tuple[str, ...], float, bool]]:
+def gate_checks(
+    old: dict[str, Any], new: dict[str, Any], labels: list[str], tol: Tolerances
+) -> list[tuple[str, tuple[str, ...], float, bool]]:
     """(name, metric path, tolerance, higher is better) of every check the gate runs."""
     checks: list[tuple[str, tuple[str, ...], float, bool]] = []
     for lb in labels:
         checks.append((f"{lb}: PR-AUC", (lb, "overall", "pr_auc"), tol.pr_auc, True))
         checks += [(f"{lb} {lang}: PR-AUC", (lb, lang, "pr_auc"), tol.pr_auc_language, True) for lang in LANGUAGES]
         checks.append((f"probe {lb}: PR-AUC", ("probe", lb, "overall", "pr_auc"), tol.probe, True))
-        checks.append((f"held-out moderator labels {lb}: PR-AUC", ("heldout", lb, "overall", "pr_auc"),
-                       tol.heldout, True))
+        checks.append(
+            (f"held-out moderator labels {lb}: PR-AUC", ("heldout", lb, "overall", "pr_auc"), tol.heldout, True)
+        )
     for source in sorted({*(old.get("real_text") or {}), *(new.get("real_text") or {})}):
-        checks.append((f"real benign text {source}: false-flag rate", ("real_text", source, "flag_rate", "any"),
-                       tol.false_flag, False))
-    checks.append(("held-out dismissed posts: false-flag rate", ("heldout", "false_flag_rate", "moderator"),
-                   tol.false_flag, False))
+        checks.append(
+            (
+                f"real benign text {source}: false-flag rate",
+                ("real_text", source, "flag_rate", "any"),
+                tol.false_flag,
+                False,
+            )
+        )
+    checks.append(
+        (
+            "held-out dismissed posts: false-flag rate",
+            ("heldout", "false_flag_rate", "moderator"),
+            tol.false_flag,
+            False,
+        )
+    )
     return checks
 
 
-def gate(old: dict[str, Any], new: dict[str, Any], labels: list[str],
-         tol: Tolerances = Tolerances()) -> tuple[bool, str, list[dict[str, Any]]]:
+def gate(
+    old: dict[str, Any], new: dict[str, Any], labels: list[str], tol: Tolerances = Tolerances()
+) -> tuple[bool, str, list[dict[str, Any]]]:
     """The promotion rule: no check may get worse beyond its tolerance; returns (ok, reason, checks).
 
     Overall PR-AUC alone let a model through whose Khmer grooming PR-AUC fell from 0.87 to 0.70:

@@ -111,8 +111,16 @@ def archive_served(project: Path, reg: dict[str, Any], metrics: dict[str, Any] |
     if not dst.exists():
         shutil.copytree(project / SERVED, dst)
     if find_version(reg, version) is None:
-        reg["versions"].append({"version": version, "trained_at": None, "promoted_at": now_iso(),
-                                "status": "promoted", "metrics": metrics or {}, "reason": "served before the registry"})
+        reg["versions"].append(
+            {
+                "version": version,
+                "trained_at": None,
+                "promoted_at": now_iso(),
+                "status": "promoted",
+                "metrics": metrics or {},
+                "reason": "served before the registry",
+            }
+        )
     if reg["current"] is None:
         reg["current"] = version
     return version
@@ -164,8 +172,9 @@ def _rollback(project: Path) -> dict[str, str]:
     return {"from": str(current), "to": target}
 
 
-def set_quarantine(project: Path, moderators: list[str] | None = None, ranges: list[list[int]] | None = None,
-                   release: bool = False) -> dict[str, Any]:
+def set_quarantine(
+    project: Path, moderators: list[str] | None = None, ranges: list[list[int]] | None = None, release: bool = False
+) -> dict[str, Any]:
     """Add to (or, with ``release``, lift from) the quarantine; takes effect at the next label export."""
     with registry_lock(project):
         reg = load_registry(project)
@@ -176,8 +185,14 @@ def set_quarantine(project: Path, moderators: list[str] | None = None, ranges: l
                     q[key].remove(item)
                 elif not release and item not in q[key]:
                     q[key].append(item)
-        reg["events"].append({"at": now_iso(), "action": "quarantine_released" if release else "quarantined",
-                              "moderators": moderators or [], "ranges": ranges or []})
+        reg["events"].append(
+            {
+                "at": now_iso(),
+                "action": "quarantine_released" if release else "quarantined",
+                "moderators": moderators or [],
+                "ranges": ranges or [],
+            }
+        )
         save_registry(project, reg)
         return dict(q)
 

@@ -54,8 +54,9 @@ def setup_fonts() -> None:
 def summary_rows(pub: PublishedWeek) -> tuple[list[str], list[list[str]]]:
     """Header keys and rows of the summary (one row per measure)."""
     keys = ["metric", "this_week", "previous_week", "change", "change_pct"]
-    return keys, [[bilingual(r["metric"]), r["this_week"], r["previous_week"], r["change"], r["change_pct"]]
-                  for r in pub.summary]
+    return keys, [
+        [bilingual(r["metric"]), r["this_week"], r["previous_week"], r["change"], r["change_pct"]] for r in pub.summary
+    ]
 
 
 _TRANSLATED = ("language", "province")
@@ -80,19 +81,27 @@ def all_sheets(pub: PublishedWeek) -> dict[str, tuple[list[str], list[list[str]]
     for t in pub.tables:
         sheets[t.name] = table_rows(t)
     sheets["indicators"] = (["category", "count"], [[bilingual(c), n] for c, n in pub.indicators])
-    sheets["turnaround"] = (["label", "median_hours", "decisions"],
-                            [[bilingual(k), v, n] for k, v, n in pub.turnaround])
+    sheets["turnaround"] = (
+        ["label", "median_hours", "decisions"],
+        [[bilingual(k), v, n] for k, v, n in pub.turnaround],
+    )
     trend_keys = ["week", *(k for k in (pub.trend[0] if pub.trend else {}) if k != "week")]
     sheets["trend"] = (trend_keys, [[r.get(k, "") for k in trend_keys] for r in pub.trend])
     sheets["models"] = (["version", "from", "to"], [[m["version"], m["from"], m["to"]] for m in pub.models])
-    sheets["changes"] = (["breakdown", "row", "metric", "this_week", "previous_week", "change", "change_pct"],
-                         [[bilingual(r[0]), category_name(r[0], r[1]), bilingual(r[2]), *r[3:]] for r in pub.changes])
-    sheets["precision"] = (["label", "language", "precision", "decisions"],
-                           [[bilingual(r[0]), bilingual(r[1]), r[2], r[3]] for r in pub.precision])
+    sheets["changes"] = (
+        ["breakdown", "row", "metric", "this_week", "previous_week", "change", "change_pct"],
+        [[bilingual(r[0]), category_name(r[0], r[1]), bilingual(r[2]), *r[3:]] for r in pub.changes],
+    )
+    sheets["precision"] = (
+        ["label", "language", "precision", "decisions"],
+        [[bilingual(r[0]), bilingual(r[1]), r[2], r[3]] for r in pub.precision],
+    )
     sheets["queue"] = (["queue_state", "count"], [[bilingual(k), v] for k, v in pub.queue_state])
     sheets["cases"] = (["label", "active_cases", "new_cases"], [[bilingual(k), a, n] for k, a, n in pub.cases])
-    sheets["feeds"] = (["source", "this_week", "usual_week", "feed_status"],
-                       [[r[0], r[1], r[2], bilingual(r[3])] for r in pub.feeds])
+    sheets["feeds"] = (
+        ["source", "this_week", "usual_week", "feed_status"],
+        [[r[0], r[1], r[2], bilingual(r[3])] for r in pub.feeds],
+    )
     return sheets
 
 
@@ -189,11 +198,27 @@ def _hidden_handles() -> list[Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    return [Patch(fill=False, hatch=HATCH, edgecolor="0.3", label=f"{bilingual('hidden')}: <5 = 1–4, x = 5+"),
-            Line2D([], [], marker="o", markerfacecolor="none", color="0.3", linestyle="-",
-                   label=f"{bilingual('hidden')}: <5 (1–4)"),
-            Line2D([], [], marker="^", markerfacecolor="none", color="0.3", linestyle="none",
-                   label=f"{bilingual('hidden')}: x (5+)")]
+    return [
+        Patch(fill=False, hatch=HATCH, edgecolor="0.3", label=f"{bilingual('hidden')}: <5 = 1–4, x = 5+"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            markerfacecolor="none",
+            color="0.3",
+            linestyle="-",
+            label=f"{bilingual('hidden')}: <5 (1–4)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            markerfacecolor="none",
+            color="0.3",
+            linestyle="none",
+            label=f"{bilingual('hidden')}: x (5+)",
+        ),
+    ]
 
 
 def trend_figure(pub: PublishedWeek) -> Figure:
@@ -241,8 +266,9 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "
     setup_fonts()
     metrics = [m for lb in labels for m in (f"flagged_{lb}", f"confirmed_{lb}") if m in table.columns]
     cats = [category_name(table.dimension, r[0]) for r in table.rows]
-    fig, ax = plt.subplots(figsize=(12, max(3.5, 0.5 * len(cats) * max(1, len(metrics)) / 2 + 1.8)),
-                           layout="constrained")
+    fig, ax = plt.subplots(
+        figsize=(12, max(3.5, 0.5 * len(cats) * max(1, len(metrics)) / 2 + 1.8)), layout="constrained"
+    )
     height = 0.8 / max(1, len(metrics))
     top = 5.0
     for k, metric in enumerate(metrics):
@@ -268,8 +294,9 @@ def breakdown_figure(table: PublishedTable, labels: Sequence[str], week: str = "
     ax.tick_params(axis="x", labelsize=FONT_MIN)
     ax.set_title(f"{bilingual(table.dimension)} — {bilingual('week')} {week}".rstrip(" —"), fontsize=FONT_MIN + 2)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, _hidden_handles()[0]], fontsize=FONT_MIN, loc="upper left",
-              bbox_to_anchor=(1.01, 1.0))  # beside the bars, never over them
+    ax.legend(
+        handles=[*handles, _hidden_handles()[0]], fontsize=FONT_MIN, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )  # beside the bars, never over them
     return fig
 
 
@@ -298,15 +325,20 @@ def _two_lines(key: str) -> str:
     return f"{english(key)}\n{khmer(key)}"
 
 
-def _text_table(ax: Any, keys: list[str], rows: list[list[str]], font: float = 8, first: float = 0.34,
-                row_scale: float = 1.6) -> None:
+def _text_table(
+    ax: Any, keys: list[str], rows: list[list[str]], font: float = 8, first: float = 0.34, row_scale: float = 1.6
+) -> None:
     """A matplotlib table: first column wider (names), headers in Khmer over English, wrapped."""
     ax.axis("off")
-    header = [f"{khmer(k)}\n{english(k)}".replace("៖ ", "៖\n").replace(": ", ":\n").replace(" / ", "\n")
-              for k in keys]
+    header = [f"{khmer(k)}\n{english(k)}".replace("៖ ", "៖\n").replace(": ", ":\n").replace(" / ", "\n") for k in keys]
     rest = (1 - first) / max(1, len(keys) - 1)
-    tbl = ax.table(cellText=rows or [["—"] * len(keys)], colLabels=header, loc="upper left", cellLoc="left",
-                   colWidths=[first, *([rest] * (len(keys) - 1))])
+    tbl = ax.table(
+        cellText=rows or [["—"] * len(keys)],
+        colLabels=header,
+        loc="upper left",
+        cellLoc="left",
+        colWidths=[first, *([rest] * (len(keys) - 1))],
+    )
     tbl.auto_set_font_size(False)
     tbl.set_fontsize(font)
     tbl.scale(1, row_scale)
@@ -322,12 +354,19 @@ def _page_header(fig: Figure, pub: PublishedWeek, title: str) -> None:
     fig.text(0.06, 0.92, title, fontsize=FONT_MIN + 2)
 
 
-def _table_pages(pdf: PdfPages, pub: PublishedWeek, title_key: str, keys: list[str], rows: list[list[str]],
-                 rows_per_page: int, first: float = 0.34) -> None:
+def _table_pages(
+    pdf: PdfPages,
+    pub: PublishedWeek,
+    title_key: str,
+    keys: list[str],
+    rows: list[list[str]],
+    rows_per_page: int,
+    first: float = 0.34,
+) -> None:
     """A table over as many A4 pages as its rows need, headers repeated; no row is ever dropped."""
     pages = max(1, math.ceil(len(rows) / rows_per_page))
     for n in range(pages):
-        chunk = rows[n * rows_per_page:(n + 1) * rows_per_page]
+        chunk = rows[n * rows_per_page : (n + 1) * rows_per_page]
         fig = plt.figure(figsize=A4)
         suffix = f" — {bilingual('page')} {n + 1}/{pages}" if pages > 1 else ""
         _page_header(fig, pub, bilingual(title_key) + suffix)
@@ -347,8 +386,13 @@ def _first_page(pub: PublishedWeek) -> Figure:
     fig.text(0.06, 0.862, f"UTC: {pub.start_utc[:16]} – {pub.end_utc[:16]}", fontsize=FONT_MIN - 1, color="0.35")
     ax = fig.add_axes((0.06, 0.56, 0.88, 0.28))
     keys, rows = summary_rows(pub)
-    _text_table(ax, keys, [[_two_lines(r["metric"]), *row[1:]] for r, row in zip(pub.summary, rows, strict=True)],
-                font=FONT_MIN - 1, row_scale=2.2)
+    _text_table(
+        ax,
+        keys,
+        [[_two_lines(r["metric"]), *row[1:]] for r, row in zip(pub.summary, rows, strict=True)],
+        font=FONT_MIN - 1,
+        row_scale=2.2,
+    )
     ax2 = fig.add_axes((0.06, 0.42, 0.88, 0.11))
     keys, rows = all_sheets(pub)["turnaround"]
     rows = [[_two_lines(t[0]), *row[1:]] for t, row in zip(pub.turnaround, rows, strict=True)]
@@ -390,8 +434,7 @@ def write_pdf(pub: PublishedWeek, out: Path, rows_per_page: int = ROWS_PER_PAGE)
     setup_fonts()
     path = out / f"chhmam-{pub.week}.pdf"
     moment = datetime.fromisoformat(pub.as_of)
-    meta = {"Title": f"Chhmam weekly report {pub.week}", "Creator": "Chhmam", "CreationDate": moment,
-            "ModDate": moment}
+    meta = {"Title": f"Chhmam weekly report {pub.week}", "Creator": "Chhmam", "CreationDate": moment, "ModDate": moment}
     with PdfPages(path, metadata=meta) as pdf:  # type: ignore[arg-type]
         fig = _first_page(pub)
         pdf.savefig(fig)
@@ -433,23 +476,29 @@ def sha256(path: Path) -> str:
 SUPPRESSION_RULE = {
     "primary": f"counts 1-4 printed as {PRIMARY!r}",
     "secondary": f"{SECONDARY!r}: a cell of 5 or more (or a total) hidden so that no combination of published "
-                 f"cells and totals narrows a {PRIMARY!r} below 1-4, or a hidden cell or total to fewer than "
-                 f"{COMPLEMENT_MIN} possible values",
+    f"cells and totals narrows a {PRIMARY!r} below 1-4, or a hidden cell or total to fewer than "
+    f"{COMPLEMENT_MIN} possible values",
     "withheld": f"{WITHHELD!r}: the whole measure withheld for the week when nothing else protects it",
     "ratios": "precision printed only when both its counts are at least 5, rounded to 5 percentage points",
 }
 
 
-def write_manifest(pub: PublishedWeek, out: Path, files: Sequence[Path],
-                   provenance: dict[str, str] | None = None) -> Path:
+def write_manifest(
+    pub: PublishedWeek, out: Path, files: Sequence[Path], provenance: dict[str, str] | None = None
+) -> Path:
     """``manifest.json``: week, windows, models, code, the suppression rule, SHA-256 and size of every file.
 
     Nothing in it depends on the time of writing, so the same database and code give the same bytes.
     """
     manifest = {
-        "week": pub.week, "start_utc": pub.start_utc, "end_utc": pub.end_utc, "timezone": "Asia/Phnom_Penh",
-        "local_range": pub.local_range[0], "as_of": pub.as_of,
-        "model_versions": pub.models, **(provenance or {}),
+        "week": pub.week,
+        "start_utc": pub.start_utc,
+        "end_utc": pub.end_utc,
+        "timezone": "Asia/Phnom_Penh",
+        "local_range": pub.local_range[0],
+        "as_of": pub.as_of,
+        "model_versions": pub.models,
+        **(provenance or {}),
         "suppression": SUPPRESSION_RULE,
         "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(files)],
     }

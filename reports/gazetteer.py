@@ -65,7 +65,7 @@ class Gazetteer:
             changed = False
             for a in self.affixes:
                 if k.startswith(a) and len(k) > len(a):
-                    k, changed = k[len(a):], True
+                    k, changed = k[len(a) :], True
                 elif k.endswith(a) and len(k) > len(a):
                     k, changed = k[: -len(a)], True
         return k

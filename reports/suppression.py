@@ -76,8 +76,9 @@ def _table_range(values: Sequence[int], marks: Sequence[str | None]) -> tuple[fl
     return lo, hi
 
 
-def known_total(tables: Sequence[Sequence[int]], marks: Sequence[Sequence[str | None]],
-                total_mark: str | None, total: int) -> tuple[float, float]:
+def known_total(
+    tables: Sequence[Sequence[int]], marks: Sequence[Sequence[str | None]], total_mark: str | None, total: int
+) -> tuple[float, float]:
     """The interval a reader can narrow the total to, from the total and every breakdown."""
     lo, hi = total_bounds(total_mark, total)
     for values, m in zip(tables, marks, strict=True):
@@ -86,8 +87,9 @@ def known_total(tables: Sequence[Sequence[int]], marks: Sequence[Sequence[str | 
     return lo, hi
 
 
-def cell_range(values: Sequence[int], marks: Sequence[str | None], i: int,
-               t_interval: tuple[float, float]) -> tuple[float, float]:
+def cell_range(
+    values: Sequence[int], marks: Sequence[str | None], i: int, t_interval: tuple[float, float]
+) -> tuple[float, float]:
     """Every value cell ``i`` could take, given the table's other cells and the total's interval."""
     lo_o = hi_o = 0.0
     for j, (v, m) in enumerate(zip(values, marks, strict=True)):
@@ -133,8 +135,9 @@ def _table_deficits(values: Sequence[int], marks: Sequence[str | None], interval
     return short
 
 
-def _deficits(tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None,
-              total: int) -> list[float]:
+def _deficits(
+    tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None, total: int
+) -> list[float]:
     """Per breakdown, then for the total: the shortfall of hidden values below their required width."""
     interval = known_total(tables, marks, total_mark, total)
     out = [_table_deficits(values, m, interval) for values, m in zip(tables, marks, strict=True)]
@@ -151,8 +154,10 @@ class Suppressed:
 
     def cells(self, tables: Sequence[Sequence[int]]) -> list[list[str]]:
         """What each cell of each breakdown prints as."""
-        return [[m if m is not None else str(v) for v, m in zip(values, ms, strict=True)]
-                for values, ms in zip(tables, self.marks, strict=True)]
+        return [
+            [m if m is not None else str(v) for v, m in zip(values, ms, strict=True)]
+            for values, ms in zip(tables, self.marks, strict=True)
+        ]
 
     def total(self, total: int) -> str:
         """What the total prints as."""
@@ -160,20 +165,24 @@ class Suppressed:
 
 
 def _candidates(values: Sequence[int], marks: Marks) -> list[int]:
-    return sorted((j for j, v in enumerate(values) if marks[j] is None and v >= COMPLEMENT_MIN),
-                  key=lambda j: (values[j], j))
+    return sorted(
+        (j for j, v in enumerate(values) if marks[j] is None and v >= COMPLEMENT_MIN), key=lambda j: (values[j], j)
+    )
 
 
 Action = tuple[int, int]  # (breakdown, cell) to hide as 'x'; (-1, -1) hides the total
 
 
-def _actions(tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None,
-             deficits: list[float]) -> list[Action]:
+def _actions(
+    tables: Sequence[Sequence[int]], marks: Sequence[Marks], total_mark: str | None, deficits: list[float]
+) -> list[Action]:
     """What may be hidden next, preferred first: small cells of a short breakdown, the total, other cells."""
     short = [k for k, d in enumerate(deficits[:-1]) if d > 0]
     first = [(k, j) for k in short for j in _candidates(tables[k], marks[k])]
-    rest = sorted(((k, j) for k in range(len(tables)) if k not in short for j in _candidates(tables[k], marks[k])),
-                  key=lambda a: (tables[a[0]][a[1]], a))
+    rest = sorted(
+        ((k, j) for k in range(len(tables)) if k not in short for j in _candidates(tables[k], marks[k])),
+        key=lambda a: (tables[a[0]][a[1]], a),
+    )
     total: list[Action] = [(-1, -1)] if total_mark is None else []
     return [*sorted(first, key=lambda a: (tables[a[0]][a[1]], a)), *total, *rest]
 

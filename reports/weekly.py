@@ -61,8 +61,13 @@ def metric_names(labels: Iterable[str] = LABELS) -> tuple[str, ...]:
     label cell. Every published column is additive over the rows of a breakdown and nothing else.
     """
     labels = tuple(labels)
-    return ("ingested", *(f"flagged_{lb}" for lb in labels), *(f"confirmed_{lb}" for lb in labels),
-            "dismissed", "referred")
+    return (
+        "ingested",
+        *(f"flagged_{lb}" for lb in labels),
+        *(f"confirmed_{lb}" for lb in labels),
+        "dismissed",
+        "referred",
+    )
 
 
 def province_of(post: PostFacts, unmatched: Unmatched | None = None) -> str:
@@ -91,8 +96,12 @@ def _safe(value: str | None) -> str:
 
 def dimension_values(post: PostFacts, unmatched: Unmatched | None = None) -> dict[str, str]:
     """The post's category in each breakdown."""
-    return {"language": _safe(post.lang), "platform": _safe(post.platform), "source": _safe(post.source),
-            "province": province_of(post, unmatched)}
+    return {
+        "language": _safe(post.lang),
+        "platform": _safe(post.platform),
+        "source": _safe(post.source),
+        "province": province_of(post, unmatched),
+    }
 
 
 @dataclass
@@ -193,10 +202,18 @@ def compute_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS
     indicators: Counter[str] = Counter()
     for _label, ind in flagged_indicators(session, start, end):
         indicators.update(indicator_categories(ind))
-    return WeekCounts(week=week, labels=labels, cells=cells, turnaround_hours=turnaround, indicators=indicators,
-                      unmatched=unmatched, models=models_serving(session, start, end),
-                      dismissed_by_label=dismissed_by_label, queue_state=queue_state_at(session, end),
-                      cases=case_counts(cases_seen(session, start, end), start, labels))
+    return WeekCounts(
+        week=week,
+        labels=labels,
+        cells=cells,
+        turnaround_hours=turnaround,
+        indicators=indicators,
+        unmatched=unmatched,
+        models=models_serving(session, start, end),
+        dismissed_by_label=dismissed_by_label,
+        queue_state=queue_state_at(session, end),
+        cases=case_counts(cases_seen(session, start, end), start, labels),
+    )
 
 
 def case_counts(found: list[CaseFacts], start: datetime, labels: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -272,8 +289,9 @@ def _change(now: str, before: str) -> tuple[str, str]:
     return f"{diff:+d}", pct
 
 
-def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
-                 trend: list[WeekCounts] | None = None) -> PublishedWeek:
+def publish_week(
+    counts: WeekCounts, previous: WeekCounts | None = None, trend: list[WeekCounts] | None = None
+) -> PublishedWeek:
     """Suppress and format one week (with last week for the change, and earlier weeks for the trend)."""
     suppressed = suppress_week(counts)
     totals = {metric: sup.total(counts.total(metric)) for metric, (sup, _) in suppressed.items()}
@@ -282,17 +300,29 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
     for metric in counts.cells:
         before = prev_totals.get(metric, "")
         change, pct = _change(totals[metric], before) if before else ("", "")
-        summary.append({"metric": metric, "this_week": totals[metric], "previous_week": before,
-                        "change": change, "change_pct": pct})
+        summary.append(
+            {
+                "metric": metric,
+                "this_week": totals[metric],
+                "previous_week": before,
+                "change": change,
+                "change_pct": pct,
+            }
+        )
     tables = []
     for k, dim in enumerate(DIMENSIONS):
         rows, cols = counts.breakdown(dim)
         printed = {metric: sup.cells(tables)[k] for metric, (sup, tables) in suppressed.items()}
         metrics = tuple(cols)
-        tables.append(PublishedTable(
-            name=f"by_{dim}", dimension=dim, columns=metrics,
-            rows=[[r, *(printed[m][i] for m in metrics)] for i, r in enumerate(rows)],
-            total=["total", *(totals[m] for m in metrics)]))
+        tables.append(
+            PublishedTable(
+                name=f"by_{dim}",
+                dimension=dim,
+                columns=metrics,
+                rows=[[r, *(printed[m][i] for m in metrics)] for i, r in enumerate(rows)],
+                total=["total", *(totals[m] for m in metrics)],
+            )
+        )
     indicators = [(cat, publish_count(n)) for cat, n in sorted(counts.indicators.items())]
     turnaround = []
     for key in ("all", *counts.labels):
@@ -306,14 +336,25 @@ def publish_week(counts: WeekCounts, previous: WeekCounts | None = None,
     for wk in trend or []:
         t = published_totals(wk)
         trend_rows.append({"week": str(wk.week), **{m: t[m] for m in wk.cells}})
-    return PublishedWeek(week=str(counts.week), start_utc=start.isoformat(), end_utc=end.isoformat(),
-                         as_of=counts.week.as_of().isoformat(), local_range=counts.week.local_range(),
-                         labels=counts.labels, summary=summary, tables=tables, indicators=indicators,
-                         turnaround=turnaround, trend=trend_rows, models=published_models(counts.models),
-                         changes=week_changes(counts, previous), precision=live_precision(counts),
-                         queue_state=[(k, publish_count(v)) for k, v in counts.queue_state.items()],
-                         feeds=feed_health(counts, trend or []),
-                         cases=[(k, publish_count(a), publish_count(n)) for k, (a, n) in counts.cases.items()])
+    return PublishedWeek(
+        week=str(counts.week),
+        start_utc=start.isoformat(),
+        end_utc=end.isoformat(),
+        as_of=counts.week.as_of().isoformat(),
+        local_range=counts.week.local_range(),
+        labels=counts.labels,
+        summary=summary,
+        tables=tables,
+        indicators=indicators,
+        turnaround=turnaround,
+        trend=trend_rows,
+        models=published_models(counts.models),
+        changes=week_changes(counts, previous),
+        precision=live_precision(counts),
+        queue_state=[(k, publish_count(v)) for k, v in counts.queue_state.items()],
+        feeds=feed_health(counts, trend or []),
+        cases=[(k, publish_count(a), publish_count(n)) for k, (a, n) in counts.cases.items()],
+    )
 
 
 CHANGE_DIMENSIONS = ("language", "province", "platform")
@@ -370,8 +411,14 @@ def live_precision(counts: WeekCounts) -> list[list[str]]:
         for lang in langs:
             c, d = per_lang[lang], counts.dismissed_by_label[(lb, lang)]
             ok = c + d >= 2 * PRECISION_MIN and not is_small(c) and not is_small(d)
-            rows.append([lb, lang, f"{5 * round(20 * c / (c + d))}%" if ok else SECONDARY,
-                         ">=10" if c + d >= 2 * PRECISION_MIN else "<10"])
+            rows.append(
+                [
+                    lb,
+                    lang,
+                    f"{5 * round(20 * c / (c + d))}%" if ok else SECONDARY,
+                    ">=10" if c + d >= 2 * PRECISION_MIN else "<10",
+                ]
+            )
     return rows
 
 
@@ -396,8 +443,11 @@ def feed_health(counts: WeekCounts, history: list[WeekCounts]) -> list[list[str]
         for key, n in wk.cells["ingested"].items():
             per[key[k]] += n
         per_week.append(per)
-    now = per_week[-1] if per_week and history[-1].week == counts.week else Counter(
-        {key[k]: n for key, n in counts.cells["ingested"].items()})
+    now = (
+        per_week[-1]
+        if per_week and history[-1].week == counts.week
+        else Counter({key[k]: n for key, n in counts.cells["ingested"].items()})
+    )
     earlier = [w for wk, w in zip(history, per_week, strict=True) if wk.week < counts.week][-FEED_USUAL_WEEKS:]
     printed = published_cells(counts)  # this week's volume exactly as by_source prints it
     rows = []
@@ -423,12 +473,19 @@ def published_models(spans: list[ModelSpan]) -> list[dict[str, str]]:
     A promotion mid-week changes what gets flagged; printing it keeps a reader from taking the
     change of model for a change in the world.
     """
-    return [{"version": s.version, "from": s.first.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
-             "to": s.last.astimezone(TZ).strftime("%Y-%m-%d %H:%M")} for s in spans]
+    return [
+        {
+            "version": s.version,
+            "from": s.first.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
+            "to": s.last.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
+        }
+        for s in spans
+    ]
 
 
-def build_week(session: Session, week: IsoWeek, labels: Iterable[str] = LABELS,
-               trend_weeks: int = TREND_WEEKS) -> tuple[WeekCounts, PublishedWeek]:
+def build_week(
+    session: Session, week: IsoWeek, labels: Iterable[str] = LABELS, trend_weeks: int = TREND_WEEKS
+) -> tuple[WeekCounts, PublishedWeek]:
     """Exact counts and the published form of ``week``, with last week and a trend of ``trend_weeks``."""
     labels = tuple(labels)
     history = [compute_week(session, week.shift(-k), labels) for k in range(trend_weeks - 1, -1, -1)]

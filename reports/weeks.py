@@ -16,8 +16,7 @@ from store.timeutil import as_utc
 TZ = ZoneInfo("Asia/Phnom_Penh")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTHS_KM = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា",
-              "ធ្នូ")
+_MONTHS_KM = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ")
 _KM_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 
@@ -64,10 +63,16 @@ class IsoWeek:
         months or years names both ends in full.
         """
         first, last = self.monday(), self.monday() + timedelta(days=6)
-        en_first = f"{first.day}" if (first.month, first.year) == (last.month, last.year) else (
-            f"{first.day} {_MONTHS_EN[first.month - 1]}" + ("" if first.year == last.year else f" {first.year}"))
-        km_first = f"{first.day}" if (first.month, first.year) == (last.month, last.year) else (
-            f"{first.day} {_MONTHS_KM[first.month - 1]}" + ("" if first.year == last.year else f" {first.year}"))
+        en_first = (
+            f"{first.day}"
+            if (first.month, first.year) == (last.month, last.year)
+            else (f"{first.day} {_MONTHS_EN[first.month - 1]}" + ("" if first.year == last.year else f" {first.year}"))
+        )
+        km_first = (
+            f"{first.day}"
+            if (first.month, first.year) == (last.month, last.year)
+            else (f"{first.day} {_MONTHS_KM[first.month - 1]}" + ("" if first.year == last.year else f" {first.year}"))
+        )
         en = f"{en_first}–{last.day} {_MONTHS_EN[last.month - 1]} {last.year}, Phnom Penh time"
         km = f"{km_first}–{last.day} {_MONTHS_KM[last.month - 1]} {last.year} ម៉ោងភ្នំពេញ".translate(_KM_DIGITS)
         return en, km

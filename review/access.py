@@ -52,8 +52,17 @@ def exposure(session: Session, user: User) -> int:
 
 def revealed(session: Session, user: User, item_id: int) -> bool:
     """Whether ``user`` recorded a reveal (or evidence download) of this item within ``REVEAL_FOR``."""
-    return audit.count_since(session, EXPOSURE_ACTIONS, utcnow() - REVEAL_FOR, object_id=str(item_id),
-                             user_id=user.id, object_type="queue_item") > 0
+    return (
+        audit.count_since(
+            session,
+            EXPOSURE_ACTIONS,
+            utcnow() - REVEAL_FOR,
+            object_id=str(item_id),
+            user_id=user.id,
+            object_type="queue_item",
+        )
+        > 0
+    )
 
 
 def revealed_posts(session: Session, user: User, post_ids: list[int]) -> set[int]:
@@ -62,6 +71,7 @@ def revealed_posts(session: Session, user: User, post_ids: list[int]) -> set[int
     A case member may have no queue item (the model never flagged it), so its reveal is recorded
     against the post; the rule is the item page's: no text before a recorded reveal.
     """
-    found = audit.objects_since(session, EXPOSURE_ACTIONS, utcnow() - REVEAL_FOR, "post",
-                                [str(p) for p in post_ids], user.id)
+    found = audit.objects_since(
+        session, EXPOSURE_ACTIONS, utcnow() - REVEAL_FOR, "post", [str(p) for p in post_ids], user.id
+    )
     return {int(p) for p in found}

@@ -56,8 +56,10 @@ def _hasher() -> PasswordHasher:
     a hash whose parameters differ from the current ones.
     """
     default, s = PasswordHasher(), get_settings()
-    return PasswordHasher(time_cost=default.time_cost if s.argon2_time_cost is None else s.argon2_time_cost,
-                          memory_cost=default.memory_cost if s.argon2_memory_kib is None else s.argon2_memory_kib)
+    return PasswordHasher(
+        time_cost=default.time_cost if s.argon2_time_cost is None else s.argon2_time_cost,
+        memory_cost=default.memory_cost if s.argon2_memory_kib is None else s.argon2_memory_kib,
+    )
 
 
 @contextmanager
@@ -99,8 +101,11 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def _keys(username: str, address: str) -> list[tuple[throttle.Rule, str]]:
-    return [(PAIR, throttle.key_for(PAIR, f"{address}\x1f{username}")), (USER, throttle.key_for(USER, username)),
-            (ADDRESS, throttle.key_for(ADDRESS, address))]
+    return [
+        (PAIR, throttle.key_for(PAIR, f"{address}\x1f{username}")),
+        (USER, throttle.key_for(USER, username)),
+        (ADDRESS, throttle.key_for(ADDRESS, address)),
+    ]
 
 
 def throttle_attempt(username: str, address: str) -> float | None:

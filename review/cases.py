@@ -53,10 +53,20 @@ def _seen(post: Post) -> datetime | None:
 
 def summary(net: Network) -> dict[str, Any]:
     """What the item page and the case list show of a network: no text, no entity value."""
-    return {"id": net.id, "size": net.size, "authors": net.authors, "first_seen": net.first_seen,
-            "last_seen": net.last_seen, "sources": list(net.sources), "platforms": list(net.platforms),
-            "languages": list(net.languages), "decisions": dict(net.decisions), "queued": net.queued,
-            "risk": float(net.risk), "entity_kinds": dict(net.entity_kinds)}
+    return {
+        "id": net.id,
+        "size": net.size,
+        "authors": net.authors,
+        "first_seen": net.first_seen,
+        "last_seen": net.last_seen,
+        "sources": list(net.sources),
+        "platforms": list(net.platforms),
+        "languages": list(net.languages),
+        "decisions": dict(net.decisions),
+        "queued": net.queued,
+        "risk": float(net.risk),
+        "entity_kinds": dict(net.entity_kinds),
+    }
 
 
 PANEL_MEMBERS = 10
@@ -75,9 +85,18 @@ def network_panel(session: Session, post_id: int) -> dict[str, Any] | None:
     posts = store_networks.network_posts(session, net.id, limit=PANEL_MEMBERS)
     items = queue.items_of_posts(session, [p.id for p in posts])
     latest = decisions.latest_by_post(session, [p.id for p in posts])
-    members = [{"id": p.id, "seen": _seen(p), "source": p.source, "platform": p.platform,
-                "item": items[p.id].id if p.id in items else None, "decision": latest.get(p.id),
-                "this": p.id == post_id} for p in posts]
+    members = [
+        {
+            "id": p.id,
+            "seen": _seen(p),
+            "source": p.source,
+            "platform": p.platform,
+            "item": items[p.id].id if p.id in items else None,
+            "decision": latest.get(p.id),
+            "this": p.id == post_id,
+        }
+        for p in posts
+    ]
     return {**summary(net), "members": members}
 
 
@@ -89,9 +108,19 @@ def author_panel(session: Session, post_id: int) -> dict[str, Any]:
     """
     rows = store_networks.author_history(session, post_id, limit=HISTORY_LIMIT + 1)
     items = queue.items_of_posts(session, [p.id for p, _ in rows[:HISTORY_LIMIT]])
-    posts = [{"id": p.id, "seen": _seen(p), "source": p.source, "platform": p.platform, "lang": p.lang,
-              "decision": action, "item": items[p.id].id if p.id in items else None,
-              "status": items[p.id].status if p.id in items else None} for p, action in rows[:HISTORY_LIMIT]]
+    posts = [
+        {
+            "id": p.id,
+            "seen": _seen(p),
+            "source": p.source,
+            "platform": p.platform,
+            "lang": p.lang,
+            "decision": action,
+            "item": items[p.id].id if p.id in items else None,
+            "status": items[p.id].status if p.id in items else None,
+        }
+        for p, action in rows[:HISTORY_LIMIT]
+    ]
     by_decision: dict[str, int] = {}
     for p in posts:
         key = str(p["decision"] or "none")
@@ -116,8 +145,9 @@ def members_page(session: Session, network_id: int, page: int) -> list[dict[str,
     return [{"post": p, "seen": _seen(p), "item": items.get(p.id), "decision": latest.get(p.id)} for p in posts]
 
 
-def decide_case(session: Session, user: User, network_id: int, action: str, labels: Sequence[str] = (),
-                note: str | None = None) -> list[int]:
+def decide_case(
+    session: Session, user: User, network_id: int, action: str, labels: Sequence[str] = (), note: str | None = None
+) -> list[int]:
     """Record ``action`` on every waiting member of the case; returns the queue items decided.
 
     See the module docstring for why it is per member. The network's summary and risk are
@@ -143,14 +173,20 @@ def decide_case(session: Session, user: User, network_id: int, action: str, labe
     for item_id in done:
         chosen = [] if action == "dismiss" else list(labels) or own.get(item_id, [])
         decisions.add_decisions(session, [item_id], user.id, kind, chosen, note, at=now)
-    detail: dict[str, Any] = {"action": action, "labels": list(labels), "items": done, "members": len(members),
-                              "kept": len(items) - len(done)}
+    detail: dict[str, Any] = {
+        "action": action,
+        "labels": list(labels),
+        "items": done,
+        "members": len(members),
+        "kept": len(items) - len(done),
+    }
     if action == "refer":  # what was referred, as it stood then (hashes and links, no text)
         detail["evidence"] = case_evidence(session, network_id)
     audit.record(session, user.id, "case_decide", "network", str(network_id), detail)
     for item_id in done:
-        audit.record(session, user.id, f"decide_{kind}", "queue_item", str(item_id),
-                     {"action": action, "case": network_id})
+        audit.record(
+            session, user.id, f"decide_{kind}", "queue_item", str(item_id), {"action": action, "case": network_id}
+        )
     session.flush()
     refresh(session, [network_id])
     boost_networks(session, [network_id])
@@ -177,17 +213,29 @@ def case_evidence(session: Session, network_id: int) -> dict[str, Any]:
         "generated_at": utcnow().isoformat(),
         "case_id": network_id,
         "summary": {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in summary(net).items()},
-        "members": [{"post_id": p.id, "source": p.source, "external_id": p.external_id, "url": p.url,
-                     "platform": p.platform, "lang": p.lang,
-                     "created_at": p.created_at.isoformat() if p.created_at else None,
-                     "ingested_at": p.ingested_at.isoformat() if p.ingested_at else None,
-                     "sha256": sha256_text(p.text),
-                     "queue_item_id": items[p.id].id if p.id in items else None,
-                     "decision": latest.get(p.id)} for p in posts],
-        "entities": [{"id": e.entity_id, "kind": e.kind, "labels": list(e.labels), "members": e.members,
-                      "common": e.common} for e in shared],
-        "links": [{"post_id": p, "entity_id": e, "kind": kinds[e].kind if e in kinds else None}
-                  for p, e in sorted(links)],
+        "members": [
+            {
+                "post_id": p.id,
+                "source": p.source,
+                "external_id": p.external_id,
+                "url": p.url,
+                "platform": p.platform,
+                "lang": p.lang,
+                "created_at": p.created_at.isoformat() if p.created_at else None,
+                "ingested_at": p.ingested_at.isoformat() if p.ingested_at else None,
+                "sha256": sha256_text(p.text),
+                "queue_item_id": items[p.id].id if p.id in items else None,
+                "decision": latest.get(p.id),
+            }
+            for p in posts
+        ],
+        "entities": [
+            {"id": e.entity_id, "kind": e.kind, "labels": list(e.labels), "members": e.members, "common": e.common}
+            for e in shared
+        ],
+        "links": [
+            {"post_id": p, "entity_id": e, "kind": kinds[e].kind if e in kinds else None} for p, e in sorted(links)
+        ],
     }
 
 
@@ -204,25 +252,57 @@ def timeline(session: Session, network_id: int, width: int = 560, height: int = 
     times = case_reads.member_times(session, network_id)
     if not times:
         return {"bars": [], "width": width, "height": height, "weeks": 1, "start": None, "end": None}
-    start = times[0] - timedelta(days=times[0].weekday(), hours=times[0].hour, minutes=times[0].minute,
-                                 seconds=times[0].second, microseconds=times[0].microsecond)
+    start = times[0] - timedelta(
+        days=times[0].weekday(),
+        hours=times[0].hour,
+        minutes=times[0].minute,
+        seconds=times[0].second,
+        microseconds=times[0].microsecond,
+    )
     weeks = int((times[-1] - start) / timedelta(weeks=1)) + 1
     per = -(-weeks // TIMELINE_BARS)
     counts = [0] * (-(-weeks // per))
     for t in times:
         counts[int((t - start) / timedelta(weeks=per))] += 1
     top, w = max(counts), width / len(counts)
-    bars = [{"x": round(i * w + 1, 1), "w": round(max(w - 2, 1), 1), "h": round((height - 14) * n / top, 1),
-             "y": round(height - (height - 14) * n / top, 1), "n": n,
-             "from": (start + timedelta(weeks=per * i)).strftime("%Y-%m-%d")} for i, n in enumerate(counts)]
-    return {"bars": bars, "width": width, "height": height, "weeks": per, "start": start.strftime("%Y-%m-%d"),
-            "end": times[-1].strftime("%Y-%m-%d")}
+    bars = [
+        {
+            "x": round(i * w + 1, 1),
+            "w": round(max(w - 2, 1), 1),
+            "h": round((height - 14) * n / top, 1),
+            "y": round(height - (height - 14) * n / top, 1),
+            "n": n,
+            "from": (start + timedelta(weeks=per * i)).strftime("%Y-%m-%d"),
+        }
+        for i, n in enumerate(counts)
+    ]
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "weeks": per,
+        "start": start.strftime("%Y-%m-%d"),
+        "end": times[-1].strftime("%Y-%m-%d"),
+    }
 
 
-KIND_COLOURS = {"phone": "#b3261e", "handle": "#6a1b9a", "url": "#1565c0", "domain": "#0277bd",
-                "email": "#2e7d32", "wallet": "#ef6c00", "author": "#5d4037", "cluster": "#455a64"}
-DECISION_COLOURS = {"confirm": "#b3261e", "refer": "#7b1fa2", "refer_request": "#7b1fa2",
-                    "escalate": "#ef6c00", "dismiss": "#9e9e9e"}
+KIND_COLOURS = {
+    "phone": "#b3261e",
+    "handle": "#6a1b9a",
+    "url": "#1565c0",
+    "domain": "#0277bd",
+    "email": "#2e7d32",
+    "wallet": "#ef6c00",
+    "author": "#5d4037",
+    "cluster": "#455a64",
+}
+DECISION_COLOURS = {
+    "confirm": "#b3261e",
+    "refer": "#7b1fa2",
+    "refer_request": "#7b1fa2",
+    "escalate": "#ef6c00",
+    "dismiss": "#9e9e9e",
+}
 
 
 def case_graph(session: Session, network_id: int, size: int = 560) -> dict[str, Any]:
@@ -246,17 +326,42 @@ def case_graph(session: Session, network_id: int, size: int = 560) -> dict[str, 
         a = 2 * math.pi * i / max(len(posts), 1) - math.pi / 2
         x, y = round(centre + outer * math.cos(a), 1), round(centre + outer * math.sin(a), 1)
         pos[("p", p.id)] = (x, y)
-        nodes.append({"x": x, "y": y, "r": 6, "kind": "post", "title": f"post {p.id}",
-                      "colour": DECISION_COLOURS.get(latest.get(p.id) or "", "#ffffff")})
+        nodes.append(
+            {
+                "x": x,
+                "y": y,
+                "r": 6,
+                "kind": "post",
+                "title": f"post {p.id}",
+                "colour": DECISION_COLOURS.get(latest.get(p.id) or "", "#ffffff"),
+            }
+        )
     for i, e in enumerate(shared):
         a = 2 * math.pi * i / max(len(shared), 1) - math.pi / 2
         x, y = round(centre + inner * math.cos(a), 1), round(centre + inner * math.sin(a), 1)
         pos[("e", e.entity_id)] = (x, y)
         label = f"{e.kind}{' (' + ', '.join(e.labels) + ')' if e.labels else ''}: {e.members}"
-        nodes.append({"x": x, "y": y, "r": 5 + min(e.members, 40) / 4, "kind": e.kind,
-                      "title": label + (" · common" if e.common else ""),
-                      "colour": "#bdbdbd" if e.common else KIND_COLOURS.get(e.kind, "#000000")})
-    edges = [{"x1": pos[("p", p)][0], "y1": pos[("p", p)][1], "x2": pos[("e", e)][0], "y2": pos[("e", e)][1]}
-             for p, e in store_networks.post_links(session, ids) if ("e", e) in pos]
-    return {"size": size, "nodes": nodes, "edges": edges, "posts_drawn": len(posts), "posts": net.size,
-            "entities_drawn": len(shared), "capped": net.size > len(posts)}
+        nodes.append(
+            {
+                "x": x,
+                "y": y,
+                "r": 5 + min(e.members, 40) / 4,
+                "kind": e.kind,
+                "title": label + (" · common" if e.common else ""),
+                "colour": "#bdbdbd" if e.common else KIND_COLOURS.get(e.kind, "#000000"),
+            }
+        )
+    edges = [
+        {"x1": pos[("p", p)][0], "y1": pos[("p", p)][1], "x2": pos[("e", e)][0], "y2": pos[("e", e)][1]}
+        for p, e in store_networks.post_links(session, ids)
+        if ("e", e) in pos
+    ]
+    return {
+        "size": size,
+        "nodes": nodes,
+        "edges": edges,
+        "posts_drawn": len(posts),
+        "posts": net.size,
+        "entities_drawn": len(shared),
+        "capped": net.size > len(posts),
+    }

@@ -21,25 +21,47 @@ from review.i18n import translator
 from review.visible import visible
 from review.web import SECURITY_HEADERS, SESSION_COOKIE, NotLoggedIn, lang_of, render
 
-ERROR_KEYS = {400: "err_400", 401: "err_401", 403: "err_403", 404: "err_404", 405: "err_405", 409: "err_409",
-              422: "err_422", 429: "too_many", 500: "err_500", 503: "err_503"}
+ERROR_KEYS = {
+    400: "err_400",
+    401: "err_401",
+    403: "err_403",
+    404: "err_404",
+    405: "err_405",
+    409: "err_409",
+    422: "err_422",
+    429: "too_many",
+    500: "err_500",
+    503: "err_503",
+}
 log = logging.getLogger("chhmam.review")
 
 
 def error_page(request: Request, status: int, detail: str | None, incident: str | None = None) -> Response:
     """The error page (HTML for a browser, JSON for htmx and API callers) for ``status``."""
     if request.headers.get("hx-request") or "text/html" not in request.headers.get("accept", "text/html"):
-        return JSONResponse({"detail": detail or "", **({"incident": incident} if incident else {})},
-                            status_code=status)
+        return JSONResponse(
+            {"detail": detail or "", **({"incident": incident} if incident else {})}, status_code=status
+        )
     t = translator(lang_of(request))
-    return render(request, "error.html", {"status": status, "message": t.get(ERROR_KEYS.get(status, ""),
-                                                                               t["err_other"]),
-                                          "detail": detail, "incident": incident}, status=status)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "message": t.get(ERROR_KEYS.get(status, ""), t["err_other"]),
+            "detail": detail,
+            "incident": incident,
+        },
+        status=status,
+    )
 
 
 async def _to_login(request: Request, _exc: Exception) -> Response:
-    resp: Response = (RedirectResponse("/login", status_code=303) if request.method == "GET"
-                      else JSONResponse({"detail": "log in first"}, status_code=401))
+    resp: Response = (
+        RedirectResponse("/login", status_code=303)
+        if request.method == "GET"
+        else JSONResponse({"detail": "log in first"}, status_code=401)
+    )
     if getattr(request.state, "refused", False):
         resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
@@ -73,8 +95,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     so they are set here; the exception is re-raised after the response for the server's own log.
     """
     incident = secrets.token_hex(6)
-    log.error("unhandled error, incident %s: %s %s", incident, request.method,
-              visible(request.url.path)[:200], exc_info=exc)
+    log.error(
+        "unhandled error, incident %s: %s %s", incident, request.method, visible(request.url.path)[:200], exc_info=exc
+    )
     try:
         resp = error_page(request, 500, None, incident)
     except Exception:  # the error page itself failed (templates, settings): a plain one still says little

@@ -45,9 +45,17 @@ def indicators(text: str) -> list[dict[str, Any]]:
     for ind in found:
         start, end = getattr(ind, "start", None), getattr(ind, "end", None)
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-            out.append({"category": str(getattr(ind, "category", "")), "group": str(getattr(ind, "group", "")),
-                        "label": str(getattr(ind, "label", "")), "code": getattr(ind, "code", None),
-                        "start": start, "end": end, "text": text[start:end]})
+            out.append(
+                {
+                    "category": str(getattr(ind, "category", "")),
+                    "group": str(getattr(ind, "group", "")),
+                    "label": str(getattr(ind, "label", "")),
+                    "code": getattr(ind, "code", None),
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                }
+            )
     return out
 
 
@@ -59,8 +67,8 @@ def segments(text: str, found: list[dict[str, Any]]) -> list[Segment]:
         if ind["start"] < pos:
             continue
         if ind["start"] > pos:
-            out.append(Segment(text[pos:ind["start"]]))
-        out.append(Segment(text[ind["start"]:ind["end"]], ind["category"], ind["group"]))
+            out.append(Segment(text[pos : ind["start"]]))
+        out.append(Segment(text[ind["start"] : ind["end"]], ind["category"], ind["group"]))
         pos = ind["end"]
     if pos < len(text):
         out.append(Segment(text[pos:]))
@@ -74,9 +82,15 @@ def sha256_text(text: str) -> str:
 
 def edits_of(session: Session, post_id: int) -> list[dict[str, Any]]:
     """The later versions of a post, oldest first; version 1 is the post's own (reviewed) text."""
-    return [{"version": n, "received_at": e.received_at.isoformat() if e.received_at else None,
-             "text": e.text, "sha256": sha256_text(e.text)}
-            for n, e in enumerate(posts.post_edits(session, post_id), start=2)]
+    return [
+        {
+            "version": n,
+            "received_at": e.received_at.isoformat() if e.received_at else None,
+            "text": e.text,
+            "sha256": sha256_text(e.text),
+        }
+        for n, e in enumerate(posts.post_edits(session, post_id), start=2)
+    ]
 
 
 def build_evidence(session: Session, item_id: int, note: str | None = None) -> dict[str, Any]:
@@ -92,21 +106,35 @@ def build_evidence(session: Session, item_id: int, note: str | None = None) -> d
         "generated_at": utcnow().isoformat(),
         "queue_item_id": item.id,
         "post": {
-            "id": post.id, "source": post.source, "external_id": post.external_id, "url": post.url,
-            "platform": post.platform, "created_at": post.created_at.isoformat() if post.created_at else None,
+            "id": post.id,
+            "source": post.source,
+            "external_id": post.external_id,
+            "url": post.url,
+            "platform": post.platform,
+            "created_at": post.created_at.isoformat() if post.created_at else None,
             "ingested_at": post.ingested_at.isoformat() if post.ingested_at else None,
-            "lang": post.lang, "text": post.text,
+            "lang": post.lang,
+            "text": post.text,
             "sha256": sha256_text(post.text),
         },
         "edits": edits_of(session, post.id),
         "model_version": item.model_version,
-        "scores": [{"label": s.label, "probability": s.probability, "threshold": s.threshold, "flagged": s.flagged}
-                   for s in scores],
+        "scores": [
+            {"label": s.label, "probability": s.probability, "threshold": s.threshold, "flagged": s.flagged}
+            for s in scores
+        ],
         "indicators": indicators(post.text),
         "labels": list(item.labels),
         "notes": [d.note for d in history if d.note] + ([note] if note else []),
-        "decisions": [{"action": d.action, "user_id": d.user_id, "at": d.created_at.isoformat(),
-                       "undone": d.undone_at is not None} for d in history],
+        "decisions": [
+            {
+                "action": d.action,
+                "user_id": d.user_id,
+                "at": d.created_at.isoformat(),
+                "undone": d.undone_at is not None,
+            }
+            for d in history
+        ],
     }
 
 
@@ -125,8 +153,7 @@ def _khmer_breaks(text: str) -> str:
     """
     out = []
     for i, ch in enumerate(text):
-        if (i and "\u1780" <= ch <= "\u17b3" and "\u1780" <= text[i - 1] <= "\u17ff"
-                and text[i - 1] != "\u17d2"):
+        if i and "\u1780" <= ch <= "\u17b3" and "\u1780" <= text[i - 1] <= "\u17ff" and text[i - 1] != "\u17d2":
             out.append("\u200b")
         out.append(ch)
     return "".join(out)
@@ -142,15 +169,22 @@ def evidence_html(ev: dict[str, Any]) -> str:
     e = _e
     font = khmer_font_path().as_uri()
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in ev["post"].items() if k != "text")
-    scores = "".join(f"<tr><td>{e(s['label'])}</td><td>{s['probability']:.3f}</td><td>{s['threshold']:.3f}</td>"
-                     f"<td>{'yes' if s['flagged'] else 'no'}</td></tr>" for s in ev["scores"])
+    scores = "".join(
+        f"<tr><td>{e(s['label'])}</td><td>{s['probability']:.3f}</td><td>{s['threshold']:.3f}</td>"
+        f"<td>{'yes' if s['flagged'] else 'no'}</td></tr>"
+        for s in ev["scores"]
+    )
     inds = "".join(f"<li>{e(i['category'])} ({e(i['group'])}): {e(i['text'])}</li>" for i in ev["indicators"])
     notes = "".join(f"<li>{_khmer_breaks(e(n))}</li>" for n in ev["notes"])
-    hist = "".join(f"<li>{e(d['at'])} {e(d['action'])} user {d['user_id']}{' (undone)' if d['undone'] else ''}</li>"
-                   for d in ev["decisions"])
-    edits = "".join(f"<h3>Version {ed['version']}, received {e(ed['received_at'])}</h3>"
-                    f"<pre>{_khmer_breaks(e(ed['text']))}</pre><p>SHA-256: <code>{e(ed['sha256'])}</code></p>"
-                    for ed in ev.get("edits", []))
+    hist = "".join(
+        f"<li>{e(d['at'])} {e(d['action'])} user {d['user_id']}{' (undone)' if d['undone'] else ''}</li>"
+        for d in ev["decisions"]
+    )
+    edits = "".join(
+        f"<h3>Version {ed['version']}, received {e(ed['received_at'])}</h3>"
+        f"<pre>{_khmer_breaks(e(ed['text']))}</pre><p>SHA-256: <code>{e(ed['sha256'])}</code></p>"
+        for ed in ev.get("edits", [])
+    )
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Noto Sans Khmer"; src: url("{font}"); }}
 body {{ font-family: "Noto Sans Khmer", sans-serif; font-size: 10pt; }}
@@ -160,19 +194,19 @@ table {{ border-collapse: collapse; table-layout: fixed; width: 100%; }}
 th, td {{ border: 1px solid #aaa; padding: 2pt 4pt; text-align: left; overflow-wrap: anywhere; word-break: break-all; }}
 li {{ overflow-wrap: anywhere; word-break: break-all; }}
 </style></head><body>
-<h1>Chhmam evidence package — queue item {ev['queue_item_id']}</h1>
-<p>Generated {e(ev['generated_at'])}. Model version {e(ev['model_version'])}.</p>
-<h2>Original text</h2><pre>{_khmer_breaks(e(ev['post']['text']))}</pre>
+<h1>Chhmam evidence package — queue item {ev["queue_item_id"]}</h1>
+<p>Generated {e(ev["generated_at"])}. Model version {e(ev["model_version"])}.</p>
+<h2>Original text</h2><pre>{_khmer_breaks(e(ev["post"]["text"]))}</pre>
 <p>SHA-256 (UTF-8, of the text exactly as stored; invisible and bidirectional control characters
-are printed as ⟨U+XXXX⟩ markers): <code>{e(ev['post']['sha256'])}</code></p>
+are printed as ⟨U+XXXX⟩ markers): <code>{e(ev["post"]["sha256"])}</code></p>
 <h2>Later versions (edits)</h2>
-<p>The partner re-sent this post's id with different text {len(ev.get('edits', []))} time(s); the text above
+<p>The partner re-sent this post's id with different text {len(ev.get("edits", []))} time(s); the text above
 (version 1) is the one that was scored and reviewed.</p>{edits}
 <h2>Post</h2><table>{rows}</table>
 <h2>Scores</h2><table><tr><th>label</th><th>probability</th><th>threshold</th><th>flagged</th></tr>{scores}</table>
-<h2>Indicators</h2><ul>{inds or '<li>none</li>'}</ul>
-<h2>Notes</h2><ul>{notes or '<li>none</li>'}</ul>
-<h2>Decisions</h2><ul>{hist or '<li>none</li>'}</ul>
+<h2>Indicators</h2><ul>{inds or "<li>none</li>"}</ul>
+<h2>Notes</h2><ul>{notes or "<li>none</li>"}</ul>
+<h2>Decisions</h2><ul>{hist or "<li>none</li>"}</ul>
 </body></html>"""
 
 

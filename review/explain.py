@@ -97,8 +97,11 @@ def top_words(text: str, labels: list[str], k: int = 6) -> tuple[dict[str, list[
             for j, v in zip(x.col, x.data, strict=True):
                 c = float(v * coef[offset + j])
                 gram = str(names[j])
-                owners = ([w for w in words if w in gram.split()] if analyzer == "word"
-                          else [w for w in words if gram.strip() and gram.strip() in f" {w} "])
+                owners = (
+                    [w for w in words if w in gram.split()]
+                    if analyzer == "word"
+                    else [w for w in words if gram.strip() and gram.strip() in f" {w} "]
+                )
                 for w in owners:
                     per_word[w] = per_word.get(w, 0.0) + c / len(owners)
         out[lb] = [(w, round(c, 3)) for w, c in sorted(per_word.items(), key=lambda p: -p[1])[:k] if c > 0]

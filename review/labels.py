@@ -84,8 +84,7 @@ class Quarantine:
 
     def holds(self, e: DecidedExample, key: str | None = None) -> bool:
         """Whether ``e`` is quarantined."""
-        return moderator_hash(e.user_id, key) in self.moderators or any(a <= e.decision_id <= b
-                                                                       for a, b in self.ranges)
+        return moderator_hash(e.user_id, key) in self.moderators or any(a <= e.decision_id <= b for a, b in self.ranges)
 
 
 @dataclass
@@ -102,8 +101,14 @@ class LabelExport:
 
 
 def _row(e: DecidedExample, key: str | None) -> dict[str, Any]:
-    return {"text": e.text, "labels": list(e.labels), "lang": e.lang or "", "decision": e.action,
-            "decision_id": e.decision_id, "moderator": moderator_hash(e.user_id, key)}
+    return {
+        "text": e.text,
+        "labels": list(e.labels),
+        "lang": e.lang or "",
+        "decision": e.action,
+        "decision_id": e.decision_id,
+        "moderator": moderator_hash(e.user_id, key),
+    }
 
 
 def _write(path: Path, rows: Sequence[dict[str, Any]]) -> None:
@@ -115,9 +120,14 @@ def _write(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def write_label_files(decisions: Sequence[DecidedExample], out_dir: Path = LABELS_DIR,
-                      quarantine: Quarantine = Quarantine(), after_id: int = 0,
-                      heldout_percent: int = HELDOUT_PERCENT, key: str | None = None) -> LabelExport:
+def write_label_files(
+    decisions: Sequence[DecidedExample],
+    out_dir: Path = LABELS_DIR,
+    quarantine: Quarantine = Quarantine(),
+    after_id: int = 0,
+    heldout_percent: int = HELDOUT_PERCENT,
+    key: str | None = None,
+) -> LabelExport:
     """Rewrite the training, held-out and quarantine files from ``decisions``.
 
     ``after_id`` only counts ``new_rows`` (decisions newer than the last promoted model's).
@@ -139,16 +149,27 @@ def write_label_files(decisions: Sequence[DecidedExample], out_dir: Path = LABEL
     _write(held_path, held)
     _write(quarantine_dir(out_dir) / "quarantined.jsonl", quarantined)
     last = max((e.decision_id for e in decisions), default=0)
-    return LabelExport(path, len(train), held_path, len(held), len(quarantined), last,
-                       new_rows=sum(1 for r in train if r["decision_id"] > after_id))
+    return LabelExport(
+        path,
+        len(train),
+        held_path,
+        len(held),
+        len(quarantined),
+        last,
+        new_rows=sum(1 for r in train if r["decision_id"] > after_id),
+    )
 
 
-def export_labels(session: Session, out_dir: Path = LABELS_DIR, upto: int | None = None,
-                  quarantine: Quarantine = Quarantine(), after_id: int = 0,
-                  heldout_percent: int = HELDOUT_PERCENT) -> LabelExport:
+def export_labels(
+    session: Session,
+    out_dir: Path = LABELS_DIR,
+    upto: int | None = None,
+    quarantine: Quarantine = Quarantine(),
+    after_id: int = 0,
+    heldout_percent: int = HELDOUT_PERCENT,
+) -> LabelExport:
     """Write every standing confirm/dismiss decision (id <= ``upto`` if given) to the label files."""
-    return write_label_files(labelled_decisions(session, upto=upto), out_dir, quarantine, after_id,
-                             heldout_percent)
+    return write_label_files(labelled_decisions(session, upto=upto), out_dir, quarantine, after_id, heldout_percent)
 
 
 # ---------------------------------------------------------------- moderator quality
@@ -210,8 +231,9 @@ def _agreement(decisions: Sequence[DecidedExample]) -> dict[tuple[int | None, in
     return out
 
 
-def moderator_report(decisions: Sequence[DecidedExample], policy: ModeratorPolicy = ModeratorPolicy(),
-                     key: str | None = None) -> tuple[list[ModeratorStats], dict[str, dict[str, Any]]]:
+def moderator_report(
+    decisions: Sequence[DecidedExample], policy: ModeratorPolicy = ModeratorPolicy(), key: str | None = None
+) -> tuple[list[ModeratorStats], dict[str, dict[str, Any]]]:
     """Per-moderator dismissal rate and agreement, outliers marked by ``policy``; and the pairwise table."""
     mine: dict[int | None, list[DecidedExample]] = defaultdict(list)
     for e in decisions:
@@ -223,17 +245,28 @@ def moderator_report(decisions: Sequence[DecidedExample], policy: ModeratorPolic
         actions = Counter(e.action for e in ds)
         n_pairs = sum(n for p, (n, _) in pairs.items() if uid in p)
         agree = sum(a for p, (_, a) in pairs.items() if uid in p)
-        stats.append(ModeratorStats(moderator_hash(uid, key), names[uid], len(ds), actions["dismiss"] / len(ds),
-                                    n_pairs, agree / n_pairs if n_pairs else None))
+        stats.append(
+            ModeratorStats(
+                moderator_hash(uid, key),
+                names[uid],
+                len(ds),
+                actions["dismiss"] / len(ds),
+                n_pairs,
+                agree / n_pairs if n_pairs else None,
+            )
+        )
     for s in stats:
         others = [o.dismissal_rate for o in stats if o is not s and o.decisions >= policy.min_decisions]
         if s.decisions < policy.min_decisions:
             continue
         if others and abs(s.dismissal_rate - statistics.median(others)) > policy.max_dismissal_gap:
-            s.outlier.append(f"dismisses {s.dismissal_rate:.0%} of items (colleagues' median "
-                             f"{statistics.median(others):.0%})")
+            s.outlier.append(
+                f"dismisses {s.dismissal_rate:.0%} of items (colleagues' median {statistics.median(others):.0%})"
+            )
         if s.agreement is not None and s.pairs >= policy.min_pairs and s.agreement < policy.min_agreement:
             s.outlier.append(f"agrees with colleagues on {s.agreement:.0%} of {s.pairs} shared items")
-    table = {f"{names[a]} / {names[b]}": {"pairs": n, "agreement": round(agree / n, 3)}
-             for (a, b), (n, agree) in sorted(pairs.items(), key=lambda kv: str(kv[0]))}
+    table = {
+        f"{names[a]} / {names[b]}": {"pairs": n, "agreement": round(agree / n, 3)}
+        for (a, b), (n, agree) in sorted(pairs.items(), key=lambda kv: str(kv[0]))
+    }
     return stats, table

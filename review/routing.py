@@ -40,14 +40,18 @@ def priority(scores: dict[str, float], flagged: Sequence[str]) -> float:
 
 def route(session: Session, flags: Sequence[Flag]) -> int:
     """Queue every flagged post once; returns how many were newly queued."""
-    items = [{
-        "post_id": f.post_id,
-        "labels": list(f.flagged),
-        "max_probability": max(f.scores[lb] for lb in f.flagged),
-        "priority": round(priority(f.scores, f.flagged), 6),
-        "model_version": f.model_version,
-        "status": "open",
-    } for f in flags if f.flagged]
+    items = [
+        {
+            "post_id": f.post_id,
+            "labels": list(f.flagged),
+            "max_probability": max(f.scores[lb] for lb in f.flagged),
+            "priority": round(priority(f.scores, f.flagged), 6),
+            "model_version": f.model_version,
+            "status": "open",
+        }
+        for f in flags
+        if f.flagged
+    ]
     return enqueue(session, items)
 
 
@@ -80,7 +84,10 @@ def boost_networks(session: Session, network_ids: Sequence[int] | set[int]) -> l
         if net is None or not any(int(net.decisions.get(a, 0)) for a in CONFIRMED):
             continue
         items = queue.items_of_posts(session, networks.members(session, nid))
-        targets = {it.id: network_priority(base_priority(it.max_probability, list(it.labels)), float(net.risk))
-                   for it in items.values() if it.status in ("open", "escalated")}
+        targets = {
+            it.id: network_priority(base_priority(it.max_probability, list(it.labels)), float(net.risk))
+            for it in items.values()
+            if it.status in ("open", "escalated")
+        }
         raised += queue.raise_priority(session, targets)
     return raised

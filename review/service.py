@@ -28,8 +28,12 @@ DECISION_ACTION = {"confirm": "confirm", "dismiss": "dismiss", "escalate": "esca
 
 
 # the status a decision leaves its item in, which an undo expects to find (else someone took it since)
-STATUS_AFTER = {"confirm": "decided", "dismiss": "decided", "escalate": "escalated",
-                "refer_request": "referral_pending"}
+STATUS_AFTER = {
+    "confirm": "decided",
+    "dismiss": "decided",
+    "escalate": "escalated",
+    "refer_request": "referral_pending",
+}
 
 
 class ReviewError(Exception):
@@ -71,8 +75,9 @@ def claim_item(session: Session, user: User, item_id: int) -> bool:
     return ok
 
 
-def decide(session: Session, user: User, item_id: int, action: str, labels: Sequence[str] = (),
-           note: str | None = None) -> list[int]:
+def decide(
+    session: Session, user: User, item_id: int, action: str, labels: Sequence[str] = (), note: str | None = None
+) -> list[int]:
     """Record ``action`` on a claimed item (and its open near-duplicates); returns the items decided."""
     if action not in ACTIONS:
         raise ReviewError(f"unknown action {action!r}")
@@ -94,8 +99,13 @@ def decide(session: Session, user: User, item_id: int, action: str, labels: Sequ
         raise ReviewError("this item is not claimed by you (the lease may have expired)")
     ids = [item_id]
     if action != "refer":  # a referral is one post's evidence; the rest of its cluster stays reviewable
-        ids += queue.set_status(session, queue.cluster_siblings(session, item_id, ["open"]),
-                                NEXT_STATUS[action], only_from=["open"], now=now)
+        ids += queue.set_status(
+            session,
+            queue.cluster_siblings(session, item_id, ["open"]),
+            NEXT_STATUS[action],
+            only_from=["open"],
+            now=now,
+        )
     decisions.add_decisions(session, ids, user.id, DECISION_ACTION[action], labels, note, at=now)
     detail: dict[str, object] = {"action": action, "labels": list(labels), "items": ids}
     if action == "refer":
@@ -119,8 +129,14 @@ def approve_referral(session: Session, user: User, item_id: int, note: str | Non
     if not queue.set_status(session, [item_id], "referred", only_from=["referral_pending"]):
         raise ReviewError("the referral is no longer pending")
     decisions.add_decisions(session, [item_id], user.id, "refer", request.labels, note)
-    audit.record(session, user.id, "decide_refer", "queue_item", str(item_id),
-                 {"approves_decision": request.id, "requested_by": request.user_id})
+    audit.record(
+        session,
+        user.id,
+        "decide_refer",
+        "queue_item",
+        str(item_id),
+        {"approves_decision": request.id, "requested_by": request.user_id},
+    )
 
 
 def undo(session: Session, user: User, item_id: int) -> list[int]:

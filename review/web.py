@@ -46,9 +46,13 @@ LANG_COOKIE = "chhmam_lang"
 MAX_ID = 2**31 - 1  # queue item and user ids are 32-bit integers on PostgreSQL
 REVIEWERS = service.REVIEWERS
 SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                "script-src 'self'; frame-ancestors 'none'"),
-    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
 }
 
 
@@ -98,13 +102,17 @@ def current(request: Request) -> Current | None:
         return None
     s = get_settings()
     with session_scope() as db:
-        found = sessions.lookup(db, auth.session_hash(cookie[:200]),
-                                timedelta(minutes=s.session_idle_minutes))
+        found = sessions.lookup(db, auth.session_hash(cookie[:200]), timedelta(minutes=s.session_idle_minutes))
         if found.row is None or found.user is None:
             request.state.refused = True
-            audit.record(db, None, "session_refused", "session", None,
-                         {"reason": found.refused, "address": address(request),
-                          "path": visible(request.url.path)[:200]})
+            audit.record(
+                db,
+                None,
+                "session_refused",
+                "session",
+                None,
+                {"reason": found.refused, "address": address(request), "path": visible(request.url.path)[:200]},
+            )
             return None
         request.state.current = Current(found.row, found.user)
     return request.state.current  # type: ignore[no-any-return]
@@ -126,6 +134,7 @@ LoggedIn = Annotated[Current, Depends(logged_in)]
 def current_user(cur: LoggedIn) -> User:
     """The logged-in user, or ``NotLoggedIn``."""
     return cur.user
+
 
 Auth = Annotated[User, Depends(current_user)]
 
@@ -158,8 +167,13 @@ async def check_csrf(request: Request, cur: CurrentDep) -> None:
     form = await request.form()
     bad = sorted({visible(k)[:40] for k, v in form.multi_items() if isinstance(v, str) and "\x00" in v + k})
     if bad:
-        audit.record_now(cur.user.id if cur else None, "bad_request", "request", visible(request.url.path)[:80],
-                         {"reason": "NUL byte in a form field", "address": address(request), "fields": bad})
+        audit.record_now(
+            cur.user.id if cur else None,
+            "bad_request",
+            "request",
+            visible(request.url.path)[:80],
+            {"reason": "NUL byte in a form field", "address": address(request), "fields": bad},
+        )
         raise HTTPException(status_code=400, detail="a form field contains a NUL byte")
     sent = form.get("csrf") or request.headers.get("x-csrf-token")
     if not auth.csrf_ok(_csrf_expected(request, cur), sent if isinstance(sent, str) else None):
@@ -178,8 +192,9 @@ def lang_of(request: Request) -> str:
 
 def set_cookie(resp: Response, name: str, value: str, max_age: int | None = None) -> None:
     """Set one of the app's cookies: HTTP-only, same-site strict, Secure when configured."""
-    resp.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
-                    secure=get_settings().cookie_secure)
+    resp.set_cookie(
+        name, value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=get_settings().cookie_secure
+    )
 
 
 def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -196,8 +211,12 @@ def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) 
     else:
         nonce = request.cookies.get(LOGIN_COOKIE) or auth.new_csrf()
         csrf = auth.login_csrf(nonce[:100])
-    base = {"t": translator(lang), "lang": lang, "csrf": csrf,
-            "user": ctx.pop("_user", cur.user if isinstance(cur, Current) else None)}
+    base = {
+        "t": translator(lang),
+        "lang": lang,
+        "csrf": csrf,
+        "user": ctx.pop("_user", cur.user if isinstance(cur, Current) else None),
+    }
     resp = TEMPLATES.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
     if nonce is not None and request.cookies.get(LOGIN_COOKIE) != nonce:
         set_cookie(resp, LOGIN_COOKIE, nonce, max_age=3600)

@@ -18,11 +18,18 @@ from store.db import session_scope
 from store.schema import AuditLog
 
 
-def record(session: Session, user_id: int | None, action: str, object_type: str, object_id: str | None,
-           detail: dict[str, Any] | None = None) -> None:
+def record(
+    session: Session,
+    user_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
     """Append one audit row: the only place in the code base that writes to the audit log."""
-    session.add(AuditLog(user_id=user_id, action=action, object_type=object_type, object_id=object_id,
-                         detail=detail or {}))
+    session.add(
+        AuditLog(user_id=user_id, action=action, object_type=object_type, object_id=object_id, detail=detail or {})
+    )
 
 
 def record_event(session: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any]) -> None:
@@ -30,8 +37,9 @@ def record_event(session: Session, action: str, object_type: str, object_id: str
     record(session, None, action, object_type, object_id, detail)
 
 
-def record_now(user_id: int | None, action: str, object_type: str, object_id: str | None,
-               detail: dict[str, Any] | None = None) -> None:
+def record_now(
+    user_id: int | None, action: str, object_type: str, object_id: str | None, detail: dict[str, Any] | None = None
+) -> None:
     """Append one audit row in its own transaction, committed at once.
 
     For refusals: the request that caused them is answered with an error and its own transaction
@@ -41,8 +49,14 @@ def record_now(user_id: int | None, action: str, object_type: str, object_id: st
         record(s, user_id, action, object_type, object_id, detail)
 
 
-def count_since(session: Session, action: str | Sequence[str], since: datetime, object_id: str | None = None,
-                user_id: int | None = None, object_type: str | None = None) -> int:
+def count_since(
+    session: Session,
+    action: str | Sequence[str],
+    since: datetime,
+    object_id: str | None = None,
+    user_id: int | None = None,
+    object_type: str | None = None,
+) -> int:
     """How many ``action`` rows (one action or several) since ``since`` (optionally for one object or user).
 
     ``object_type`` keeps a queue item's id from matching a post's id of the same number.
@@ -58,8 +72,14 @@ def count_since(session: Session, action: str | Sequence[str], since: datetime, 
     return int(session.scalar(stmt) or 0)
 
 
-def objects_since(session: Session, action: str | Sequence[str], since: datetime, object_type: str,
-                  object_ids: Sequence[str], user_id: int) -> set[str]:
+def objects_since(
+    session: Session,
+    action: str | Sequence[str],
+    since: datetime,
+    object_type: str,
+    object_ids: Sequence[str],
+    user_id: int,
+) -> set[str]:
     """Which of ``object_ids`` (of ``object_type``) ``user_id`` has an ``action`` row for since ``since``.
 
     One query for a page of case members, instead of one ``count_since`` per member.
@@ -67,14 +87,23 @@ def objects_since(session: Session, action: str | Sequence[str], since: datetime
     if not object_ids:
         return set()
     actions = [action] if isinstance(action, str) else list(action)
-    stmt = select(AuditLog.object_id).distinct().where(
-        AuditLog.action.in_(actions), AuditLog.at >= since, AuditLog.object_type == object_type,
-        AuditLog.user_id == user_id, AuditLog.object_id.in_(list(object_ids)))
+    stmt = (
+        select(AuditLog.object_id)
+        .distinct()
+        .where(
+            AuditLog.action.in_(actions),
+            AuditLog.at >= since,
+            AuditLog.object_type == object_type,
+            AuditLog.user_id == user_id,
+            AuditLog.object_id.in_(list(object_ids)),
+        )
+    )
     return {str(o) for o in session.scalars(stmt)}
 
 
-def entries(session: Session, object_type: str | None = None, object_id: str | None = None,
-            limit: int = 200) -> list[AuditLog]:
+def entries(
+    session: Session, object_type: str | None = None, object_id: str | None = None, limit: int = 200
+) -> list[AuditLog]:
     """Newest audit rows, optionally for one object."""
     stmt = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
     if object_type:

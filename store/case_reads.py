@@ -18,6 +18,10 @@ from store.timeutil import as_utc
 def member_times(session: Session, network_id: int) -> list[datetime]:
     """When each member of the network was seen (``created_at``, else ``ingested_at``), oldest first, UTC."""
     seen = func.coalesce(Post.created_at, Post.ingested_at)
-    stmt = (select(seen).join(NetworkMember, NetworkMember.post_id == Post.id)
-            .where(NetworkMember.network_id == network_id, seen.is_not(None)).order_by(seen))
+    stmt = (
+        select(seen)
+        .join(NetworkMember, NetworkMember.post_id == Post.id)
+        .where(NetworkMember.network_id == network_id, seen.is_not(None))
+        .order_by(seen)
+    )
     return [as_utc(t) for t in session.scalars(stmt)]

@@ -30,8 +30,9 @@ _CHUNK = 500
 
 def unclustered_posts(session: Session, after_id: int = 0, limit: int = 5000) -> list[tuple[int, str]]:
     """(id, text) of posts not yet in a cluster, oldest first."""
-    stmt = (select(Post.id, Post.text).where(Post.cluster_id.is_(None), Post.id > after_id)
-            .order_by(Post.id).limit(limit))
+    stmt = (
+        select(Post.id, Post.text).where(Post.cluster_id.is_(None), Post.id > after_id).order_by(Post.id).limit(limit)
+    )
     return [(int(i), str(t)) for i, t in session.execute(stmt)]
 
 
@@ -40,14 +41,23 @@ def lookup_bands(session: Session, keys: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start:start + _CHUNK]
-        found.update({k: int(c) for k, c in session.execute(
-            select(LshBand.key, LshBand.cluster_id).where(LshBand.key.in_(chunk)))})
+        chunk = unique[start : start + _CHUNK]
+        found.update(
+            {
+                k: int(c)
+                for k, c in session.execute(select(LshBand.key, LshBand.cluster_id).where(LshBand.key.in_(chunk)))
+            }
+        )
     return found
 
 
-def save_clustering(session: Session, assignments: Mapping[int, int], new_clusters: Sequence[int],
-                    band_owners: Mapping[str, int], merged: Mapping[int, int] | None = None) -> None:
+def save_clustering(
+    session: Session,
+    assignments: Mapping[int, int],
+    new_clusters: Sequence[int],
+    band_owners: Mapping[str, int],
+    merged: Mapping[int, int] | None = None,
+) -> None:
     """Write one batch's outcome (in the caller's transaction).
 
     ``assignments``: post id → cluster id; ``new_clusters``: cluster ids (= representative post ids)
@@ -58,36 +68,47 @@ def save_clustering(session: Session, assignments: Mapping[int, int], new_cluste
     """
     merged = {int(a): int(b) for a, b in (merged or {}).items()}
     if new_clusters:
-        insert_ignore(session, CLUSTERS, [{"id": c, "representative_post_id": c, "size": 0} for c in new_clusters],
-                      ["id"])
+        insert_ignore(
+            session, CLUSTERS, [{"id": c, "representative_post_id": c, "size": 0} for c in new_clusters], ["id"]
+        )
     if assignments:
         stmt = update(POSTS).where(POSTS.c.id == bindparam("pid")).values(cluster_id=bindparam("cid"))
         session.connection().execute(stmt, [{"pid": p, "cid": c} for p, c in assignments.items()])
     rows = [{"key": k, "cluster_id": c} for k, c in band_owners.items()]
     for start in range(0, len(rows), _CHUNK):
-        insert_ignore(session, BANDS, rows[start:start + _CHUNK], ["key"])
+        insert_ignore(session, BANDS, rows[start : start + _CHUNK], ["key"])
     if merged:
         conn = session.connection()
         moves = [{"old": a, "new": b} for a, b in merged.items()]
-        conn.execute(update(POSTS).where(POSTS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")),
-                     moves)
-        conn.execute(update(BANDS).where(BANDS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")),
-                     moves)
+        conn.execute(
+            update(POSTS).where(POSTS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")), moves
+        )
+        conn.execute(
+            update(BANDS).where(BANDS.c.cluster_id == bindparam("old")).values(cluster_id=bindparam("new")), moves
+        )
         session.execute(delete(CLUSTERS).where(CLUSTERS.c.id.in_(list(merged))))
     touched = sorted(set(assignments.values()) | set(merged.values()))
     for start in range(0, len(touched), _CHUNK):
-        chunk = touched[start:start + _CHUNK]
-        counts = dict(session.execute(select(Post.cluster_id, func.count(Post.id))
-                                      .where(Post.cluster_id.in_(chunk)).group_by(Post.cluster_id)).all())
+        chunk = touched[start : start + _CHUNK]
+        counts = dict(
+            session.execute(
+                select(Post.cluster_id, func.count(Post.id)).where(Post.cluster_id.in_(chunk)).group_by(Post.cluster_id)
+            ).all()
+        )
         session.connection().execute(
             update(CLUSTERS).where(CLUSTERS.c.id == bindparam("cid")).values(size=bindparam("n")),
-            [{"cid": c, "n": int(counts.get(c, 0))} for c in chunk])
+            [{"cid": c, "n": int(counts.get(c, 0))} for c in chunk],
+        )
 
 
 def cluster_sizes(session: Session, min_size: int = 2, limit: int = 100) -> list[tuple[int, int]]:
     """(cluster id, size) of the biggest clusters with at least ``min_size`` posts."""
-    stmt = (select(Cluster.id, Cluster.size).where(Cluster.size >= min_size)
-            .order_by(Cluster.size.desc(), Cluster.id).limit(limit))
+    stmt = (
+        select(Cluster.id, Cluster.size)
+        .where(Cluster.size >= min_size)
+        .order_by(Cluster.size.desc(), Cluster.id)
+        .limit(limit)
+    )
     return [(int(i), int(n)) for i, n in session.execute(stmt)]
 
 
@@ -103,5 +124,8 @@ def posts_in_cluster(session: Session, cluster_id: int) -> int:
 
 def sample_texts(session: Session, cluster_id: int, except_post: int, limit: int = 3) -> list[str]:
     """The text of up to ``limit`` other posts of ``cluster_id`` (shown beside a revealed post)."""
-    return list(session.execute(select(Post.text).where(Post.cluster_id == cluster_id, Post.id != except_post)
-                                .limit(limit)).scalars())
+    return list(
+        session.execute(
+            select(Post.text).where(Post.cluster_id == cluster_id, Post.id != except_post).limit(limit)
+        ).scalars()
+    )

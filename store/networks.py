@@ -59,7 +59,7 @@ _CHUNK = 500
 
 def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
-        yield list(values[start:start + size])
+        yield list(values[start : start + size])
 
 
 def _insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
@@ -121,11 +121,25 @@ class SharedEntity:
 def unlinked_posts(session: Session, after_id: int = 0, limit: int = 5000) -> list[LinkPost]:
     """Posts with no ``network_members`` row yet (never linked), oldest first."""
     linked = select(NetworkMember.post_id).where(NetworkMember.post_id == Post.id).exists()
-    stmt = (select(Post.id, Post.text, Post.author_hash, Post.cluster_id,
-                   func.coalesce(Post.created_at, Post.ingested_at), Post.source, Post.platform, Post.lang)
-            .where(Post.id > after_id, ~linked).order_by(Post.id).limit(limit))
-    return [LinkPost(int(r[0]), str(r[1]), r[2], r[3], r[4], str(r[5]), r[6], r[7])
-            for r in session.connection().execute(stmt)]
+    stmt = (
+        select(
+            Post.id,
+            Post.text,
+            Post.author_hash,
+            Post.cluster_id,
+            func.coalesce(Post.created_at, Post.ingested_at),
+            Post.source,
+            Post.platform,
+            Post.lang,
+        )
+        .where(Post.id > after_id, ~linked)
+        .order_by(Post.id)
+        .limit(limit)
+    )
+    return [
+        LinkPost(int(r[0]), str(r[1]), r[2], r[3], r[4], str(r[5]), r[6], r[7])
+        for r in session.connection().execute(stmt)
+    ]
 
 
 def max_linked_post(session: Session) -> int:
@@ -133,16 +147,26 @@ def max_linked_post(session: Session) -> int:
     return int(session.scalar(select(func.max(NetworkMember.post_id))) or 0)
 
 
-def upsert_entities(session: Session, keys: Sequence[tuple[str, str]],
-                    allow_listed: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], EntityRow]:
+def upsert_entities(
+    session: Session, keys: Sequence[tuple[str, str]], allow_listed: Iterable[tuple[str, str]] = ()
+) -> dict[tuple[str, str], EntityRow]:
     """Make sure every (kind, value_hash) has a row; return all of them by key.
 
     New rows that are in ``allow_listed`` start common (reason ``allow_list``).
     """
     allowed = set(allow_listed)
     unique = list(dict.fromkeys(keys))
-    rows = [{"kind": k, "value_hash": h, "posts": 0, "authors": 0, "common": (k, h) in allowed,
-             "common_reason": "allow_list" if (k, h) in allowed else None} for k, h in unique]
+    rows = [
+        {
+            "kind": k,
+            "value_hash": h,
+            "posts": 0,
+            "authors": 0,
+            "common": (k, h) in allowed,
+            "common_reason": "allow_list" if (k, h) in allowed else None,
+        }
+        for k, h in unique
+    ]
     _insert_ignore(session, ENTITIES, rows, ["kind", "value_hash"])
     found: dict[tuple[str, str], EntityRow] = {}
     by_kind: dict[str, list[str]] = {}
@@ -150,18 +174,29 @@ def upsert_entities(session: Session, keys: Sequence[tuple[str, str]],
         by_kind.setdefault(k, []).append(h)
     for kind, hashes in by_kind.items():
         for part in _chunks(hashes):
-            for r in session.connection().execute(select(*ENTITIES.c).where(ENTITIES.c.kind == kind,
-                                                               ENTITIES.c.value_hash.in_(part))):
-                row = EntityRow(int(r.id), r.kind, r.value_hash, int(r.posts), int(r.authors), bool(r.common),
-                                r.common_reason, r.first_seen, r.last_seen)
+            for r in session.connection().execute(
+                select(*ENTITIES.c).where(ENTITIES.c.kind == kind, ENTITIES.c.value_hash.in_(part))
+            ):
+                row = EntityRow(
+                    int(r.id),
+                    r.kind,
+                    r.value_hash,
+                    int(r.posts),
+                    int(r.authors),
+                    bool(r.common),
+                    r.common_reason,
+                    r.first_seen,
+                    r.last_seen,
+                )
                 found[(row.kind, row.value_hash)] = row
     return found
 
 
 def add_links(session: Session, links: Sequence[tuple[int, int, str | None]]) -> None:
     """Insert (post_id, entity_id, label) links (a link already there is kept as it is)."""
-    _insert_ignore(session, LINKS, [{"post_id": p, "entity_id": e, "label": lb} for p, e, lb in links],
-                   ["post_id", "entity_id"])
+    _insert_ignore(
+        session, LINKS, [{"post_id": p, "entity_id": e, "label": lb} for p, e, lb in links], ["post_id", "entity_id"]
+    )
 
 
 def _post_facts(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -174,8 +209,10 @@ def _post_facts(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[An
     out: dict[int, tuple[Any, ...]] = {}
     for part in _chunks(sorted(set(post_ids))):
         for pid, author, created, ingested, source, platform, lang in session.connection().execute(
-                select(Post.id, Post.author_hash, Post.created_at, Post.ingested_at, Post.source, Post.platform,
-                       Post.lang).where(Post.id.in_(part))):
+            select(
+                Post.id, Post.author_hash, Post.created_at, Post.ingested_at, Post.source, Post.platform, Post.lang
+            ).where(Post.id.in_(part))
+        ):
             out[int(pid)] = (author or f"post:{pid}", created or ingested, source, platform, lang)
     return out
 
@@ -184,8 +221,9 @@ def entity_posts(session: Session, entity_ids: Sequence[int]) -> dict[int, list[
     """entity_id → the posts that carry it."""
     out: dict[int, list[int]] = {}
     for part in _chunks(sorted(set(entity_ids))):
-        for e, p in session.connection().execute(select(PostEntity.entity_id, PostEntity.post_id)
-                                                 .where(PostEntity.entity_id.in_(part))):
+        for e, p in session.connection().execute(
+            select(PostEntity.entity_id, PostEntity.post_id).where(PostEntity.entity_id.in_(part))
+        ):
             out.setdefault(int(e), []).append(int(p))
     return out
 
@@ -205,12 +243,33 @@ def update_entities(session: Session, rows: Sequence[EntityRow]) -> None:
     """Write back entities' counters, common flags and first/last seen."""
     if not rows:
         return
-    stmt = (update(ENTITIES).where(ENTITIES.c.id == bindparam("eid"))
-            .values(posts=bindparam("n_posts"), authors=bindparam("n_authors"), common=bindparam("is_common"),
-                    common_reason=bindparam("reason"), first_seen=bindparam("first"), last_seen=bindparam("last")))
-    session.connection().execute(stmt, [{"eid": r.id, "n_posts": r.posts, "n_authors": r.authors,
-                                         "is_common": r.common, "reason": r.common_reason, "first": r.first_seen,
-                                         "last": r.last_seen} for r in rows])
+    stmt = (
+        update(ENTITIES)
+        .where(ENTITIES.c.id == bindparam("eid"))
+        .values(
+            posts=bindparam("n_posts"),
+            authors=bindparam("n_authors"),
+            common=bindparam("is_common"),
+            common_reason=bindparam("reason"),
+            first_seen=bindparam("first"),
+            last_seen=bindparam("last"),
+        )
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {
+                "eid": r.id,
+                "n_posts": r.posts,
+                "n_authors": r.authors,
+                "is_common": r.common,
+                "reason": r.common_reason,
+                "first": r.first_seen,
+                "last": r.last_seen,
+            }
+            for r in rows
+        ],
+    )
 
 
 def entity_networks(session: Session, entity_ids: Sequence[int]) -> dict[int, set[int]]:
@@ -229,8 +288,12 @@ def network_sizes(session: Session, network_ids: Sequence[int]) -> dict[int, int
     """Stored size of each network (1 for a network that has no summary row: a lone post)."""
     out = {int(n): 1 for n in network_ids}
     for part in _chunks(list(network_ids)):
-        out.update({int(i): int(s) for i, s in session.connection().execute(select(Network.id, Network.size)
-                                                                .where(Network.id.in_(part)))})
+        out.update(
+            {
+                int(i): int(s)
+                for i, s in session.connection().execute(select(Network.id, Network.size).where(Network.id.in_(part)))
+            }
+        )
     return out
 
 
@@ -246,7 +309,8 @@ def move_members(session: Session, moves: Mapping[int, int]) -> None:
         return
     session.connection().execute(
         update(MEMBERS).where(MEMBERS.c.network_id == bindparam("old")).values(network_id=bindparam("new")),
-        [{"old": a, "new": b} for a, b in moves.items()])
+        [{"old": a, "new": b} for a, b in moves.items()],
+    )
     for part in _chunks(list(moves)):
         session.connection().execute(delete(NETWORKS).where(NETWORKS.c.id.in_(part)))
 
@@ -256,21 +320,32 @@ def set_members(session: Session, members: Mapping[int, int]) -> None:
     if members:
         session.connection().execute(
             update(MEMBERS).where(MEMBERS.c.post_id == bindparam("pid")).values(network_id=bindparam("nid")),
-            [{"pid": p, "nid": n} for p, n in members.items()])
+            [{"pid": p, "nid": n} for p, n in members.items()],
+        )
 
 
 def members(session: Session, network_id: int) -> list[int]:
     """Post ids of a network, in id order (a lone post's network is the post itself)."""
-    return [int(p) for p in session.scalars(select(NetworkMember.post_id).where(NetworkMember.network_id == network_id)
-                                            .order_by(NetworkMember.post_id))]
+    return [
+        int(p)
+        for p in session.scalars(
+            select(NetworkMember.post_id).where(NetworkMember.network_id == network_id).order_by(NetworkMember.post_id)
+        )
+    ]
 
 
 def networks_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, int]:
     """post_id → network_id for the given (linked) posts."""
     out: dict[int, int] = {}
     for part in _chunks(list(post_ids)):
-        out.update({int(p): int(n) for p, n in session.connection().execute(
-            select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.post_id.in_(part)))})
+        out.update(
+            {
+                int(p): int(n)
+                for p, n in session.connection().execute(
+                    select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.post_id.in_(part))
+                )
+            }
+        )
     return out
 
 
@@ -293,30 +368,61 @@ def summary_stats(session: Session, network_ids: Sequence[int]) -> dict[int, dic
     """
     member_of: dict[int, int] = {}
     for part in _chunks(sorted(set(network_ids))):
-        member_of.update({int(p): int(n) for p, n in session.connection().execute(
-            select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.network_id.in_(part)))})
+        member_of.update(
+            {
+                int(p): int(n)
+                for p, n in session.connection().execute(
+                    select(NetworkMember.post_id, NetworkMember.network_id).where(NetworkMember.network_id.in_(part))
+                )
+            }
+        )
     posts = sorted(member_of)
     facts = _post_facts(session, posts)
     links = post_links(session, posts)
     kinds: dict[int, tuple[str, bool]] = {}
     for part in _chunks(sorted({e for _, e in links})):
-        kinds.update({int(e): (str(k), bool(c)) for e, k, c in session.connection().execute(
-            select(Entity.id, Entity.kind, Entity.common).where(Entity.id.in_(part)))})
+        kinds.update(
+            {
+                int(e): (str(k), bool(c))
+                for e, k, c in session.connection().execute(
+                    select(Entity.id, Entity.kind, Entity.common).where(Entity.id.in_(part))
+                )
+            }
+        )
     latest: dict[int, tuple[int, str]] = {}
     queued: set[int] = set()
     for part in _chunks(posts):
         for did, pid, action in session.connection().execute(
-                select(Decision.id, Decision.post_id, Decision.action)
-                .where(Decision.post_id.in_(part), Decision.undone_at.is_(None))):
+            select(Decision.id, Decision.post_id, Decision.action).where(
+                Decision.post_id.in_(part), Decision.undone_at.is_(None)
+            )
+        ):
             if int(pid) not in latest or int(did) > latest[int(pid)][0]:
                 latest[int(pid)] = (int(did), str(action))
-        queued.update(int(p) for p in session.connection().execute(
-            select(QueueItem.post_id).where(QueueItem.post_id.in_(part))).scalars())
+        queued.update(
+            int(p)
+            for p in session.connection()
+            .execute(select(QueueItem.post_id).where(QueueItem.post_id.in_(part)))
+            .scalars()
+        )
     out: dict[int, dict[str, Any]] = {}
     sets: dict[int, tuple[set[str], set[str], set[str], set[str], dict[str, set[int]]]] = {}
     for p, n in member_of.items():
-        s = out.setdefault(n, {"size": 0, "authors": 0, "first_seen": None, "last_seen": None, "sources": [],
-                               "platforms": [], "languages": [], "entity_kinds": {}, "decisions": {}, "queued": 0})
+        s = out.setdefault(
+            n,
+            {
+                "size": 0,
+                "authors": 0,
+                "first_seen": None,
+                "last_seen": None,
+                "sources": [],
+                "platforms": [],
+                "languages": [],
+                "entity_kinds": {},
+                "decisions": {},
+                "queued": 0,
+            },
+        )
         authors, sources, platforms, languages, by_kind = sets.setdefault(n, (set(), set(), set(), set(), {}))
         s["size"] += 1
         if p in facts:
@@ -340,8 +446,13 @@ def summary_stats(session: Session, network_ids: Sequence[int]) -> dict[int, dic
             sets[member_of[p]][4].setdefault(kind, set()).add(e)
     for n, s in out.items():
         authors, sources, platforms, languages, by_kind = sets[n]
-        s.update(authors=len(authors), sources=sorted(sources), platforms=sorted(platforms),
-                 languages=sorted(languages), entity_kinds={k: len(v) for k, v in sorted(by_kind.items())})
+        s.update(
+            authors=len(authors),
+            sources=sorted(sources),
+            platforms=sorted(platforms),
+            languages=sorted(languages),
+            entity_kinds={k: len(v) for k, v in sorted(by_kind.items())},
+        )
     return out
 
 
@@ -367,16 +478,24 @@ def stale_networks(session: Session) -> list[int]:
         return []
     changed: dict[int, list[datetime]] = {}
     for post_id, created, undone in session.connection().execute(
-            select(Decision.post_id, Decision.created_at, Decision.undone_at)
-            .where((Decision.created_at > oldest) | (Decision.undone_at > oldest))):
+        select(Decision.post_id, Decision.created_at, Decision.undone_at).where(
+            (Decision.created_at > oldest) | (Decision.undone_at > oldest)
+        )
+    ):
         changed.setdefault(int(post_id), []).extend(t for t in (created, undone) if t is not None)
     if not changed:
         return []
     of_post = networks_of_posts(session, list(changed))
     updated: dict[int, datetime] = {}
     for part in _chunks(sorted(set(of_post.values()))):
-        updated.update({int(n): t for n, t in session.connection().execute(
-            select(Network.id, Network.updated_at).where(Network.id.in_(part)))})
+        updated.update(
+            {
+                int(n): t
+                for n, t in session.connection().execute(
+                    select(Network.id, Network.updated_at).where(Network.id.in_(part))
+                )
+            }
+        )
     return sorted({n for p, n in of_post.items() if n in updated and max(changed[p]) > updated[n]})
 
 
@@ -406,36 +525,46 @@ def risk_of_posts(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[
     """post_id → (network id, risk) for the posts that are in a network of two or more (queue priority)."""
     out: dict[int, tuple[int, float]] = {}
     for part in _chunks(list(post_ids)):
-        stmt = (select(NetworkMember.post_id, Network.id, Network.risk)
-                .join(Network, Network.id == NetworkMember.network_id).where(NetworkMember.post_id.in_(part)))
+        stmt = (
+            select(NetworkMember.post_id, Network.id, Network.risk)
+            .join(Network, Network.id == NetworkMember.network_id)
+            .where(NetworkMember.post_id.in_(part))
+        )
         out.update({int(p): (int(n), float(r)) for p, n, r in session.execute(stmt)})
     return out
 
 
-def list_networks(session: Session, min_size: int = 2, order: str = "risk", limit: int = 50,
-                  offset: int = 0) -> list[Network]:
+def list_networks(
+    session: Session, min_size: int = 2, order: str = "risk", limit: int = 50, offset: int = 0
+) -> list[Network]:
     """Networks of at least ``min_size`` posts, by ``risk``, ``size`` or ``recent`` (last seen) first."""
     key = {"risk": Network.risk, "size": Network.size, "recent": Network.last_seen}[order]
-    stmt = (select(Network).where(Network.size >= min_size).order_by(key.desc(), Network.id)
-            .limit(limit).offset(offset))
+    stmt = select(Network).where(Network.size >= min_size).order_by(key.desc(), Network.id).limit(limit).offset(offset)
     return list(session.scalars(stmt))
 
 
 def network_posts(session: Session, network_id: int, limit: int = 500, offset: int = 0) -> list[Post]:
     """A network's member posts, oldest first."""
-    stmt = (select(Post).join(NetworkMember, NetworkMember.post_id == Post.id)
-            .where(NetworkMember.network_id == network_id)
-            .order_by(func.coalesce(Post.created_at, Post.ingested_at), Post.id).limit(limit).offset(offset))
+    stmt = (
+        select(Post)
+        .join(NetworkMember, NetworkMember.post_id == Post.id)
+        .where(NetworkMember.network_id == network_id)
+        .order_by(func.coalesce(Post.created_at, Post.ingested_at), Post.id)
+        .limit(limit)
+        .offset(offset)
+    )
     return list(session.scalars(stmt))
 
 
 def shared_entities(session: Session, network_id: int, min_members: int = 2) -> list[SharedEntity]:
     """Entities carried by at least ``min_members`` posts of the network, most shared first."""
-    stmt = (select(Entity.id, Entity.kind, Entity.common, PostEntity.label, func.count())
-            .join(PostEntity, PostEntity.entity_id == Entity.id)
-            .join(NetworkMember, NetworkMember.post_id == PostEntity.post_id)
-            .where(NetworkMember.network_id == network_id)
-            .group_by(Entity.id, Entity.kind, Entity.common, PostEntity.label))
+    stmt = (
+        select(Entity.id, Entity.kind, Entity.common, PostEntity.label, func.count())
+        .join(PostEntity, PostEntity.entity_id == Entity.id)
+        .join(NetworkMember, NetworkMember.post_id == PostEntity.post_id)
+        .where(NetworkMember.network_id == network_id)
+        .group_by(Entity.id, Entity.kind, Entity.common, PostEntity.label)
+    )
     merged: dict[int, tuple[str, bool, set[str], int]] = {}
     for eid, kind, common, label, count in session.execute(stmt):
         k, c, labels, n = merged.get(int(eid), (str(kind), bool(common), set(), 0))
@@ -451,14 +580,21 @@ def author_history(session: Session, post_id: int, limit: int = 50) -> list[tupl
     author = session.scalar(select(Post.author_hash).where(Post.id == post_id))
     if author is None:
         return []
-    posts = list(session.scalars(select(Post).where(Post.author_hash == author, Post.id != post_id)
-                                 .order_by(func.coalesce(Post.created_at, Post.ingested_at).desc(), Post.id.desc())
-                                 .limit(limit)))
+    posts = list(
+        session.scalars(
+            select(Post)
+            .where(Post.author_hash == author, Post.id != post_id)
+            .order_by(func.coalesce(Post.created_at, Post.ingested_at).desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
     actions: dict[int, str] = {}
     if posts:
-        stmt = (select(Decision.post_id, Decision.action).where(Decision.post_id.in_([p.id for p in posts]),
-                                                                Decision.undone_at.is_(None))
-                .order_by(Decision.id))
+        stmt = (
+            select(Decision.post_id, Decision.action)
+            .where(Decision.post_id.in_([p.id for p in posts]), Decision.undone_at.is_(None))
+            .order_by(Decision.id)
+        )
         actions = {int(p): str(a) for p, a in session.execute(stmt)}
     return [(p, actions.get(p.id)) for p in posts]
 
@@ -466,8 +602,9 @@ def author_history(session: Session, post_id: int, limit: int = 50) -> list[tupl
 def counts(session: Session) -> dict[str, Any]:
     """Totals: linked posts, entities per kind (and how many are common), networks by size."""
     by_kind: dict[str, dict[str, int]] = {}
-    for kind, common, n in session.execute(select(Entity.kind, Entity.common, func.count())
-                                           .group_by(Entity.kind, Entity.common)):
+    for kind, common, n in session.execute(
+        select(Entity.kind, Entity.common, func.count()).group_by(Entity.kind, Entity.common)
+    ):
         entry = by_kind.setdefault(str(kind), {"total": 0, "common": 0})
         entry["total"] += int(n)
         if common:

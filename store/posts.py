@@ -87,23 +87,27 @@ def _insert_posts_pg_copy(session: Session, full: list[dict[str, Any]], edits: b
     dbapi = session.connection().connection.driver_connection
     assert dbapi is not None
     with dbapi.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS _posts_in AS SELECT 0::bigint AS ord, {cols} "
-                    "FROM posts WITH NO DATA")
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS _posts_in AS SELECT 0::bigint AS ord, {cols} FROM posts WITH NO DATA"
+        )
         cur.execute("TRUNCATE _posts_in")
         with cur.copy(f"COPY _posts_in (ord, {cols}) FROM STDIN") as copy:
             for n, f in enumerate(full):
-                copy.write_row([n, *(json.dumps(f[c], ensure_ascii=False) if c == "extras" else f[c]
-                                     for c in _COLS)])
-        cur.execute(f"INSERT INTO posts ({cols}) SELECT {cols} FROM _posts_in ORDER BY ord "
-                    "ON CONFLICT (source, external_id) DO NOTHING RETURNING id")
+                copy.write_row([n, *(json.dumps(f[c], ensure_ascii=False) if c == "extras" else f[c] for c in _COLS)])
+        cur.execute(
+            f"INSERT INTO posts ({cols}) SELECT {cols} FROM _posts_in ORDER BY ord "
+            "ON CONFLICT (source, external_id) DO NOTHING RETURNING id"
+        )
         inserted = len(cur.fetchall())
         edited = 0
         if edits and inserted < len(full):  # set-based: a re-sent id whose text differs is an edit
-            cur.execute("INSERT INTO post_edits (post_id, text, content_hash, received_at) "
-                        "SELECT DISTINCT ON (p.id, i.content_hash) p.id, i.text, i.content_hash, now() "
-                        "FROM _posts_in i JOIN posts p ON p.source = i.source AND p.external_id = i.external_id "
-                        "WHERE p.content_hash <> i.content_hash "
-                        "ON CONFLICT (post_id, content_hash) DO NOTHING RETURNING id")
+            cur.execute(
+                "INSERT INTO post_edits (post_id, text, content_hash, received_at) "
+                "SELECT DISTINCT ON (p.id, i.content_hash) p.id, i.text, i.content_hash, now() "
+                "FROM _posts_in i JOIN posts p ON p.source = i.source AND p.external_id = i.external_id "
+                "WHERE p.content_hash <> i.content_hash "
+                "ON CONFLICT (post_id, content_hash) DO NOTHING RETURNING id"
+            )
             edited = len(cur.fetchall())
         cur.execute("TRUNCATE _posts_in")
     return inserted, edited
@@ -140,10 +144,18 @@ def printable(text: str | bytes, limit: int) -> str:
 def _quarantine_row(source: str, item: QuarantineItem, cap: int, now: datetime) -> dict[str, Any]:
     data = payload_bytes(item.raw)
     fingerprint = hashlib.sha256(payload_bytes(item.key) + b"\x00" + data).hexdigest()
-    return {"source": source, "reason": printable(item.reason, REASON_CHARS), "raw": printable(data, PREVIEW_CHARS),
-            "received_at": now, "location": printable(item.where, 500) or None, "fingerprint": fingerprint,
-            "raw_gz": zlib.compress(data[:cap]), "raw_bytes": len(data), "raw_truncated": len(data) > cap,
-            "replayed_at": None}
+    return {
+        "source": source,
+        "reason": printable(item.reason, REASON_CHARS),
+        "raw": printable(data, PREVIEW_CHARS),
+        "received_at": now,
+        "location": printable(item.where, 500) or None,
+        "fingerprint": fingerprint,
+        "raw_gz": zlib.compress(data[:cap]),
+        "raw_bytes": len(data),
+        "raw_truncated": len(data) > cap,
+        "replayed_at": None,
+    }
 
 
 def quarantine(session: Session, source: str, items: Iterable[tuple[Any, ...]]) -> int:
@@ -166,11 +178,16 @@ def quarantine_payload(q: Quarantine) -> bytes:
     return zlib.decompress(q.raw_gz) if q.raw_gz is not None else q.raw.encode()
 
 
-def quarantine_rows(session: Session, source: str, ids: Sequence[int] | None = None,
-                    limit: int = 10_000) -> list[Quarantine]:
+def quarantine_rows(
+    session: Session, source: str, ids: Sequence[int] | None = None, limit: int = 10_000
+) -> list[Quarantine]:
     """Quarantined records of ``source`` not replayed yet (only ``ids`` when given), oldest first."""
-    stmt = (select(Quarantine).where(Quarantine.source == source, Quarantine.replayed_at.is_(None))
-            .order_by(Quarantine.id).limit(limit))
+    stmt = (
+        select(Quarantine)
+        .where(Quarantine.source == source, Quarantine.replayed_at.is_(None))
+        .order_by(Quarantine.id)
+        .limit(limit)
+    )
     if ids:
         stmt = stmt.where(Quarantine.id.in_(list(ids)))
     return list(session.scalars(stmt))
@@ -196,8 +213,14 @@ def get_cursor(session: Session, source: str) -> str | None:
     return row.cursor if row else None
 
 
-def set_cursor(session: Session, source: str, kind: str, cursor: str | None, owner: str | None = None,
-               lease_until: datetime | None = None) -> None:
+def set_cursor(
+    session: Session,
+    source: str,
+    kind: str,
+    cursor: str | None,
+    owner: str | None = None,
+    lease_until: datetime | None = None,
+) -> None:
     """Record where ``source`` was read up to; call inside the batch's own transaction.
 
     With ``owner`` the write only happens while that run holds the lease (and renews it until
@@ -207,8 +230,9 @@ def set_cursor(session: Session, source: str, kind: str, cursor: str | None, own
         values: dict[str, Any] = {"cursor": cursor, "updated_at": utcnow()}
         if lease_until is not None:
             values["lease_expires_at"] = lease_until
-        res = session.execute(update(SOURCES).where(SOURCES.c.name == source, SOURCES.c.lease_owner == owner)
-                              .values(**values))
+        res = session.execute(
+            update(SOURCES).where(SOURCES.c.name == source, SOURCES.c.lease_owner == owner).values(**values)
+        )
         if cast(Any, res).rowcount != 1:
             raise LeaseLost(f"{source}: another ingest took the lease; this run stops without moving the cursor")
         return
@@ -220,8 +244,9 @@ def set_cursor(session: Session, source: str, kind: str, cursor: str | None, own
         row.updated_at = utcnow()
 
 
-def acquire_lease(session: Session, source: str, kind: str, owner: str, until: datetime,
-                  steal_from: str | None = None) -> str | None:
+def acquire_lease(
+    session: Session, source: str, kind: str, owner: str, until: datetime, steal_from: str | None = None
+) -> str | None:
     """Take ``source``'s lease for ``owner`` until ``until``; returns None, or the owner holding it.
 
     A lease is free when nobody holds it, it has expired, or its holder is ``steal_from`` (a run
@@ -229,12 +254,12 @@ def acquire_lease(session: Session, source: str, kind: str, owner: str, until: d
     """
     now = utcnow()
     insert_ignore(session, SOURCES, [{"name": source, "kind": kind, "cursor": None, "updated_at": now}], ["name"])
-    free = (SOURCES.c.lease_owner.is_(None) | (SOURCES.c.lease_expires_at < now)
-            | (SOURCES.c.lease_owner == owner))
+    free = SOURCES.c.lease_owner.is_(None) | (SOURCES.c.lease_expires_at < now) | (SOURCES.c.lease_owner == owner)
     if steal_from is not None:
         free = free | (SOURCES.c.lease_owner == steal_from)
-    res = session.execute(update(SOURCES).where(SOURCES.c.name == source, free)
-                          .values(lease_owner=owner, lease_expires_at=until))
+    res = session.execute(
+        update(SOURCES).where(SOURCES.c.name == source, free).values(lease_owner=owner, lease_expires_at=until)
+    )
     if cast(Any, res).rowcount == 1:
         return None
     return session.scalar(select(Source.lease_owner).where(Source.name == source)) or "?"
@@ -242,8 +267,11 @@ def acquire_lease(session: Session, source: str, kind: str, owner: str, until: d
 
 def release_lease(session: Session, source: str, owner: str) -> None:
     """Give ``source``'s lease back (only if ``owner`` still holds it)."""
-    session.execute(update(SOURCES).where(SOURCES.c.name == source, SOURCES.c.lease_owner == owner)
-                    .values(lease_owner=None, lease_expires_at=None))
+    session.execute(
+        update(SOURCES)
+        .where(SOURCES.c.name == source, SOURCES.c.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+    )
 
 
 def lease_holder(session: Session, source: str) -> str | None:
@@ -262,17 +290,25 @@ def record_edits(session: Session, source: str, rows: Sequence[dict[str, Any]]) 
     stored: dict[str, tuple[int, str]] = {}
     ids = sorted({r["external_id"] for r in rows})
     for start in range(0, len(ids), 1000):
-        part = ids[start:start + 1000]
-        for ext, pid, chash in session.execute(select(Post.external_id, Post.id, Post.content_hash)
-                                               .where(Post.source == source, Post.external_id.in_(part))):
+        part = ids[start : start + 1000]
+        for ext, pid, chash in session.execute(
+            select(Post.external_id, Post.id, Post.content_hash).where(
+                Post.source == source, Post.external_id.in_(part)
+            )
+        ):
             stored[ext] = (pid, chash)
     now = utcnow()
-    edits = {(pid, r["content_hash"]): {"post_id": pid, "text": r["text"], "content_hash": r["content_hash"],
-                                        "received_at": now}
-             for r in rows if (hit := stored.get(r["external_id"])) and (pid := hit[0]) is not None
-             and hit[1] != r["content_hash"]}
-    return len(insert_ignore(session, POST_EDITS, list(edits.values()), ["post_id", "content_hash"],
-                             returning="id"))
+    edits = {
+        (pid, r["content_hash"]): {
+            "post_id": pid,
+            "text": r["text"],
+            "content_hash": r["content_hash"],
+            "received_at": now,
+        }
+        for r in rows
+        if (hit := stored.get(r["external_id"])) and (pid := hit[0]) is not None and hit[1] != r["content_hash"]
+    }
+    return len(insert_ignore(session, POST_EDITS, list(edits.values()), ["post_id", "content_hash"], returning="id"))
 
 
 def post_edits(session: Session, post_id: int) -> list[PostEdit]:
@@ -280,9 +316,16 @@ def post_edits(session: Session, post_id: int) -> list[PostEdit]:
     return list(session.scalars(select(PostEdit).where(PostEdit.post_id == post_id).order_by(PostEdit.id)))
 
 
-def store_batch(session: Session, source: str, kind: str, rows: Sequence[dict[str, Any]],
-                rejects: Iterable[tuple[Any, ...]], cursor: str | None, owner: str | None = None,
-                lease_until: datetime | None = None) -> StoreCounts:
+def store_batch(
+    session: Session,
+    source: str,
+    kind: str,
+    rows: Sequence[dict[str, Any]],
+    rejects: Iterable[tuple[Any, ...]],
+    cursor: str | None,
+    owner: str | None = None,
+    lease_until: datetime | None = None,
+) -> StoreCounts:
     """Posts, edits, quarantined rejects and the source's new cursor, all in the caller's one transaction.
 
     ``cursor`` None leaves the stored cursor where it was. The caller commits once for all of
@@ -303,13 +346,15 @@ def store_batch(session: Session, source: str, kind: str, rows: Sequence[dict[st
 
 def is_record_error(err: BaseException) -> bool:
     """True when ``err`` is the database refusing a value (bad data), not the database being unavailable."""
-    if isinstance(err, (exc.OperationalError, exc.InterfaceError, psycopg.OperationalError,
-                        psycopg.InterfaceError, LeaseLost)):
+    if isinstance(
+        err, (exc.OperationalError, exc.InterfaceError, psycopg.OperationalError, psycopg.InterfaceError, LeaseLost)
+    ):
         return False
     if isinstance(err, (exc.ProgrammingError, psycopg.ProgrammingError)):
         return False  # a wrong statement or schema (e.g. a migration not applied): every record would fail
-    return isinstance(err, (exc.StatementError, psycopg.DataError, psycopg.IntegrityError, ValueError, TypeError,
-                            OverflowError))
+    return isinstance(
+        err, (exc.StatementError, psycopg.DataError, psycopg.IntegrityError, ValueError, TypeError, OverflowError)
+    )
 
 
 def _short(err: BaseException) -> str:
@@ -317,8 +362,9 @@ def _short(err: BaseException) -> str:
     return f"{type(getattr(err, 'orig', None) or err).__name__}: {text[0] if text else ''}"[:300]
 
 
-def _insert_isolating(rows: Sequence[dict[str, Any]], raws: Sequence[int], raw_of: Callable[[int], QuarantineItem],
-                      source: str) -> tuple[int, list[QuarantineItem], list[dict[str, Any]]]:
+def _insert_isolating(
+    rows: Sequence[dict[str, Any]], raws: Sequence[int], raw_of: Callable[[int], QuarantineItem], source: str
+) -> tuple[int, list[QuarantineItem], list[dict[str, Any]]]:
     """Insert ``rows`` in their own transactions, halving on refusal down to the refused rows.
 
     Returns (new posts, refused records for quarantine, rows stored). Each half is idempotent, so
@@ -332,8 +378,7 @@ def _insert_isolating(rows: Sequence[dict[str, Any]], raws: Sequence[int], raw_o
             raise
         if len(rows) == 1:
             item = raw_of(raws[0])
-            log.warning("quarantined record from %s (%s): refused by the database: %s", source, item.where,
-                        _short(err))
+            log.warning("quarantined record from %s (%s): refused by the database: %s", source, item.where, _short(err))
             return 0, [item._replace(reason=f"refused by the database: {_short(err)}")], []
     mid = len(rows) // 2
     a = _insert_isolating(rows[:mid], raws[:mid], raw_of, source)
@@ -341,10 +386,16 @@ def _insert_isolating(rows: Sequence[dict[str, Any]], raws: Sequence[int], raw_o
     return a[0] + b[0], a[1] + b[1], a[2] + b[2]
 
 
-def store_batch_isolated(source: str, kind: str, rows: Sequence[dict[str, Any]],
-                         raw_of: Callable[[int], QuarantineItem], rejects: Sequence[tuple[Any, ...]],
-                         cursor: str | None, owner: str | None = None,
-                         lease_until: datetime | None = None) -> StoreCounts:
+def store_batch_isolated(
+    source: str,
+    kind: str,
+    rows: Sequence[dict[str, Any]],
+    raw_of: Callable[[int], QuarantineItem],
+    rejects: Sequence[tuple[Any, ...]],
+    cursor: str | None,
+    owner: str | None = None,
+    lease_until: datetime | None = None,
+) -> StoreCounts:
     """``store_batch`` in one transaction; when the database refuses a record, isolate and quarantine it.
 
     ``raw_of(i)`` is what to quarantine if ``rows[i]`` is refused (built only then). First the whole batch is tried
@@ -363,8 +414,9 @@ def store_batch_isolated(source: str, kind: str, rows: Sequence[dict[str, Any]],
     if len(refused) == len(rows) >= SYSTEMIC_REFUSALS:
         # Every record refused: the cause is the database or this code, not the partner's records.
         # Fail loudly (the cursor stays) rather than quarantine a whole feed.
-        raise RuntimeError(f"{source}: the database refused all {len(rows)} records of a batch, e.g. "
-                           f"{refused[0].reason}")
+        raise RuntimeError(
+            f"{source}: the database refused all {len(rows)} records of a batch, e.g. {refused[0].reason}"
+        )
     with session_scope() as session:
         counts = store_batch(session, source, kind, [], [*rejects, *refused], cursor, owner, lease_until)
         edited = record_edits(session, source, stored)
@@ -376,12 +428,12 @@ def post_ids(session: Session, source: str) -> list[str]:
     return list(session.scalars(select(Post.external_id).where(Post.source == source)))
 
 
-def posts_to_score(session: Session, model_version: str, limit: int = 5000,
-                   after_id: int = 0, max_id: int | None = None) -> list[Post]:
+def posts_to_score(
+    session: Session, model_version: str, limit: int = 5000, after_id: int = 0, max_id: int | None = None
+) -> list[Post]:
     """Posts with no score yet from ``model_version``, oldest first (``after_id`` < id ≤ ``max_id``)."""
     scored = select(Score.post_id).where(Score.model_version == model_version)
-    stmt = (select(Post).where(Post.id > after_id, Post.id.not_in(scored))
-            .order_by(Post.id).limit(limit))
+    stmt = select(Post).where(Post.id > after_id, Post.id.not_in(scored)).order_by(Post.id).limit(limit)
     if max_id is not None:
         stmt = stmt.where(Post.id <= max_id)
     return list(session.scalars(stmt))
@@ -393,19 +445,30 @@ def ids_to_score(session: Session, model_version: str) -> list[int]:
     return [int(i) for i in session.scalars(select(Post.id).where(Post.id.not_in(scored)).order_by(Post.id))]
 
 
-def flagged_unqueued(session: Session, model_version: str,
-                     limit: int = 5000) -> list[tuple[int, dict[str, float], list[str]]]:
+def flagged_unqueued(
+    session: Session, model_version: str, limit: int = 5000
+) -> list[tuple[int, dict[str, float], list[str]]]:
     """(post id, every label's probability, flagged labels) for flagged posts not in the queue yet."""
-    flagged_ids = (select(Score.post_id).where(Score.model_version == model_version, Score.flagged.is_(True),
-                                               Score.post_id.not_in(select(QueueItem.post_id)))
-                   .distinct().order_by(Score.post_id).limit(limit))
+    flagged_ids = (
+        select(Score.post_id)
+        .where(
+            Score.model_version == model_version,
+            Score.flagged.is_(True),
+            Score.post_id.not_in(select(QueueItem.post_id)),
+        )
+        .distinct()
+        .order_by(Score.post_id)
+        .limit(limit)
+    )
     ids = [int(i) for i in session.scalars(flagged_ids)]
     if not ids:
         return []
     out: dict[int, tuple[dict[str, float], list[str]]] = {i: ({}, []) for i in ids}
     for pid, label, prob, flagged in session.execute(
-            select(Score.post_id, Score.label, Score.probability, Score.flagged)
-            .where(Score.model_version == model_version, Score.post_id.in_(ids))):
+        select(Score.post_id, Score.label, Score.probability, Score.flagged).where(
+            Score.model_version == model_version, Score.post_id.in_(ids)
+        )
+    ):
         out[pid][0][label] = float(prob)
         if flagged:
             out[pid][1].append(label)

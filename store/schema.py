@@ -167,8 +167,10 @@ class QueueItem(Base):
     """A flagged post waiting for (or under) human review."""
 
     __tablename__ = "queue_items"
-    __table_args__ = (Index("ix_queue_status_priority", "status", "priority"),
-                      Index("ix_queue_status_rank", "status", "rank"))
+    __table_args__ = (
+        Index("ix_queue_status_priority", "status", "priority"),
+        Index("ix_queue_status_rank", "status", "rank"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), unique=True)
     labels: Mapped[list[str]] = mapped_column(default=list)

@@ -21,7 +21,7 @@ def save_scores(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """
     chunk = 500
     for start in range(0, len(rows), chunk):
-        insert_ignore(session, SCORES, rows[start:start + chunk], ["post_id", "label", "model_version"])
+        insert_ignore(session, SCORES, rows[start : start + chunk], ["post_id", "label", "model_version"])
 
 
 def flagged_counts(session: Session, model_version: str | None = None) -> dict[str, int]:

@@ -29,13 +29,28 @@ class Lookup:
     refused: str | None
 
 
-def create(session: Session, user_id: int, token_hash: str, csrf: str, lang: str, address: str | None,
-           absolute: timedelta, now: datetime | None = None) -> UserSession:
+def create(
+    session: Session,
+    user_id: int,
+    token_hash: str,
+    csrf: str,
+    lang: str,
+    address: str | None,
+    absolute: timedelta,
+    now: datetime | None = None,
+) -> UserSession:
     """Start a session for ``user_id``; it ends at ``now + absolute`` at the latest."""
     now = now or utcnow()
-    row = UserSession(token_hash=token_hash, user_id=user_id, csrf=csrf, lang=lang,
-                      address=(address or "")[:80] or None, created_at=now, last_seen_at=now,
-                      expires_at=now + absolute)
+    row = UserSession(
+        token_hash=token_hash,
+        user_id=user_id,
+        csrf=csrf,
+        lang=lang,
+        address=(address or "")[:80] or None,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + absolute,
+    )
     session.add(row)
     session.flush()
     return row
@@ -74,15 +89,21 @@ def revoke(session: Session, session_ids: list[int], reason: str, now: datetime 
     if not session_ids:
         return 0
     result = session.execute(
-        update(UserSession).where(UserSession.id.in_(session_ids), UserSession.revoked_at.is_(None))
-        .values(revoked_at=now or utcnow(), revoked_reason=reason[:40]).execution_options(synchronize_session=False))
+        update(UserSession)
+        .where(UserSession.id.in_(session_ids), UserSession.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow(), revoked_reason=reason[:40])
+        .execution_options(synchronize_session=False)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 def revoke_all(session: Session, user_id: int, reason: str, now: datetime | None = None) -> int:
     """End every live session of ``user_id``; returns how many."""
-    ids = list(session.execute(select(UserSession.id).where(UserSession.user_id == user_id,
-                                                            UserSession.revoked_at.is_(None))).scalars())
+    ids = list(
+        session.execute(
+            select(UserSession.id).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        ).scalars()
+    )
     return revoke(session, [int(i) for i in ids], reason, now)
 
 
@@ -92,11 +113,20 @@ def update_fields(session: Session, session_id: int, **values: object) -> None:
     bad = set(values) - allowed
     if bad:
         raise ValueError(f"not a session preference: {sorted(bad)}")
-    session.execute(update(UserSession).where(UserSession.id == session_id).values(**values)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def live_count(session: Session, user_id: int) -> int:
     """How many sessions of ``user_id`` are not revoked (the admin page shows it)."""
-    return len(list(session.execute(select(UserSession.id).where(UserSession.user_id == user_id,
-                                                                 UserSession.revoked_at.is_(None))).scalars()))
+    return len(
+        list(
+            session.execute(
+                select(UserSession.id).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            ).scalars()
+        )
+    )

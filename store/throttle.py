@@ -53,14 +53,16 @@ def attempt(session: Session, rule: Rule, key: str, now: float) -> float | None:
     insert_ignore(session, THROTTLE, [{"key": key, "attempts": 0, "last_at": now, "next_at": 0.0}], ["key"])
     t = THROTTLE.c
     new_attempts = case((t.last_at < now - rule.window_s, 1), else_=t.attempts + 1)
-    delay = case(*[(new_attempts <= n, literal(d, Float)) for n, d in rule.ladder()],
-                 else_=literal(rule.cap_s, Float))
+    delay = case(*[(new_attempts <= n, literal(d, Float)) for n, d in rule.ladder()], else_=literal(rule.cap_s, Float))
     # a free attempt leaves next_at alone: "now" is read before the lock, so setting next_at = now
     # would refuse a concurrent attempt whose clock reading is a microsecond older
     next_at = case((new_attempts < rule.free, t.next_at), else_=now + delay)
-    got = session.execute(update(THROTTLE).where(t.key == key, t.next_at <= now)
-                          .values(attempts=new_attempts, last_at=now, next_at=next_at)
-                          .returning(t.attempts)).scalar()
+    got = session.execute(
+        update(THROTTLE)
+        .where(t.key == key, t.next_at <= now)
+        .values(attempts=new_attempts, last_at=now, next_at=next_at)
+        .returning(t.attempts)
+    ).scalar()
     if got is not None:
         return None
     blocked_until = session.execute(select(t.next_at).where(t.key == key)).scalar()
@@ -70,6 +72,11 @@ def attempt(session: Session, rule: Rule, key: str, now: float) -> float | None:
 def refund(session: Session, rule: Rule, key: str) -> None:
     """Give back one attempt (a login that succeeded); below ``free`` the delay is lifted again."""
     t = THROTTLE.c
-    session.execute(update(THROTTLE).where(t.key == key).values(
-        attempts=case((t.attempts > 0, t.attempts - 1), else_=0),
-        next_at=case((t.attempts - 1 < rule.free, literal(0.0, Float)), else_=t.next_at)))
+    session.execute(
+        update(THROTTLE)
+        .where(t.key == key)
+        .values(
+            attempts=case((t.attempts > 0, t.attempts - 1), else_=0),
+            next_at=case((t.attempts - 1 < rule.free, literal(0.0, Float)), else_=t.next_at),
+        )
+    )

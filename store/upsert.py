@@ -16,8 +16,13 @@ from sqlalchemy.orm import Session
 MAX_PARAMS = 30_000  # below SQLite's 32,766 bound parameters per statement (PostgreSQL allows 65,535)
 
 
-def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]],
-                  conflict_cols: Sequence[str], returning: str | None = None) -> list[Any]:
+def insert_ignore(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    conflict_cols: Sequence[str],
+    returning: str | None = None,
+) -> list[Any]:
     """Insert ``rows``, skipping those that clash on ``conflict_cols``.
 
     Returns the ``returning`` column of the rows actually inserted (empty list when not asked).
@@ -30,7 +35,7 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]
     chunk = max(1, MAX_PARAMS // max(1, len(rows[0])))
     out: list[Any] = []
     for start in range(0, len(rows), chunk):
-        part = list(rows[start:start + chunk])
+        part = list(rows[start : start + chunk])
         stmt = mod.insert(table).values(part).on_conflict_do_nothing(index_elements=list(conflict_cols))
         if returning is None:
             session.execute(stmt)

@@ -32,12 +32,26 @@ def main() -> None:
     for i, text in enumerate(texts):
         when = start + timedelta(minutes=37 * i)
         if i % 2 == 0:
-            ngo.append({"id": f"ngo-{i:04d}", "text": text, "author": f"user{rng.randint(1, 80)}",
-                        "created_at": when.isoformat(), "platform": rng.choice(PLATFORMS),
-                        "location_hint": rng.choice(PROVINCES)})
+            ngo.append(
+                {
+                    "id": f"ngo-{i:04d}",
+                    "text": text,
+                    "author": f"user{rng.randint(1, 80)}",
+                    "created_at": when.isoformat(),
+                    "platform": rng.choice(PLATFORMS),
+                    "location_hint": rng.choice(PROVINCES),
+                }
+            )
         else:
-            platform.append({"post_id": i, "message": text, "handle": f"@acct{rng.randint(1, 80)}",
-                             "ts": when.isoformat(), "permalink": f"https://example.org/p/{i}"})
+            platform.append(
+                {
+                    "post_id": i,
+                    "message": text,
+                    "handle": f"@acct{rng.randint(1, 80)}",
+                    "ts": when.isoformat(),
+                    "permalink": f"https://example.org/p/{i}",
+                }
+            )
     (HERE / "drop" / "ngo").mkdir(parents=True, exist_ok=True)
     (HERE / "drop" / "platform").mkdir(parents=True, exist_ok=True)
     half = len(ngo) // 2

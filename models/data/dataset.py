@@ -117,8 +117,15 @@ def moderator_rows() -> list[dict[str, Any]]:
     rows = []
     for path in sorted(LABELS_DIR.glob("*.jsonl")):
         for r in read_jsonl(path):
-            rows.append({"text": r["text"], "labels": list(r.get("labels", [])), "family": "moderator",
-                         "kind": "moderator", "lang": r.get("lang", "")})
+            rows.append(
+                {
+                    "text": r["text"],
+                    "labels": list(r.get("labels", [])),
+                    "family": "moderator",
+                    "kind": "moderator",
+                    "lang": r.get("lang", ""),
+                }
+            )
     return rows
 
 
@@ -137,9 +144,16 @@ def multi_label_rows(rows: list[dict[str, Any]], n: int, rng: random.Random) -> 
         g, t = rng.choice(groom), rng.choice(traff)
         first, second = (g, t) if rng.random() < 0.5 else (t, g)
         lang = g["lang"] if g["lang"] == t["lang"] else "mixed"
-        out.append({"text": f"{first['text']}{rng.choice((' ', chr(10), ' ... '))}{second['text']}",
-                    "labels": list(POSITIVE_KINDS["both"]), "family": f"multi:{g['family']}+{t['family']}",
-                    "kind": "both", "lang": lang, "augment": ["multi_label"]})
+        out.append(
+            {
+                "text": f"{first['text']}{rng.choice((' ', chr(10), ' ... '))}{second['text']}",
+                "labels": list(POSITIVE_KINDS["both"]),
+                "family": f"multi:{g['family']}+{t['family']}",
+                "kind": "both",
+                "lang": lang,
+                "augment": ["multi_label"],
+            }
+        )
     return out
 
 
@@ -149,10 +163,14 @@ def build(params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     d = params["data"]
     splits: dict[str, list[dict[str, Any]]] = {"train": [], "val": [], "test": []}
     fam_split = family_splits(params["seed"])
-    for row in generate(d["synthetic_per_family"], params["seed"], obfuscation_rate=d.get("obfuscation_rate", 0.25),
-                        code_switch_rate=d.get("code_switch_rate", 0.15),
-                        min_positive_clauses=d.get("min_positive_clauses", 1),
-                        lone_indicator=d.get("lone_indicator", False)):
+    for row in generate(
+        d["synthetic_per_family"],
+        params["seed"],
+        obfuscation_rate=d.get("obfuscation_rate", 0.25),
+        code_switch_rate=d.get("code_switch_rate", 0.15),
+        min_positive_clauses=d.get("min_positive_clauses", 1),
+        lone_indicator=d.get("lone_indicator", False),
+    ):
         splits[fam_split[str(row["family"])]].append(dict(row))
     for rows in splits.values():
         rows.extend(multi_label_rows(rows, int(len(rows) * d.get("multi_label_share", 0.03)), rng))
@@ -169,4 +187,3 @@ def main() -> None:
     for name, rows in build(load_params()).items():
         n = write_jsonl(OUT / f"{name}.jsonl", rows)
         log.info("%s: %d rows", name, n)
-

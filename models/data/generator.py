@@ -47,8 +47,16 @@ POSITIVE_KINDS = {**{kind: (kind,) for kind in LABEL_KINDS}, "both": LABEL_KINDS
 # Hard-negative kinds: unlabelled posts that share the positives' words. ``models.data.dataset`` deals
 # each kind's families to the splits, and the codebook describes each, so a new kind is a decision
 # made here and in docs/codebook.md, not only a new folder.
-NEGATIVE_KINDS = ("adult_dating", "everyday", "legal_migration", "legit_job", "news", "ngo_warning",
-                  "parent_teacher", "top_up_shop")
+NEGATIVE_KINDS = (
+    "adult_dating",
+    "everyday",
+    "legal_migration",
+    "legit_job",
+    "news",
+    "ngo_warning",
+    "parent_teacher",
+    "top_up_shop",
+)
 KINDS = (*POSITIVE_KINDS, *NEGATIVE_KINDS)
 LANGS = ("km", "en", "mixed")
 SPLITS = ("train", "val", "test")
@@ -195,8 +203,9 @@ def _text_map(value: Any, where: str, *, one_char: bool = False) -> dict[str, st
     out = _mapping(value, where)
     for k, v in out.items():
         if not isinstance(v, str) or not v or (one_char and len(k) != 1):
-            raise FamilyDataError(f"{where}: {k!r}: {v!r} is not a " + ("one-letter key and " if one_char else "")
-                                  + "non-empty text")
+            raise FamilyDataError(
+                f"{where}: {k!r}: {v!r} is not a " + ("one-letter key and " if one_char else "") + "non-empty text"
+            )
     return out
 
 
@@ -219,12 +228,16 @@ def load_tables(path: Path) -> Tables:
     switch = _mapping(data["code_switch"], f"{where}: code_switch")
     if set(switch) != {"en", "km"}:
         raise FamilyDataError(f"{where}: code_switch: expected the keys en and km, got {sorted(switch)}")
-    return Tables(slots, pools["openers"], pools["closers"],
-                  _text_lists(switch["en"], f"{where}: code_switch: en"),
-                  _text_lists(switch["km"], f"{where}: code_switch: km"),
-                  _text_map(data["emoji_for"], f"{where}: emoji_for"),
-                  _text_map(data["leet"], f"{where}: leet", one_char=True),
-                  _text_map(data["homoglyphs"], f"{where}: homoglyphs", one_char=True))
+    return Tables(
+        slots,
+        pools["openers"],
+        pools["closers"],
+        _text_lists(switch["en"], f"{where}: code_switch: en"),
+        _text_lists(switch["km"], f"{where}: code_switch: km"),
+        _text_map(data["emoji_for"], f"{where}: emoji_for"),
+        _text_map(data["leet"], f"{where}: leet", one_char=True),
+        _text_map(data["homoglyphs"], f"{where}: homoglyphs", one_char=True),
+    )
 
 
 def _family_entry(entry: Any, kind: str, lang: str, where: str, slots: dict[str, tuple[str, ...]]) -> Family:
@@ -245,11 +258,12 @@ def _family_entry(entry: Any, kind: str, lang: str, where: str, slots: dict[str,
     fam = _family(name, kind, lang, clauses, split)
     for part in fam.parts:
         if not part:
-            raise FamilyDataError(f"{here}: a clause is only the supporting mark \"~\"")
+            raise FamilyDataError(f'{here}: a clause is only the supporting mark "~"')
         unknown = [s for s in SLOT.findall(part) if s not in slots]
         if unknown:
-            raise FamilyDataError(f"{here}: unknown slot(s) {unknown} in {part!r}; "
-                                  f"the slots are listed in data/families/slots.yaml")
+            raise FamilyDataError(
+                f"{here}: unknown slot(s) {unknown} in {part!r}; the slots are listed in data/families/slots.yaml"
+            )
     return fam
 
 
@@ -261,8 +275,11 @@ def load_families(directory: Path, slots: dict[str, tuple[str, ...]]) -> tuple[F
     the files by kind and language must not change the data. Every family must be listed once.
     """
     placed = {p.relative_to(directory).parts: p for p in directory.rglob("*.y*ml")}
-    stray = [_where(p) for parts, p in placed.items()
-             if parts != ("slots.yaml",) and not (len(parts) == 2 and parts[1].endswith(".yaml"))]
+    stray = [
+        _where(p)
+        for parts, p in placed.items()
+        if parts != ("slots.yaml",) and not (len(parts) == 2 and parts[1].endswith(".yaml"))
+    ]
     if stray:  # a family file in the wrong place (or named .yml) would be skipped without a word
         raise FamilyDataError(f"{', '.join(stray)}: not read; family files are {_where(directory)}/<kind>/<lang>.yaml")
     found: dict[str, tuple[Family, str]] = {}
@@ -281,8 +298,11 @@ def load_families(directory: Path, slots: dict[str, tuple[str, ...]]) -> tuple[F
                 raise FamilyDataError(f"{where}: family {fam.name} is already defined in {found[fam.name][1]}")
             found[fam.name] = (fam, where)
     order_path = directory / "order.txt"
-    order = [line.strip() for line in _read_text(order_path).splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    order = [
+        line.strip()
+        for line in _read_text(order_path).splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     where = _where(order_path)
     seen: set[str] = set()
     for name in order:
@@ -332,9 +352,11 @@ FAMILIES: tuple[Family, ...] = load_families(FAMILIES_DIR, SLOTS)
 
 def fill(template: str, rng: random.Random) -> str:
     """Fill ``{slot}`` placeholders with random values of that slot."""
+
     def repl(m: re.Match[str]) -> str:
         values = SLOTS.get(m.group(1))
         return rng.choice(values) if values else m.group(0)
+
     return SLOT.sub(repl, template)
 
 
@@ -344,16 +366,16 @@ def _one_word(text: str, rng: random.Random, f: Callable[[str], str]) -> str:
     if not words:
         return text
     m = rng.choice(words)
-    return text[:m.start()] + f(m.group(0)) + text[m.end():]
+    return text[: m.start()] + f(m.group(0)) + text[m.end() :]
 
 
 def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     op = rng.randrange(3)
     if op == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if op == 1:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -407,8 +429,9 @@ def code_switch(text: str, lang: str, rng: random.Random) -> str:
     return re.sub(r" {2,}", " ", out).strip()
 
 
-def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int = 1,
-            lone_indicator: bool = False) -> str:
+def compose(
+    fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int = 1, lone_indicator: bool = False
+) -> str:
     """A post: ``min_parts``-``max_parts`` of the family's clauses in random order, with optional
     opener/closer. A draw below ``min_parts`` is raised to it, so the longer lengths keep their odds.
 
@@ -443,9 +466,16 @@ def compose(fam: Family, rng: random.Random, max_parts: int = 4, min_parts: int 
     return text
 
 
-def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, code_switch_rate: float = 0.15,
-             min_positive_clauses: int = 1, lone_indicator: bool = False,
-             families: tuple[Family, ...] | None = None) -> Iterator[dict[str, object]]:
+def generate(
+    n_per_family: int,
+    seed: int,
+    *,
+    obfuscation_rate: float = 0.25,
+    code_switch_rate: float = 0.15,
+    min_positive_clauses: int = 1,
+    lone_indicator: bool = False,
+    families: tuple[Family, ...] | None = None,
+) -> Iterator[dict[str, object]]:
     """Yield ``n_per_family`` posts per family: {text, labels, family, kind, lang, augment}.
 
     ``lang`` is the family's language, except that a code-switched Khmer or English post is
@@ -468,8 +498,7 @@ def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, co
     for fam in families or FAMILIES:
         rng = random.Random(f"{seed}:{fam.name}")
         for _ in range(n_per_family):
-            text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1,
-                           lone_indicator=lone_indicator)
+            text = compose(fam, rng, min_parts=min_positive_clauses if fam.labels else 1, lone_indicator=lone_indicator)
             lang, augment = fam.lang, []
             if fam.lang != "mixed" and rng.random() < code_switch_rate:
                 switched = code_switch(text, fam.lang, rng)
@@ -479,8 +508,14 @@ def generate(n_per_family: int, seed: int, *, obfuscation_rate: float = 0.25, co
             if rng.random() < obfuscation_rate:
                 text = obfuscate(text, rng)
                 augment.append("obfuscate")
-            yield {"text": text, "labels": list(fam.labels), "family": fam.name, "kind": fam.kind, "lang": lang,
-                   "augment": augment}
+            yield {
+                "text": text,
+                "labels": list(fam.labels),
+                "family": fam.name,
+                "kind": fam.kind,
+                "lang": lang,
+                "augment": augment,
+            }
 
 
 def all_fixed_texts() -> Iterator[str]:

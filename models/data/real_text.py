@@ -29,8 +29,12 @@ KHPOS_FILES = ("train6.word", "OPEN-TEST.word", "CLOSE-TEST.word")
 
 def built_texts(data: Path = DATA) -> set[str]:
     """Every text in the built splits that exist in ``data`` (train, val, test)."""
-    return {r["text"] for split in ("train", "val", "test") if (data / f"{split}.jsonl").exists()
-            for r in read_jsonl(data / f"{split}.jsonl")}
+    return {
+        r["text"]
+        for split in ("train", "val", "test")
+        if (data / f"{split}.jsonl").exists()
+        for r in read_jsonl(data / f"{split}.jsonl")
+    }
 
 
 def unused(texts: Sequence[str], used: set[str], n: int, seed: int = SEED) -> list[str]:
@@ -42,7 +46,10 @@ def unused(texts: Sequence[str], used: set[str], n: int, seed: int = SEED) -> li
 def real_benign(n: int = POSTS, data: Path = DATA, real: Path = REAL) -> dict[str, list[str]]:
     """``n`` unused texts per source: English SMS between adults, Khmer sentences."""
     used = built_texts(data)
-    khmer = [t for name in KHPOS_FILES if (real / "khpos" / name).exists()
-             for t in khpos_sentences(real / "khpos" / name)]
-    return {"sms_en": unused(list(sms_ham(real / "sms" / "SMSSpamCollection.filtered.tsv")), used, n),
-            "khpos_km": unused(khmer, used, n)}
+    khmer = [
+        t for name in KHPOS_FILES if (real / "khpos" / name).exists() for t in khpos_sentences(real / "khpos" / name)
+    ]
+    return {
+        "sms_en": unused(list(sms_ham(real / "sms" / "SMSSpamCollection.filtered.tsv")), used, n),
+        "khpos_km": unused(khmer, used, n),
+    }

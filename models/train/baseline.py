@@ -54,8 +54,14 @@ def language_balanced_weights(y: NDArray[np.int_], langs: Sequence[str]) -> NDAr
     return w
 
 
-def choose_c(x: csr_matrix, y: NDArray[np.int_], groups: list[str], grid: Sequence[float],
-             folds: int, weights: NDArray[np.float64] | None = None) -> tuple[float, dict[str, float]]:
+def choose_c(
+    x: csr_matrix,
+    y: NDArray[np.int_],
+    groups: list[str],
+    grid: Sequence[float],
+    folds: int,
+    weights: NDArray[np.float64] | None = None,
+) -> tuple[float, dict[str, float]]:
     """The ``C`` with the best mean PR-AUC over family-grouped folds (no family in two folds)."""
     n_groups = len(set(groups))
     if len(grid) == 1 or n_groups < 2:
@@ -81,8 +87,9 @@ def load_split(name: str, labels: Sequence[str]) -> tuple[list[str], NDArray[np.
     return texts, label_matrix(rows, labels), rows
 
 
-def out_of_fold_scores(x: csr_matrix, y: NDArray[np.int_], groups: list[str], weights: NDArray[np.float64],
-                       c: float, folds: int) -> NDArray[np.float64]:
+def out_of_fold_scores(
+    x: csr_matrix, y: NDArray[np.int_], groups: list[str], weights: NDArray[np.float64], c: float, folds: int
+) -> NDArray[np.float64]:
     """Decision values of every row from a model that never saw the row's family (grouped K-fold)."""
     oof = np.zeros(len(y), dtype=np.float64)
     for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(x, y, groups):
@@ -112,8 +119,11 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
     if fit_on == "train+val":
         x_train, y_train, rows = x_train + x_val, np.concatenate([y_train, y_val]), rows + val_rows
     groups = [str(r.get("family", "")) for r in rows]
-    weights = language_balanced_weights(y_train, [str(r.get("lang", "")) for r in rows]) \
-        if bp.get("balance_languages", True) else np.ones(y_train.shape)
+    weights = (
+        language_balanced_weights(y_train, [str(r.get("lang", "")) for r in rows])
+        if bp.get("balance_languages", True)
+        else np.ones(y_train.shape)
+    )
     features = make_vectorizer(bp).fit_transform(x_train).tocsr()
     grid = [float(c) for c in bp.get("C_grid", [bp["C"]])]
     c_values, cv = {}, {}
@@ -128,15 +138,22 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
             oof = out_of_fold_scores(features, y_train[:, j], groups, weights[:, j], c_values[lb], folds)
             model.calibrators[lb].fit(oof, y_train[:, j])
             cal_probs[:, j] = model.calibrators[lb].transform(oof)
-        val_probs = cal_probs[len(y_train) - len(y_val):]
-        train_probs = cal_probs[:len(y_train) - len(y_val)]
+        val_probs = cal_probs[len(y_train) - len(y_val) :]
+        train_probs = cal_probs[: len(y_train) - len(y_val)]
     else:
         model.calibrate(x_val, y_val)
         y_cal, cal_probs = y_val, model.predict_proba(x_val)
         val_probs = cal_probs
     thresholds = {lb: threshold_for_precision(cal_probs[:, j], y_cal[:, j], target) for j, lb in enumerate(labels)}
-    extra = {"C": c_values, "cv_pr_auc": cv, "calibration": bp["calibration"], "target_precision": target,
-             "fit_on": fit_on, "fit_rows": len(x_train), "calibration_rows": len(y_cal)}
+    extra = {
+        "C": c_values,
+        "cv_pr_auc": cv,
+        "calibration": bp["calibration"],
+        "target_precision": target,
+        "fit_on": fit_on,
+        "fit_rows": len(x_train),
+        "calibration_rows": len(y_cal),
+    }
     bundle = Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra)
     return bundle, val_probs, train_probs
 
@@ -164,4 +181,3 @@ def main(out: Path = OUT) -> None:
     if train_probs is not None:
         np.save(out / TRAIN_OOF, train_probs)
     log.info("baseline %s thresholds=%s extra=%s", version, bundle.thresholds, bundle.extra)
-

@@ -10,7 +10,6 @@ fraction skipped on the test split go to ``metrics/cascade_routing.json``. ``cas
 false`` sends every post to stage two.
 """
 
-
 from __future__ import annotations
 
 import json
@@ -41,8 +40,9 @@ def recall_at(p: NDArray[np.float64], y: NDArray[np.int_], threshold: float) -> 
     return float((p[pos] >= threshold).mean()) if pos.any() else 0.0
 
 
-def choose_low_threshold(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_],
-                         operating: float, max_drop: float) -> float:
+def choose_low_threshold(
+    first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_], operating: float, max_drop: float
+) -> float:
     """Highest first-stage threshold whose cascade recall at ``operating`` stays within ``max_drop``.
 
     Only positives the transformer itself flags can be lost, so candidates are their baseline
@@ -61,15 +61,22 @@ def choose_low_threshold(first: NDArray[np.float64], second: NDArray[np.float64]
     return t
 
 
-def cascade_probs(first: NDArray[np.float64], second: NDArray[np.float64], low: NDArray[np.float64]
-                  ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+def cascade_probs(
+    first: NDArray[np.float64], second: NDArray[np.float64], low: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Combined probabilities and the routing mask, from both stages' scores of the same posts."""
     sent = np.asarray((first >= low).any(axis=1), dtype=bool)
     return np.asarray(np.where(sent[:, None], second, first), dtype=np.float64), sent
 
 
-def report(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_], low: NDArray[np.float64],
-           labels: Sequence[str], thresholds: dict[str, float]) -> dict[str, Any]:
+def report(
+    first: NDArray[np.float64],
+    second: NDArray[np.float64],
+    y: NDArray[np.int_],
+    low: NDArray[np.float64],
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+) -> dict[str, Any]:
     """Skip fraction and, per label, recall/precision of stage two for every post vs the cascade.
 
     ``second`` is what stage two gives a routed post: the transformer's score, or the blend.
@@ -88,18 +95,29 @@ def report(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[n
     return out
 
 
-def low_thresholds(first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_],
-                   labels: Sequence[str], thresholds: dict[str, float], cfg: dict[str, Any]) -> NDArray[np.float64]:
+def low_thresholds(
+    first: NDArray[np.float64],
+    second: NDArray[np.float64],
+    y: NDArray[np.int_],
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+    cfg: dict[str, Any],
+) -> NDArray[np.float64]:
     """Per-label routing thresholds within ``max_recall_drop``, capped by ``max_low_threshold``."""
     max_drop = float(cfg.get("max_recall_drop", 0.0))
-    low = np.array([choose_low_threshold(first[:, j], second[:, j], y[:, j], thresholds[lb], max_drop)
-                    for j, lb in enumerate(labels)])
+    low = np.array(
+        [
+            choose_low_threshold(first[:, j], second[:, j], y[:, j], thresholds[lb], max_drop)
+            for j, lb in enumerate(labels)
+        ]
+    )
     cap = cfg.get("max_low_threshold")
     return np.minimum(low, float(cap)) if cap is not None else low
 
 
-def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, data: Path = DATA
-          ) -> tuple[Bundle, dict[str, Any]]:
+def build(
+    params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, data: Path = DATA
+) -> tuple[Bundle, dict[str, Any]]:
     """Fit the blend, thresholds and routing on validation, report on test, save the cascade bundle.
 
     The baseline's validation scores are its out-of-fold ones (``held_out_probs``) when it was
@@ -122,24 +140,36 @@ def build(params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, 
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
     two_val = stage_two(blend, f_val, s_val)
-    thresholds = dict(trans.thresholds) if blend is None else {
-        lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
+    thresholds = (
+        dict(trans.thresholds)
+        if blend is None
+        else {lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
+    )
     low = low_thresholds(f_val, two_val, yv, labels, thresholds, cfg)
     texts_test, y_test = load_split("test", labels, data)
     f_test, s_test = base.model.predict_proba(texts_test), trans.model.predict_proba(texts_test)
     two_test = stage_two(blend, f_test, s_test)
-    facts = {"enabled": bool(cfg.get("enabled", True)), "max_recall_drop": float(cfg.get("max_recall_drop", 0.0)),
-             "max_low_threshold": cfg.get("max_low_threshold"),
-             "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
-             "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
-             "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
-             "blend": blend.weights(labels) if blend is not None else None,
-             "baseline_version": base.version, "transformer_version": trans.version,
-             "val": report(f_val, two_val, yv, low, labels, thresholds),
-             "test": report(f_test, two_test, y_test.astype(np.int_), low, labels, thresholds)}
+    facts = {
+        "enabled": bool(cfg.get("enabled", True)),
+        "max_recall_drop": float(cfg.get("max_recall_drop", 0.0)),
+        "max_low_threshold": cfg.get("max_low_threshold"),
+        "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
+        "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
+        "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
+        "blend": blend.weights(labels) if blend is not None else None,
+        "baseline_version": base.version,
+        "transformer_version": trans.version,
+        "val": report(f_val, two_val, yv, low, labels, thresholds),
+        "test": report(f_test, two_test, y_test.astype(np.int_), low, labels, thresholds),
+    }
     scorer = CascadeScorer(base.model, trans.model, low.tolist(), enabled=bool(cfg.get("enabled", True)), blend=blend)
-    bundle = Bundle(kind="cascade", labels=tuple(labels), thresholds=thresholds, model=scorer,
-                    extra={"cascade": facts, **(trans.extra or {})})
+    bundle = Bundle(
+        kind="cascade",
+        labels=tuple(labels),
+        thresholds=thresholds,
+        model=scorer,
+        extra={"cascade": facts, **(trans.extra or {})},
+    )
     save_bundle(bundle, out)
     return bundle, facts
 

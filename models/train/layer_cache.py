@@ -74,12 +74,18 @@ def pad_states(states: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tens
     width = batch_width(lengths)
     out = torch.zeros((len(states), width, states[0].shape[-1]), dtype=states[0].dtype)
     for i, s in enumerate(states):
-        out[i, :len(s)] = s
+        out[i, : len(s)] = s
     return out, torch.from_numpy(attention_mask(lengths, width))
 
 
-def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], collate: Collate, upto: int,
-                  memo: StateMemo | None = None, batch_size: int = 64) -> list[torch.Tensor]:
+def frozen_states(
+    encoder: torch.nn.Module,
+    seqs: Sequence[Sequence[int]],
+    collate: Collate,
+    upto: int,
+    memo: StateMemo | None = None,
+    batch_size: int = 64,
+) -> list[torch.Tensor]:
     """Each post's hidden states after the embeddings and the lowest ``upto`` layers, in input order.
 
     ``collate`` pads token id lists into (input_ids, attention_mask). ``memo`` carries states
@@ -91,14 +97,17 @@ def frozen_states(encoder: torch.nn.Module, seqs: Sequence[Sequence[int]], colla
     todo = sorted({k for k in keys if k not in memo}, key=len)
     was_training = encoder.training
     encoder.eval()
-    with (torch.no_grad(), layer_range(encoder, 0, upto),  # not inference_mode: training reads these
-          progress(f"frozen layers 0-{upto}, once per post", len(todo)) as advance):
+    with (
+        torch.no_grad(),
+        layer_range(encoder, 0, upto),  # not inference_mode: training reads these
+        progress(f"frozen layers 0-{upto}, once per post", len(todo)) as advance,
+    ):
         for b in range(0, len(todo), batch_size):
-            batch = todo[b:b + batch_size]
+            batch = todo[b : b + batch_size]
             ids, mask = collate(batch)
             hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             for i, k in enumerate(batch):
-                memo[k] = hidden[i, :len(k)].clone()
+                memo[k] = hidden[i, : len(k)].clone()
             advance(len(batch))
     encoder.train(was_training)
     return [memo[k] for k in keys]

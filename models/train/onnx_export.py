@@ -48,10 +48,17 @@ def export_fp32(model: MeanPoolClassifier, path: Path, opset: int = 17) -> None:
     mask = torch.ones((2, 8), dtype=torch.long)
     axes = {0: "batch", 1: "seq"}
     with torch.inference_mode():
-        torch.onnx.export(model, (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
-                          output_names=["logits"], dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                                                 "logits": {0: "batch"}},
-                          opset_version=opset, dynamo=False, do_constant_folding=True)
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"}},
+            opset_version=opset,
+            dynamo=False,
+            do_constant_folding=True,
+        )
 
 
 def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
@@ -59,8 +66,9 @@ def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
     from onnxruntime.transformers import optimizer
 
     try:
-        opt = optimizer.optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden,
-                                       opt_level=1)
+        opt = optimizer.optimize_model(
+            str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden, opt_level=1
+        )
     except Exception as exc:  # an unfamiliar architecture: serve the plain graph
         log.warning("fusion skipped: %s", exc)
         return False
@@ -78,8 +86,14 @@ def quantize(src: Path, dst: Path, keep_fp32: Sequence[str] = ()) -> None:
 
     # fused operators (com.microsoft Attention, ...) defeat ONNX shape inference: their outputs are float.
     # Per-channel weight scales: about 40 % less int8 probability error than per-tensor (docs/experiments.md).
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                     nodes_to_exclude=list(keep_fp32), extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    quantize_dynamic(
+        str(src),
+        str(dst),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        nodes_to_exclude=list(keep_fp32),
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 def matmul_nodes(path: Path, pattern: str = "") -> list[str]:
@@ -91,8 +105,9 @@ def matmul_nodes(path: Path, pattern: str = "") -> list[str]:
     return [n for n in names if re.search(pattern, n)] if pattern else names
 
 
-def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts: Sequence[str], budget: int,
-                    pattern: str = "") -> dict[str, float]:
+def sensitive_nodes(
+    src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts: Sequence[str], budget: int, pattern: str = ""
+) -> dict[str, float]:
     """The ``budget`` MatMuls whose staying fp32 most reduces the int8 model's error on ``texts``.
 
     Why: int8 error is not spread evenly. A dense layer fed by outlier activations (a feed-forward
@@ -110,14 +125,16 @@ def sensitive_nodes(src: Path, make_scorer: Callable[[bytes], OnnxScorer], texts
     reference = make_scorer(src.read_bytes()).logits(texts)
     errors: dict[str, float] = {}
     candidates = matmul_nodes(src, pattern)
-    with (tempfile.TemporaryDirectory(prefix="chhmam-sens-") as tmp,
-          progress("int8 sensitivity of each dense layer", len(candidates)) as advance):
+    with (
+        tempfile.TemporaryDirectory(prefix="chhmam-sens-") as tmp,
+        progress("int8 sensitivity of each dense layer", len(candidates)) as advance,
+    ):
         out = Path(tmp) / "q.onnx"
         for name in candidates:
             quantize(src, out, [name])
             errors[name] = float(np.abs(make_scorer(out.read_bytes()).logits(texts) - reference).mean())
             advance()
-    chosen = sorted(errors, key=errors.__getitem__)[:max(budget, 0)]
+    chosen = sorted(errors, key=errors.__getitem__)[: max(budget, 0)]
     return {name: round(errors[name], 5) for name in chosen}
 
 
@@ -134,11 +151,17 @@ def batch_dependence(scorer: OnnxScorer, texts: Sequence[str], thresholds: dict[
     together = scorer.predict_proba(texts)
     alone = np.vstack([scorer.predict_proba([t]) for t in texts])
     diff = np.abs(together - alone)
-    flips = {lb: int(((together[:, j] >= thr) != (alone[:, j] >= thr)).sum())
-             for j, (lb, thr) in enumerate(thresholds.items())}
-    return {"posts": len(texts), "mean_abs_prob_diff": round(float(diff.mean()), 5),
-            "p99_abs_prob_diff": round(float(np.percentile(diff, 99)), 4),
-            "max_abs_prob_diff": round(float(diff.max()), 4), "flag_changes": flips}
+    flips = {
+        lb: int(((together[:, j] >= thr) != (alone[:, j] >= thr)).sum())
+        for j, (lb, thr) in enumerate(thresholds.items())
+    }
+    return {
+        "posts": len(texts),
+        "mean_abs_prob_diff": round(float(diff.mean()), 5),
+        "p99_abs_prob_diff": round(float(np.percentile(diff, 99)), 4),
+        "max_abs_prob_diff": round(float(diff.max()), 4),
+        "flag_changes": flips,
+    }
 
 
 def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
@@ -146,9 +169,9 @@ def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) 
     return [Calibrator(method).fit(raw[:, j].astype(np.float64), y[:, j]) for j in range(raw.shape[1])]
 
 
-def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str],
-                   keep: dict[str, float] | None = None
-                   ) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any], dict[str, Any]]:
+def export_scorers(
+    source: Path, params: dict[str, Any], texts_val: Sequence[str], keep: dict[str, float] | None = None
+) -> tuple[OnnxScorer, OnnxScorer, dict[str, Any], dict[str, Any]]:
     """(fp32, int8) ONNX scorers of the classifier saved in ``source``, uncalibrated; their facts; its
     training metadata.
 
@@ -160,14 +183,36 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
     model, _tok, meta = load_classifier(source, attn_implementation="eager")
     tok_json = (source / "tokenizer.json").read_text(encoding="utf-8")
     enc_cfg = model.encoder.config
-    kwargs: dict[str, Any] = {"labels": list(params["labels"]), "max_len": int(meta["max_len"]),
-              "pad_id": int(meta["pad_id"]), "prefix": str(meta.get("prefix", "")),
-              "cues": bool(meta.get("cues", False)), "threads": int(serve_cfg.get("threads", 2)),
-              "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
-              "max_batch": int(serve_cfg.get("max_batch", 128))}
-    facts: dict[str, Any] = {"training": {k: meta.get(k) for k in (
-        "layers", "vocab", "trainable_params", "params", "fit_on", "train_rows", "steps", "train_seconds",
-        "cues", "linear_probe_c", "linear_probe_posts", "distill", "cached_layers")}}
+    kwargs: dict[str, Any] = {
+        "labels": list(params["labels"]),
+        "max_len": int(meta["max_len"]),
+        "pad_id": int(meta["pad_id"]),
+        "prefix": str(meta.get("prefix", "")),
+        "cues": bool(meta.get("cues", False)),
+        "threads": int(serve_cfg.get("threads", 2)),
+        "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
+        "max_batch": int(serve_cfg.get("max_batch", 128)),
+    }
+    facts: dict[str, Any] = {
+        "training": {
+            k: meta.get(k)
+            for k in (
+                "layers",
+                "vocab",
+                "trainable_params",
+                "params",
+                "fit_on",
+                "train_rows",
+                "steps",
+                "train_seconds",
+                "cues",
+                "linear_probe_c",
+                "linear_probe_posts",
+                "distill",
+                "cached_layers",
+            )
+        }
+    }
     with tempfile.TemporaryDirectory(prefix="chhmam-onnx-") as tmp:
         fp32, fused, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "int8.onnx"
         export_fp32(model, fp32)
@@ -177,8 +222,13 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
         budget = int(cfg.get("fp32_nodes") or 0)
         if keep is None and budget:
             sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
-            keep = sensitive_nodes(base, lambda raw: OnnxScorer(raw, tok_json, **kwargs), sample, budget,
-                                   str(cfg.get("sensitivity_candidates") or ""))
+            keep = sensitive_nodes(
+                base,
+                lambda raw: OnnxScorer(raw, tok_json, **kwargs),
+                sample,
+                budget,
+                str(cfg.get("sensitivity_candidates") or ""),
+            )
         keep = keep or {}
         quantize(base, int8, list(keep))
         facts["fp32_nodes"] = keep
@@ -188,8 +238,9 @@ def export_scorers(source: Path, params: dict[str, Any], texts_val: Sequence[str
         return fp32_scorer, OnnxScorer(int8.read_bytes(), tok_json, **kwargs), facts, meta
 
 
-def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
-          ) -> tuple[Bundle, dict[str, Any]]:
+def build(
+    params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
+) -> tuple[Bundle, dict[str, Any]]:
     """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle.
 
     When ``source`` holds a held-out twin (``transformer.fit_on: train+val``, ``models/train/transformer.py``),
@@ -204,10 +255,12 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     fp32_scorer, int8_scorer, facts, meta = export_scorers(source, params, texts_val)
     held_out_scorer = int8_scorer
     if (source / HOLDOUT_DIR).exists():
-        _, held_out_scorer, twin_facts, _ = export_scorers(source / HOLDOUT_DIR, params, texts_val,
-                                                           facts["fp32_nodes"])
-        facts["calibrated_on"] = {"model": "held-out twin", "training": twin_facts["training"],
-                                  "fp32_nodes": twin_facts["fp32_nodes"]}
+        _, held_out_scorer, twin_facts, _ = export_scorers(source / HOLDOUT_DIR, params, texts_val, facts["fp32_nodes"])
+        facts["calibrated_on"] = {
+            "model": "held-out twin",
+            "training": twin_facts["training"],
+            "fp32_nodes": twin_facts["fp32_nodes"],
+        }
     else:
         facts["calibrated_on"] = {"model": "served model"}
     yv = y_val.astype(np.int_)
@@ -229,8 +282,9 @@ def build(params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: 
     p_fp32 = int8_scorer.calibrate_logits(raw_fp32)  # same calibrators: isolates the quantisation error
     facts["max_abs_prob_diff"] = round(float(np.abs(p_int8 - p_fp32).max()), 5) if len(p_int8) else 0.0
     facts["mean_abs_prob_diff"] = round(float(np.abs(p_int8 - p_fp32).mean()), 6) if len(p_int8) else 0.0
-    facts["flag_changes"] = int(sum(((p_int8[:, j] >= thresholds[lb]) != (p_fp32[:, j] >= thresholds[lb])).sum()
-                                    for j, lb in enumerate(labels)))
+    facts["flag_changes"] = int(
+        sum(((p_int8[:, j] >= thresholds[lb]) != (p_fp32[:, j] >= thresholds[lb])).sum() for j, lb in enumerate(labels))
+    )
     sample = texts_test[:: max(1, len(texts_test) // int(cfg.get("sensitivity_posts", 400)))]
     facts["batch_vs_alone"] = batch_dependence(int8_scorer, sample, thresholds)
     for j, lb in enumerate(labels):

@@ -22,4 +22,3 @@ def main() -> None:
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
     log.info("published %s -> %s", name, dst)
-

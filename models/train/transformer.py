@@ -109,9 +109,11 @@ def pad_id_of(config: Any, tok: Tokenizer) -> int:
 
 def id_batcher(pad_id: int) -> Collate:
     """Collates token id lists into (input_ids, attention_mask) tensors."""
+
     def collate(seqs: Sequence[Any]) -> tuple[torch.Tensor, torch.Tensor]:
         ids, mask = pad_ids(seqs, pad_id)
         return torch.from_numpy(ids), torch.from_numpy(mask)
+
     return collate
 
 
@@ -121,13 +123,13 @@ def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random |
     order = list(range(len(lengths)))
     if rng is None:
         order.sort(key=lambda i: lengths[i])
-        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     rng.shuffle(order)
     chunk = batch_size * 20
     batches: list[list[int]] = []
     for c in range(0, len(order), chunk):
-        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
-        batches.extend(part[i:i + batch_size] for i in range(0, len(part), batch_size))
+        part = sorted(order[c : c + chunk], key=lambda i: lengths[i])
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
     rng.shuffle(batches)
     return batches
 
@@ -169,8 +171,7 @@ def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = 
     return [e.ids for e in tok.encode_batch([model_text(t, prefix, cues) for t in texts])]
 
 
-def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float, file: str = TRAIN_OOF
-                 ) -> NDArray[np.float32]:
+def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float, file: str = TRAIN_OOF) -> NDArray[np.float32]:
     """Labels mixed with the baseline's held-out scores: ``(1 - weight) * y + weight * p_baseline``.
 
     Why: the n-gram baseline's out-of-fold scores say how a row's phrasing looks to a model that never
@@ -188,8 +189,9 @@ def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float, file: str
     return ((1.0 - weight) * y + weight * probs).astype(np.float32)
 
 
-def training_rows(splits: Sequence[str], labels: Sequence[str], data: Path, teacher: Path, distill: float
-                  ) -> tuple[list[str], NDArray[np.float32], NDArray[np.float32]]:
+def training_rows(
+    splits: Sequence[str], labels: Sequence[str], data: Path, teacher: Path, distill: float
+) -> tuple[list[str], NDArray[np.float32], NDArray[np.float32]]:
     """Texts, labels and soft targets of the named splits, concatenated in that order."""
     texts: list[str] = []
     ys, softs = [], []
@@ -201,8 +203,9 @@ def training_rows(splits: Sequence[str], labels: Sequence[str], data: Path, teac
     return texts, np.concatenate(ys), np.concatenate(softs)
 
 
-def subsample(rows: list[Row], y: NDArray[np.float32], limit: int | None, seed: int
-              ) -> tuple[list[Row], NDArray[np.float32]]:
+def subsample(
+    rows: list[Row], y: NDArray[np.float32], limit: int | None, seed: int
+) -> tuple[list[Row], NDArray[np.float32]]:
     """At most ``limit`` rows and their targets, drawn at random, in their original order.
 
     Why: the data stage may grow past the CPU budget (``max_train_examples``), and the linear
@@ -215,8 +218,14 @@ def subsample(rows: list[Row], y: NDArray[np.float32], limit: int | None, seed: 
     return [rows[i] for i in idx], y[idx]
 
 
-def _run(model: MeanPoolClassifier, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], width: int,
-         posts: Sequence[Any], collate: Collate, batch_size: int) -> NDArray[np.float32]:
+def _run(
+    model: MeanPoolClassifier,
+    fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    width: int,
+    posts: Sequence[Any],
+    collate: Collate,
+    batch_size: int,
+) -> NDArray[np.float32]:
     """``fn(inputs, mask)`` over length-sorted batches in eval mode, rows back in input order."""
     out = np.zeros((len(posts), width), dtype=np.float32)
     model.eval()
@@ -226,14 +235,16 @@ def _run(model: MeanPoolClassifier, fn: Callable[[torch.Tensor, torch.Tensor], t
     return out
 
 
-def predict_logits(model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int,
-                   batch_size: int = 64) -> NDArray[np.float32]:
+def predict_logits(
+    model: MeanPoolClassifier, seqs: Sequence[Sequence[int]], pad_id: int, batch_size: int = 64
+) -> NDArray[np.float32]:
     """Logits for token id lists, in input order (length-sorted batches inside)."""
     return _run(model, model, model.head.out_features, seqs, id_batcher(pad_id), batch_size)
 
 
-def linear_probe(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], collate: Collate,
-                 c: float) -> None:
+def linear_probe(
+    model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], collate: Collate, c: float
+) -> None:
     """LP-FT's first step: fit the head on the frozen encoder's pooled features, before fine-tuning.
 
     Why: a random head sends large, arbitrary gradients into the pre-trained layers during the
@@ -261,8 +272,14 @@ def total_steps(n_posts: int, cfg: dict[str, Any]) -> int:
     return max(1, math.ceil(math.ceil(n_posts / int(cfg["batch_size"])) * float(cfg["epochs"])))
 
 
-def _iterate(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.float32], cfg: dict[str, Any],
-             collate: Collate, rng: random.Random) -> Iterator[tuple[int, float]]:
+def _iterate(
+    model: MeanPoolClassifier,
+    posts: Sequence[Any],
+    y: NDArray[np.float32],
+    cfg: dict[str, Any],
+    collate: Collate,
+    rng: random.Random,
+) -> Iterator[tuple[int, float]]:
     """Training steps; yields (step, loss)."""
     params = [p for p in model.parameters() if p.requires_grad]
     head_ids = {id(p) for p in model.head.parameters()}
@@ -274,7 +291,8 @@ def _iterate(model: MeanPoolClassifier, posts: Sequence[Any], y: NDArray[np.floa
     total = total_steps(len(posts), cfg)
     warmup = max(1, int(total * float(cfg.get("warmup", 0.06))))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+        opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
     pos = y.mean(axis=0).clip(1e-3, 1.0)
     pos_weight = torch.tensor(np.sqrt((1 - pos) / pos), dtype=torch.float32) if cfg.get("pos_weight") else None
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
@@ -330,8 +348,9 @@ def save_classifier(model: MeanPoolClassifier, tokenizer_file: Path, out: Path, 
     (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def load_classifier(path: Path, attn_implementation: str | None = None
-                    ) -> tuple[MeanPoolClassifier, Tokenizer, dict[str, Any]]:
+def load_classifier(
+    path: Path, attn_implementation: str | None = None
+) -> tuple[MeanPoolClassifier, Tokenizer, dict[str, Any]]:
     """A fine-tuned classifier saved by ``save_classifier``, in eval mode, with its tokenizer.
 
     ``attn_implementation="eager"`` gives the plain attention graph that ONNX export and ONNX
@@ -361,8 +380,14 @@ def cached_layers(cfg: dict[str, Any]) -> int:
     return int(cfg.get("freeze_layers") or 0)
 
 
-def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE, data: Path = DATA,
-        teacher: Path = TEACHER, memo: StateMemo | None = None) -> tuple[MeanPoolClassifier, dict[str, Any]]:
+def fit(
+    params: dict[str, Any],
+    splits: Sequence[str],
+    backbone: Path = BACKBONE,
+    data: Path = DATA,
+    teacher: Path = TEACHER,
+    memo: StateMemo | None = None,
+) -> tuple[MeanPoolClassifier, dict[str, Any]]:
     """Fine-tune a fresh classifier on the named splits; returns it and its training facts.
 
     ``memo``: frozen-layer states shared with another fit of the same backbone and recipe (``train``).
@@ -381,7 +406,7 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
     texts, y, soft = training_rows(splits, labels, data, teacher, distill)
     targets = np.concatenate([y, soft], axis=1)  # labels and soft targets are subsampled together
     texts, targets = subsample(texts, targets, cfg.get("max_train_examples"), seed)
-    y, soft = targets[:, :len(labels)], targets[:, len(labels):]
+    y, soft = targets[:, : len(labels)], targets[:, len(labels) :]
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
     seqs = encode(tok, texts, prefix, cues)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
@@ -406,20 +431,33 @@ def fit(params: dict[str, Any], splits: Sequence[str], backbone: Path = BACKBONE
                 advance(note=f"loss {np.mean(losses[-20:]):.4f}")
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    facts = {"labels": labels, "max_len": int(cfg["max_len"]), "prefix": prefix, "cues": cues, "pad_id": pad_id,
-             "linear_probe_c": cfg.get("linear_probe_c"), "linear_probe_posts": lp_posts, "distill": distill,
-             "fit_on": "+".join(splits), "cached_layers": upto,
-             "train_rows": len(texts), "steps": len(losses), "train_seconds": round(seconds, 1),
-             "train_cpu_seconds": round(cpu, 1),
-             "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
-             "trainable_params": trainable, "params": sum(p.numel() for p in model.parameters()),
-             "layers": int(model.encoder.config.num_hidden_layers),
-             "vocab": int(model.encoder.config.vocab_size)}
+    facts = {
+        "labels": labels,
+        "max_len": int(cfg["max_len"]),
+        "prefix": prefix,
+        "cues": cues,
+        "pad_id": pad_id,
+        "linear_probe_c": cfg.get("linear_probe_c"),
+        "linear_probe_posts": lp_posts,
+        "distill": distill,
+        "fit_on": "+".join(splits),
+        "cached_layers": upto,
+        "train_rows": len(texts),
+        "steps": len(losses),
+        "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu, 1),
+        "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
+        "trainable_params": trainable,
+        "params": sum(p.numel() for p in model.parameters()),
+        "layers": int(model.encoder.config.num_hidden_layers),
+        "vocab": int(model.encoder.config.vocab_size),
+    }
     return model, facts
 
 
-def train(params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA,
-          teacher: Path = TEACHER) -> dict[str, Any]:
+def train(
+    params: dict[str, Any], backbone: Path = BACKBONE, out: Path = OUT, data: Path = DATA, teacher: Path = TEACHER
+) -> dict[str, Any]:
     """Fine-tune and save the fp32 classifier (and, with ``fit_on: train+val``, its held-out twin).
 
     Why a twin: the validation families are new voices, and the transformer generalises to unseen

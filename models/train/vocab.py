@@ -144,8 +144,9 @@ def trim_embeddings(model: PreTrainedModel, kept: Sequence[int]) -> PreTrainedMo
     return model
 
 
-def trim_model(model: PreTrainedModel, tok: dict[str, Any], texts: Iterable[str],
-               common_pieces: int = 20000) -> tuple[PreTrainedModel, dict[str, Any], list[int]]:
+def trim_model(
+    model: PreTrainedModel, tok: dict[str, Any], texts: Iterable[str], common_pieces: int = 20000
+) -> tuple[PreTrainedModel, dict[str, Any], list[int]]:
     """Trim model and tokenizer consistently; returns them and the kept old ids."""
     kept = select_ids(tok, list(texts), common_pieces)
     return trim_embeddings(model, kept), trim_tokenizer(tok, kept), kept

@@ -40,8 +40,13 @@ def users_page(request: Request, user: Admin, session: DB) -> Response:
 
 
 @router.post("/admin/users", dependencies=[Csrf])
-def create_user(user: Admin, session: DB, username: Annotated[str, Form()],
-                password: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
+def create_user(
+    user: Admin,
+    session: DB,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+) -> Response:
     _check_password(password)
     try:
         new = users.create_user(session, username.strip()[:100], auth.hash_password(password), role)
@@ -52,8 +57,14 @@ def create_user(user: Admin, session: DB, username: Annotated[str, Form()],
 
 
 @router.post("/admin/users/{user_id}", dependencies=[Csrf])
-def change_user(user: Admin, session: DB, user_id: UserId, op: Annotated[str, Form()],
-                role: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
+def change_user(
+    user: Admin,
+    session: DB,
+    user_id: UserId,
+    op: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
     target = _target(session, user_id)
     if target.id == user.id and op in ("disable", "role"):
         raise HTTPException(status_code=400, detail="an admin cannot disable or demote themselves here")

@@ -39,14 +39,16 @@ def login_page(request: Request, _cur: CurrentDep) -> HTMLResponse:
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Csrf])
-def login(request: Request, session: DB, cur: CurrentDep, username: Annotated[str, Form()],
-          password: Annotated[str, Form()]) -> Response:
+def login(
+    request: Request, session: DB, cur: CurrentDep, username: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Response:
     addr = address(request)
     who = {"address": addr, "username_sha256": auth.username_digest(username)}
     wait = auth.throttle_attempt(username, addr)
     if wait is not None:
-        audit.record(session, None, "login_throttled", "user", visible(username)[:80],
-                     {**who, "retry_after_s": round(wait, 1)})
+        audit.record(
+            session, None, "login_throttled", "user", visible(username)[:80], {**who, "retry_after_s": round(wait, 1)}
+        )
         resp = render(request, "login.html", {"error": "too_many"}, status=429)
         resp.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
         return resp
@@ -60,11 +62,13 @@ def login(request: Request, session: DB, cur: CurrentDep, username: Annotated[st
         sessions.revoke(session, [cur.row.id], "new_login")
     sid = auth.new_session_id()
     s = get_settings()
-    row = sessions.create(session, user.id, auth.session_hash(sid), auth.new_csrf(), lang, addr,
-                          timedelta(hours=s.session_absolute_hours))
+    row = sessions.create(
+        session, user.id, auth.session_hash(sid), auth.new_csrf(), lang, addr, timedelta(hours=s.session_absolute_hours)
+    )
     audit.record(session, user.id, "login", "user", str(user.id), {"address": addr, "session": row.id})
-    done = RedirectResponse("/stats" if user.role == "analyst" else
-                            "/admin/users" if user.role == "admin" else "/", status_code=303)
+    done = RedirectResponse(
+        "/stats" if user.role == "analyst" else "/admin/users" if user.role == "admin" else "/", status_code=303
+    )
     set_cookie(done, SESSION_COOKIE, sid)
     done.delete_cookie(LOGIN_COOKIE, path="/")
     return done
@@ -80,8 +84,9 @@ def logout(cur: LoggedIn, session: DB) -> Response:
 
 
 @router.post("/lang", dependencies=[Csrf])
-def switch_lang(cur: LoggedIn, session: DB, lang: Annotated[str, Form()],
-                back: Annotated[str, Form()] = "/") -> Response:
+def switch_lang(
+    cur: LoggedIn, session: DB, lang: Annotated[str, Form()], back: Annotated[str, Form()] = "/"
+) -> Response:
     chosen = "km" if lang == "km" else "en"
     sessions.update_fields(session, cur.row.id, lang=chosen)
     safe_back = back if back.startswith("/") and not back.startswith("//") and "\\" not in back else "/"

@@ -47,8 +47,17 @@ def case_list(request: Request, user: Lead, session: DB, order: str = "risk", pa
     page = _page(page)
     rows = store_networks.list_networks(session, order=order, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE)
     audit.record(session, user.id, "case_list", "network", None, {"order": order, "page": page})
-    return render(request, "cases.html", {"_user": user, "rows": [cases.summary(n) for n in rows[:LIST_PAGE]],
-                                          "order": order, "page": page, "more": len(rows) > LIST_PAGE})
+    return render(
+        request,
+        "cases.html",
+        {
+            "_user": user,
+            "rows": [cases.summary(n) for n in rows[:LIST_PAGE]],
+            "order": order,
+            "page": page,
+            "more": len(rows) > LIST_PAGE,
+        },
+    )
 
 
 def _case_or_404(session: Session, network_id: int) -> Network:
@@ -71,16 +80,26 @@ def case_page(request: Request, network_id: CaseId, user: Lead, session: DB, pag
         if m["revealed"]:
             m["segments"] = segments(m["post"].text, indicators(m["post"].text))
     exposure = access.exposure(session, user)
-    ctx = {"_user": user, "case": cases.summary(net), "members": members, "page": page, "pages": pages,
-           "shared": store_networks.shared_entities(session, network_id),
-           "graph": cases.case_graph(session, network_id), "timeline": cases.timeline(session, network_id),
-           "labels": service.LABELS, "exposure": exposure, "take_break": exposure >= get_settings().break_after}
+    ctx = {
+        "_user": user,
+        "case": cases.summary(net),
+        "members": members,
+        "page": page,
+        "pages": pages,
+        "shared": store_networks.shared_entities(session, network_id),
+        "graph": cases.case_graph(session, network_id),
+        "timeline": cases.timeline(session, network_id),
+        "labels": service.LABELS,
+        "exposure": exposure,
+        "take_break": exposure >= get_settings().break_after,
+    }
     return render(request, "case.html", ctx)
 
 
 @router.post("/cases/{network_id}/members/{post_id}/reveal", dependencies=[Csrf])
-def reveal_member(network_id: CaseId, post_id: PostId, user: Lead, session: DB,
-                  page: Annotated[int, Form()] = 1) -> Response:
+def reveal_member(
+    network_id: CaseId, post_id: PostId, user: Lead, session: DB, page: Annotated[int, Form()] = 1
+) -> Response:
     """Record the reveal of one member's text (audited against the post, counted as exposure)."""
     _case_or_404(session, network_id)
     if store_networks.network_of_post(session, post_id) != network_id:
@@ -90,8 +109,14 @@ def reveal_member(network_id: CaseId, post_id: PostId, user: Lead, session: DB,
 
 
 @router.post("/cases/{network_id}/decide", dependencies=[Csrf])
-def decide_case(network_id: CaseId, user: Lead, session: DB, action: Annotated[str, Form()],
-                labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "") -> Response:
+def decide_case(
+    network_id: CaseId,
+    user: Lead,
+    session: DB,
+    action: Annotated[str, Form()],
+    labels: Annotated[list[str] | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+) -> Response:
     _case_or_404(session, network_id)
     cases.decide_case(session, user, network_id, action, labels or [], note.strip()[:2000] or None)
     return RedirectResponse(f"/cases/{network_id}", status_code=303)
@@ -103,5 +128,8 @@ def case_evidence(network_id: CaseId, user: Lead, session: DB) -> Response:
     _case_or_404(session, network_id)
     ev = cases.case_evidence(session, network_id)
     audit.record(session, user.id, "case_evidence", "network", str(network_id), {"members": len(ev["members"])})
-    return Response(json.dumps(ev, ensure_ascii=False, indent=2), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="case-{network_id}.json"'})
+    return Response(
+        json.dumps(ev, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="case-{network_id}.json"'},
+    )

@@ -26,20 +26,32 @@ def _audited_evidence(session: Session, user: User, item_id: int, fmt: str) -> d
     """The evidence package of an item the user may read; the download is audited."""
     _item, _post, others = access.readable(session, user, item_id)
     ev = build_evidence(session, item_id)
-    audit.record(session, user.id, "view_evidence", "queue_item", str(item_id),
-                 {"format": fmt, **({"others_item": True} if others else {})})
+    audit.record(
+        session,
+        user.id,
+        "view_evidence",
+        "queue_item",
+        str(item_id),
+        {"format": fmt, **({"others_item": True} if others else {})},
+    )
     return ev
 
 
 @router.get("/items/{item_id}/evidence.json")
 def evidence_json(item_id: ItemId, user: Reviewer, session: DB) -> Response:
     ev = _audited_evidence(session, user, item_id, "json")
-    return Response(json.dumps(ev, ensure_ascii=False, indent=2), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.json"'})
+    return Response(
+        json.dumps(ev, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.json"'},
+    )
 
 
 @router.get("/items/{item_id}/evidence.pdf")
 def evidence_pdf_view(item_id: ItemId, user: Reviewer, session: DB) -> Response:
     ev = _audited_evidence(session, user, item_id, "pdf")
-    return Response(evidence_pdf(ev), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.pdf"'})
+    return Response(
+        evidence_pdf(ev),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{item_id}.pdf"'},
+    )

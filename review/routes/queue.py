@@ -54,13 +54,20 @@ def _text_ctx(session: Session, item: QueueItem, post: Post) -> dict[str, Any]:
     samples: list[str] = []
     if post.cluster_id is not None:
         samples = clusters.sample_texts(session, post.cluster_id, except_post=post.id, limit=3)
-    return {"segments": segments(post.text, found_ind), "drivers": drivers, "drivers_model": drivers_model,
-            "samples": samples, "revealed": True, **_edits_ctx(session, post, revealed=True)}
+    return {
+        "segments": segments(post.text, found_ind),
+        "drivers": drivers,
+        "drivers_model": drivers_model,
+        "samples": samples,
+        "revealed": True,
+        **_edits_ctx(session, post, revealed=True),
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
-def queue_page(request: Request, user: Auth, session: DB, label: str = "", lang: str = "",
-               source: str = "", status: str = "open") -> Response:
+def queue_page(
+    request: Request, user: Auth, session: DB, label: str = "", lang: str = "", source: str = "", status: str = "open"
+) -> Response:
     """Reviewers see the queue; analysts and admins are sent to their own start pages."""
     if user.role == "analyst":
         return RedirectResponse("/stats", status_code=303)
@@ -72,10 +79,22 @@ def queue_page(request: Request, user: Auth, session: DB, label: str = "", lang:
     rows = queue.list_items(session, status=status, limit=100, filters=filters)
     counts = queue.count_by_status(session)
     now = utcnow()
-    view = [{"item": it, "post": p, "age": _age(it),
-             "eff": queue.effective_priority(it.priority, it.enqueued_at, now)} for it, p in rows]
-    return render(request, "queue.html", {"_user": user, "rows": view, "total": counts.get(status, 0),
-                                          "counts": counts, "filters": filters, "status": status})
+    view = [
+        {"item": it, "post": p, "age": _age(it), "eff": queue.effective_priority(it.priority, it.enqueued_at, now)}
+        for it, p in rows
+    ]
+    return render(
+        request,
+        "queue.html",
+        {
+            "_user": user,
+            "rows": view,
+            "total": counts.get(status, 0),
+            "counts": counts,
+            "filters": filters,
+            "status": status,
+        },
+    )
 
 
 @router.post("/claim", dependencies=[Csrf])
@@ -94,8 +113,14 @@ def claim_one(item_id: ItemId, user: Reviewer, session: DB) -> Response:
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, session: DB) -> Response:
     item, post, others = access.readable(session, user, item_id)
-    audit.record(session, user.id, "view", "queue_item", str(item_id),
-                 {"status": item.status, **({"others_item": True} if others else {})})
+    audit.record(
+        session,
+        user.id,
+        "view",
+        "queue_item",
+        str(item_id),
+        {"status": item.status, **({"others_item": True} if others else {})},
+    )
     scores = decisions.scores_for(session, post.id, item.model_version)
     cluster_size = 1
     if post.cluster_id is not None:
@@ -107,19 +132,33 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
     last_id = cur.row.last_decided
     if isinstance(last_id, int) and last_id != item_id:
         prev_decision = decisions.latest_active(session, last_id)
-        if (prev_decision is not None and prev_decision.user_id == user.id
-                and utcnow() - as_utc(prev_decision.created_at) <= service.UNDO_WINDOW):
+        if (
+            prev_decision is not None
+            and prev_decision.user_id == user.id
+            and utcnow() - as_utc(prev_decision.created_at) <= service.UNDO_WINDOW
+        ):
             undo_prev = last_id
     lease_ok = item.lease_expires_at is not None and as_utc(item.lease_expires_at) >= utcnow()
     ctx: dict[str, Any] = {
-        "_user": user, "item": item, "post": post, "indicators": indicators(post.text), "scores": scores,
-        "cluster_size": cluster_size, "history": decisions.for_item(session, item_id),
+        "_user": user,
+        "item": item,
+        "post": post,
+        "indicators": indicators(post.text),
+        "scores": scores,
+        "cluster_size": cluster_size,
+        "history": decisions.for_item(session, item_id),
         "mine": item.status == "claimed" and item.claimed_by == user.id and lease_ok,
         "can_undo": last is not None and last.user_id == user.id,
         "can_approve": item.status == "referral_pending" and last is not None and last.user_id != user.id,
-        "exposure": exposure, "take_break": exposure >= get_settings().break_after, "labels": service.LABELS,
-        "prev_id": prev_id, "next_id": next_id, "undo_prev": undo_prev, "revealed": False,
-        "author": cases.author_panel(session, post.id), "network": cases.network_panel(session, post.id),
+        "exposure": exposure,
+        "take_break": exposure >= get_settings().break_after,
+        "labels": service.LABELS,
+        "prev_id": prev_id,
+        "next_id": next_id,
+        "undo_prev": undo_prev,
+        "revealed": False,
+        "author": cases.author_panel(session, post.id),
+        "network": cases.network_panel(session, post.id),
         **_edits_ctx(session, post, revealed=False),
     }
     if access.revealed(session, user, item_id):
@@ -130,21 +169,35 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
 @router.post("/items/{item_id}/reveal", dependencies=[Csrf])
 def reveal(request: Request, item_id: ItemId, user: Reviewer, session: DB) -> Response:
     item, post, others = access.readable(session, user, item_id)
-    audit.record(session, user.id, "reveal", "queue_item", str(item_id),
-                 {"others_item": True} if others else {})
+    audit.record(session, user.id, "reveal", "queue_item", str(item_id), {"others_item": True} if others else {})
     session.flush()
     if not request.headers.get("hx-request"):
         return RedirectResponse(f"/items/{item_id}", status_code=303)
     exposure = access.exposure(session, user)
-    return render(request, "_reveal.html", {"item": item, "post": post, "exposure": exposure,
-                                            "take_break": exposure >= get_settings().break_after,
-                                            **_text_ctx(session, item, post)})
+    return render(
+        request,
+        "_reveal.html",
+        {
+            "item": item,
+            "post": post,
+            "exposure": exposure,
+            "take_break": exposure >= get_settings().break_after,
+            **_text_ctx(session, item, post),
+        },
+    )
 
 
 @router.post("/items/{item_id}/decide", dependencies=[Csrf])
-def decide(item_id: ItemId, cur: LoggedIn, user: Reviewer, session: DB, action: Annotated[str, Form()],
-           labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "",
-           next_item: Annotated[str, Form(alias="next")] = "") -> Response:
+def decide(
+    item_id: ItemId,
+    cur: LoggedIn,
+    user: Reviewer,
+    session: DB,
+    action: Annotated[str, Form()],
+    labels: Annotated[list[str] | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+    next_item: Annotated[str, Form(alias="next")] = "",
+) -> Response:
     service.decide(session, user, item_id, action, labels or [], note.strip()[:2000] or None)
     sessions.update_fields(session, cur.row.id, last_decided=item_id)  # the next page offers to undo it
     if next_item:
@@ -171,6 +224,8 @@ def approve(item_id: ItemId, user: Reviewer, session: DB, note: Annotated[str, F
 @router.get("/referrals", response_class=HTMLResponse)
 def referrals(request: Request, user: Reviewer, session: DB) -> Response:
     rows = queue.list_items(session, status="referral_pending", limit=100)
-    view = [{"item": it, "post": p, "age": _age(it),
-             "eff": queue.effective_priority(it.priority, it.enqueued_at)} for it, p in rows]
+    view = [
+        {"item": it, "post": p, "age": _age(it), "eff": queue.effective_priority(it.priority, it.enqueued_at)}
+        for it, p in rows
+    ]
     return render(request, "referrals.html", {"_user": user, "rows": view})

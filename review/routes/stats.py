@@ -17,7 +17,14 @@ AnyRole = Annotated[User, Depends(require_role("analyst", "lead", "admin", "mode
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats(request: Request, user: AnyRole, session: DB) -> Response:
-    return render(request, "stats.html", {"_user": user, "counts": queue.count_by_status(session),
-                                          "by_action": decisions.count_by_action(session),
-                                          "by_lang": queue.count_by_language(session),
-                                          "cases": networks.counts(session)})
+    return render(
+        request,
+        "stats.html",
+        {
+            "_user": user,
+            "counts": queue.count_by_status(session),
+            "by_action": decisions.count_by_action(session),
+            "by_lang": queue.count_by_language(session),
+            "cases": networks.counts(session),
+        },
+    )

@@ -13,8 +13,12 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     """Emit SQL without a connection (``alembic upgrade --sql``)."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -23,14 +23,25 @@ T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _posts(texts: list[tuple[str, str | None]], start: int = 0) -> list[int]:
-    rows = [{"source": f"partner{i % 2}", "external_id": str(start + i), "content_hash": f"h{start + i}",
-             "text": text, "author_hash": author_hash(author, KEY), "created_at": T0 + timedelta(hours=start + i),
-             "platform": "facebook" if i % 2 else "telegram", "lang": "en", "extras": {}}
-            for i, (text, author) in enumerate(texts)]
+    rows = [
+        {
+            "source": f"partner{i % 2}",
+            "external_id": str(start + i),
+            "content_hash": f"h{start + i}",
+            "text": text,
+            "author_hash": author_hash(author, KEY),
+            "created_at": T0 + timedelta(hours=start + i),
+            "platform": "facebook" if i % 2 else "telegram",
+            "lang": "en",
+            "extras": {},
+        }
+        for i, (text, author) in enumerate(texts)
+    ]
     with session_scope() as s:
         insert_posts(s, rows)
-        ids = s.scalars(select(Post.id).where(Post.external_id.in_([r["external_id"] for r in rows]))
-                        .order_by(Post.id)).all()
+        ids = s.scalars(
+            select(Post.id).where(Post.external_id.in_([r["external_id"] for r in rows])).order_by(Post.id)
+        ).all()
     return [int(i) for i in ids]
 
 
@@ -43,12 +54,16 @@ def test_shared_contacts_link_incrementally_and_common_ones_do_not(db_url: str, 
     allow = tmp_path / "allow.yaml"
     allow.write_text('phone:\n  - {value: "+855 40 000 111", name: test hotline}\n', encoding="utf-8")
     cfg = LinkConfig(KEY, degree_cap=5, post_cap=100, allow_listed=load_allow_list(allow, KEY))
-    a = _posts([("Job in Bangkok $900, call 050 111 222", "acct1"),
-                ("work abroad, telegram @fake_agent_1", "acct2"),
-                ("need girls 16+, hotline for help 040 000 111", "acct3"),
-                ("ការងារ ទូរស័ព្ទ ០៥០ ១១១ ២២២ or t.me/fake_agent_1", "acct4"),
-                ("unrelated post, call 040 000 111 if in danger", "acct5"),
-                ("nothing to link here", None)])
+    a = _posts(
+        [
+            ("Job in Bangkok $900, call 050 111 222", "acct1"),
+            ("work abroad, telegram @fake_agent_1", "acct2"),
+            ("need girls 16+, hotline for help 040 000 111", "acct3"),
+            ("ការងារ ទូរស័ព្ទ ០៥០ ១១១ ២២២ or t.me/fake_agent_1", "acct4"),
+            ("unrelated post, call 040 000 111 if in danger", "acct5"),
+            ("nothing to link here", None),
+        ]
+    )
     result = link_pending(config=cfg)
     assert result.posts == 6
     net = _network(a[0])
@@ -74,8 +89,9 @@ def test_shared_contacts_link_incrementally_and_common_ones_do_not(db_url: str, 
 
 def test_degree_cap_splits_what_a_company_number_merged(db_url: str) -> None:
     cfg = LinkConfig(KEY, degree_cap=3, post_cap=100)
-    ring = _posts([("visa job, telegram @fake_ring_77 and bank line 040 999 888", "r1"),
-                   ("telegram @fake_ring_77", "r2")])
+    ring = _posts(
+        [("visa job, telegram @fake_ring_77 and bank line 040 999 888", "r1"), ("telegram @fake_ring_77", "r2")]
+    )
     other = _posts([("shop loan, call 040 999 888", "c1")], start=10)
     link_pending(config=cfg)
     assert _network(other[0]) == _network(ring[0])  # under the cap: the shared number links
@@ -103,13 +119,28 @@ def test_risk_rises_with_confirmed_and_referred_members(db_url: str) -> None:
         before = networks.get_network(s, net)
         assert before is not None
         low = before.risk
-        s.add(QueueItem(post_id=ids[1], labels=["trafficking_ad"], max_probability=0.9, priority=0.9,
-                        model_version="m", status="decided"))
+        s.add(
+            QueueItem(
+                post_id=ids[1],
+                labels=["trafficking_ad"],
+                max_probability=0.9,
+                priority=0.9,
+                model_version="m",
+                status="decided",
+            )
+        )
         s.flush()
         item = s.scalar(select(QueueItem.id).where(QueueItem.post_id == ids[1]))
         assert item is not None
-        s.add(Decision(queue_item_id=item, post_id=ids[1], action="confirm", labels=["trafficking_ad"],
-                       created_at=before.updated_at + timedelta(seconds=1)))
+        s.add(
+            Decision(
+                queue_item_id=item,
+                post_id=ids[1],
+                action="confirm",
+                labels=["trafficking_ad"],
+                created_at=before.updated_at + timedelta(seconds=1),
+            )
+        )
     with session_scope() as s:
         assert refresh_stale(s) == 1
     with session_scope() as s:

@@ -27,8 +27,10 @@ def test_one_phone_however_written() -> None:
 
 
 def test_handles_per_app_links_and_urls() -> None:
-    ents = extract_entities("add telegram @Fake_Job_88 or t.me/fakejob88, line id: fake.line99, "
-                            "WeChat: wx_fake77, apply www.fake-jobs.example.net/apply?ref=9#top")
+    ents = extract_entities(
+        "add telegram @Fake_Job_88 or t.me/fakejob88, line id: fake.line99, "
+        "WeChat: wx_fake77, apply www.fake-jobs.example.net/apply?ref=9#top"
+    )
     assert Entity("handle", "fake_job_88", "telegram") in ents
     assert Entity("handle", "fakejob88", "telegram") in ents
     assert Entity("handle", "fake.line99", "line") in ents

@@ -28,10 +28,18 @@ def found(text: str, category: str) -> list[tuple[str, str, str | None]]:
         ("boss malaysia 012-345 6789", "KH", "012-345 6789", "0123456789"),
         ("contact 011-2345 6789 kl", "MY", "011-2345 6789", "01123456789"),
         ("0 9 7 8 8 8 9 9 9 call", "KH", "0 9 7 8 8 8 9 9 9", "097888999"),
-        ("call zero nine seven eight eight eight nine nine nine", "spelled",
-         "zero nine seven eight eight eight nine nine nine", "097888999"),
-        ("លេខ សូន្យប្រាំបួនប្រាំពីរប្រាំបីប្រាំបីប្រាំបីប្រាំបួនប្រាំបួនប្រាំបួន", "spelled",
-         "សូន្យប្រាំបួនប្រាំពីរប្រាំបីប្រាំបីប្រាំបីប្រាំបួនប្រាំបួនប្រាំបួន", "097888999"),
+        (
+            "call zero nine seven eight eight eight nine nine nine",
+            "spelled",
+            "zero nine seven eight eight eight nine nine nine",
+            "097888999",
+        ),
+        (
+            "លេខ សូន្យប្រាំបួនប្រាំពីរប្រាំបីប្រាំបីប្រាំបីប្រាំបួនប្រាំបួនប្រាំបួន",
+            "spelled",
+            "សូន្យប្រាំបួនប្រាំពីរប្រាំបីប្រាំបីប្រាំបីប្រាំបួនប្រាំបួនប្រាំបួន",
+            "097888999",
+        ),
     ],
 )
 def test_phone_numbers(text: str, label: str, span: str, value: str) -> None:
@@ -195,8 +203,7 @@ def _risk_groups(fp: FeaturedPost) -> set[str]:
 
 
 def test_news_story_with_phone_is_found_but_carries_no_risk_signal() -> None:
-    news = ("ប៉ូលិសខេត្តបាត់ដំបងបានឱ្យដឹងថា ក្រុមគ្រួសារដែលមានព័ត៌មានអាចទាក់ទងលេខទូរស័ព្ទ "
-            "០១២ ៣៤៥ ៦៧៨ ដែលបើករាល់ថ្ងៃ។")
+    news = "ប៉ូលិសខេត្តបាត់ដំបងបានឱ្យដឹងថា ក្រុមគ្រួសារដែលមានព័ត៌មានអាចទាក់ទងលេខទូរស័ព្ទ ០១២ ៣៤៥ ៦៧៨ ដែលបើករាល់ថ្ងៃ។"
     fp = featurise(news)
     assert [i.text for i in fp.indicators if i.category == "phone"] == ["០១២ ៣៤៥ ៦៧៨"]
     assert "Battambang" in [i.label for i in fp.indicators if i.category == "place"]
@@ -222,9 +229,24 @@ def test_real_job_ads_and_sms_rarely_carry_risk_signals() -> None:
 
 def test_categories_cover_the_codebook() -> None:
     cats = categories()
-    for c in ("secrecy", "private_app", "gifts_credit", "meeting_alone", "photo_request",
-              "high_pay_no_experience", "travel_paid", "youth_appearance", "debt_advance",
-              "phone", "messaging", "url", "money", "age", "grade", "place"):
+    for c in (
+        "secrecy",
+        "private_app",
+        "gifts_credit",
+        "meeting_alone",
+        "photo_request",
+        "high_pay_no_experience",
+        "travel_paid",
+        "youth_appearance",
+        "debt_advance",
+        "phone",
+        "messaging",
+        "url",
+        "money",
+        "age",
+        "grade",
+        "place",
+    ):
         assert c in cats
 
 

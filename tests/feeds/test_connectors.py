@@ -21,16 +21,20 @@ def _rows(n: int, prefix: str) -> list[str]:
 
 
 def _all(batches: list[Batch]) -> tuple[list[str], list[str], str | None]:
-    return ([r.external_id for b in batches for r in b.records], [rj.reason for b in batches for rj in b.rejects],
-            batches[-1].cursor if batches else None)
+    return (
+        [r.external_id for b in batches for r in b.records],
+        [rj.reason for b in batches for rj in b.rejects],
+        batches[-1].cursor if batches else None,
+    )
 
 
 def test_dropfolder_jsonl_csv_gzip_and_cursor(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text("\n".join(_rows(5, "a")) + "\n\n", encoding="utf-8")
     with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.write("\n".join(_rows(7, "b")) + "\n{oops\n")
-    (tmp_path / "c.csv").write_text('pid,body,ts\nc0,"hello, world",\nc1,,2026-11-20T01:00:00Z\nc2,x,y,z\n',
-                                    encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        'pid,body,ts\nc0,"hello, world",\nc1,,2026-11-20T01:00:00Z\nc2,x,y,z\n', encoding="utf-8"
+    )
     (tmp_path / "ignored.txt").write_text("not a feed file", encoding="utf-8")
     mapping = {"pid": "external_id", "body": "text", "ts": "created_at"}
     conn = DropFolder("p", tmp_path, mapping, batch_size=4)
@@ -71,13 +75,16 @@ def test_rss_and_atom_over_http_and_file(tmp_path: Path) -> None:
         assert batch.records[0].created_at is not None and batch.records[0].url
         assert list(feed.read(batch.cursor)) == []  # ETag: 304, nothing to do
     atom = tmp_path / "feed.atom"
-    atom.write_text("""<?xml version="1.0" encoding="utf-8"?>
+    atom.write_text(
+        """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>NGO bulletin</title><id>urn:x</id>
 <updated>2026-11-20T00:00:00Z</updated>
 <entry><id>urn:1</id><title>Safe migration advice</title><summary type="html">&lt;p&gt;Check the agency
 licence first&lt;/p&gt;</summary><updated>2026-11-20T00:00:00Z</updated><author><name>NGO</name></author></entry>
 <entry><title></title><summary></summary></entry>
-</feed>""", encoding="utf-8")
+</feed>""",
+        encoding="utf-8",
+    )
     (batch,) = list(RssFeed("ngo", str(atom)).read(None))
     assert [r.external_id for r in batch.records] == ["urn:1"]
     assert batch.records[0].text == "Safe migration advice\nCheck the agency licence first"
@@ -92,9 +99,12 @@ def test_retry_after_forms() -> None:
 
 def test_partner_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = tmp_path / "p.yaml"
-    cfg.write_text("partners:\n - {name: a, kind: dropfolder, path: d}\n"
-                   " - {name: b, kind: http, url: 'http://127.0.0.1:1/x', auth_env: B_TOKEN, pagination: page_token}\n"
-                   " - {name: c, kind: rss, url: feeds/c.xml}\n", encoding="utf-8")
+    cfg.write_text(
+        "partners:\n - {name: a, kind: dropfolder, path: d}\n"
+        " - {name: b, kind: http, url: 'http://127.0.0.1:1/x', auth_env: B_TOKEN, pagination: page_token}\n"
+        " - {name: c, kind: rss, url: feeds/c.xml}\n",
+        encoding="utf-8",
+    )
     a, b, c = load_partners(cfg)
     assert a.path == tmp_path / "d" and c.url == str(tmp_path / "feeds" / "c.xml")
     with pytest.raises(FeedError, match="B_TOKEN"):
@@ -103,7 +113,9 @@ def test_partner_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert b.token() == "t"
     with pytest.raises(ValueError, match="needs `url`"):
         Partner.model_validate({"name": "x", "kind": "http"})
-    cfg.write_text("partners:\n - {name: a, kind: dropfolder, path: d}\n - {name: a, kind: dropfolder, path: e}\n",
-                   encoding="utf-8")
+    cfg.write_text(
+        "partners:\n - {name: a, kind: dropfolder, path: d}\n - {name: a, kind: dropfolder, path: e}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="unique"):
         load_partners(cfg)

@@ -46,8 +46,17 @@ def write_feed(folder: Path) -> tuple[list[str], int]:
                     bad += 1
                     continue
                 ids.append(ext)
-                fh.write(json.dumps({"id": ext, "text": f"ប្រកាសទី {i} job notice number {i} from file {f}",
-                                     "author": f"u{i % 50}", "created_at": "2026-11-20T08:00:00+07:00"}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": ext,
+                            "text": f"ប្រកាសទី {i} job notice number {i} from file {f}",
+                            "author": f"u{i % 50}",
+                            "created_at": "2026-11-20T08:00:00+07:00",
+                        }
+                    )
+                    + "\n"
+                )
     with open(folder / "2026-11-23.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "text", "author", "created_at"])
@@ -62,8 +71,7 @@ def _count() -> int:
         return int(s.scalar(select(func.count(Post.id))) or 0)
 
 
-def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float,
-                    total: int) -> tuple[int, float]:
+def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: float, total: int) -> tuple[int, float]:
     """Start the ingest process, wait for its first commit after ``before``, kill -9 it after a random delay.
 
     The kill takes the whole process group, as a crash of the machine would: the ingest process and
@@ -72,11 +80,20 @@ def _start_and_kill(partners: Path, db_url: str, rng: random.Random, max_delay: 
     once it held 8000 and ``make demo`` could not serve the review app.
     """
     before = _count()
-    env = dict(os.environ, CHHMAM_DATABASE_URL=db_url, PREFECT_HOME=str(ROOT / "var" / "prefect-test-crash"),
-               PREFECT_LOGGING_LEVEL="WARNING")
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "feeds", "ingest", "--partners", str(partners),
-                             "--no-cluster"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    env = dict(
+        os.environ,
+        CHHMAM_DATABASE_URL=db_url,
+        PREFECT_HOME=str(ROOT / "var" / "prefect-test-crash"),
+        PREFECT_LOGGING_LEVEL="WARNING",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "feeds", "ingest", "--partners", str(partners), "--no-cluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while _count() == before:
@@ -103,8 +120,11 @@ def test_kill_9_then_rerun_stores_each_record_once(db_url: str, tmp_path: Path) 
     rng = random.Random()
     ids, bad = write_feed(tmp_path / "drop")
     partners = tmp_path / "partners.yaml"
-    partners.write_text("partners:\n  - name: crashfeed\n    kind: dropfolder\n    path: drop\n"
-                        "    mapping: {id: external_id}\n    batch_size: 200\n", encoding="utf-8")
+    partners.write_text(
+        "partners:\n  - name: crashfeed\n    kind: dropfolder\n    path: drop\n"
+        "    mapping: {id: external_id}\n    batch_size: 200\n",
+        encoding="utf-8",
+    )
     stored_at_kill, delay = _start_and_kill(partners, db_url, rng, 1.5, len(ids))
     assert 0 < stored_at_kill < len(ids), (stored_at_kill, delay)
 
@@ -130,13 +150,19 @@ def test_repeated_kills_of_an_http_ingest(db_url: str, tmp_path: Path) -> None:
 
     rng = random.Random()
     posts = sample_posts(12_000)
-    state = FeedState(posts, faults=[Fault("5xx", page=p, times=1) for p in range(0, 120, 7)]
-                      + [Fault("duplicates", page=p, times=0) for p in range(3, 120, 11)])
+    state = FeedState(
+        posts,
+        faults=[Fault("5xx", page=p, times=1) for p in range(0, 120, 7)]
+        + [Fault("duplicates", page=p, times=0) for p in range(3, 120, 11)],
+    )
     with ServerThread(create_app(state)) as server:
         partners = tmp_path / "partners.yaml"
-        partners.write_text(f"partners:\n  - name: crashapi\n    kind: http\n    url: {server.url}/posts\n"
-                            "    mapping: {id: external_id, user.handle: author}\n    page_size: 100\n"
-                            "    batch_size: 300\n    backoff_max_s: 0.2\n", encoding="utf-8")
+        partners.write_text(
+            f"partners:\n  - name: crashapi\n    kind: http\n    url: {server.url}/posts\n"
+            "    mapping: {id: external_id, user.handle: author}\n    page_size: 100\n"
+            "    batch_size: 300\n    backoff_max_s: 0.2\n",
+            encoding="utf-8",
+        )
         counts = []
         for _ in range(3):
             n, _delay = _start_and_kill(partners, db_url, rng, 2.0, len(posts) // 6)

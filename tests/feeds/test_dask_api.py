@@ -27,8 +27,10 @@ def _children() -> int:
 
 
 def test_12_dask_workers_use_the_flows_prefect_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         monkeypatch.setenv("CHHMAM_DASK_ADDRESS", cluster.scheduler_address)
         get_settings.cache_clear()
         runner = make_task_runner()

@@ -37,20 +37,46 @@ from tests.support import feeds_hostile as hostile
 
 N = 10_000
 PER_EXAMPLE = 50  # lines per hypothesis example (fewer examples, same 10,000 lines)
-BASE: dict[str, Any] = {"external_id": "x1", "text": "ok", "created_at": "2026-11-20T08:00:00+07:00",
-                        "url": "https://example.org/1", "platform": "facebook"}
+BASE: dict[str, Any] = {
+    "external_id": "x1",
+    "text": "ok",
+    "created_at": "2026-11-20T08:00:00+07:00",
+    "url": "https://example.org/1",
+    "platform": "facebook",
+}
 
 text_values = st.text(max_size=30)
 bad_field = st.one_of(
-    st.tuples(st.just("external_id"), st.one_of(st.just(""), st.text(min_size=201, max_size=260), st.booleans(),
-                                                st.floats(allow_nan=False), st.lists(text_values, max_size=3),
-                                                st.dictionaries(text_values, text_values, max_size=2), st.none())),
-    st.tuples(st.just("text"), st.one_of(st.integers(), st.lists(text_values, max_size=3), st.none(),
-                                         st.booleans(), st.dictionaries(text_values, st.integers(), max_size=2))),
-    st.tuples(st.just("created_at"), st.one_of(
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20),
-        st.datetimes().map(lambda d: d.isoformat()),  # naive: no time zone
-        st.lists(st.integers(), max_size=2))),
+    st.tuples(
+        st.just("external_id"),
+        st.one_of(
+            st.just(""),
+            st.text(min_size=201, max_size=260),
+            st.booleans(),
+            st.floats(allow_nan=False),
+            st.lists(text_values, max_size=3),
+            st.dictionaries(text_values, text_values, max_size=2),
+            st.none(),
+        ),
+    ),
+    st.tuples(
+        st.just("text"),
+        st.one_of(
+            st.integers(),
+            st.lists(text_values, max_size=3),
+            st.none(),
+            st.booleans(),
+            st.dictionaries(text_values, st.integers(), max_size=2),
+        ),
+    ),
+    st.tuples(
+        st.just("created_at"),
+        st.one_of(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20),
+            st.datetimes().map(lambda d: d.isoformat()),  # naive: no time zone
+            st.lists(st.integers(), max_size=2),
+        ),
+    ),
     st.tuples(st.just("url"), st.one_of(st.text(min_size=2001, max_size=2100), st.integers(), st.booleans())),
     st.tuples(st.just("platform"), st.text(min_size=51, max_size=80)),
     st.tuples(st.just("author"), st.one_of(st.integers(), st.lists(text_values, min_size=1, max_size=2))),
@@ -70,12 +96,15 @@ def malformed_line(draw: st.DrawFn) -> bytes:
         return json.dumps(rec).encode()
     if kind == "truncated":
         line = json.dumps(rec, ensure_ascii=False).encode()
-        return line[:draw(st.integers(min_value=0, max_value=len(line) - 1))]
+        return line[: draw(st.integers(min_value=0, max_value=len(line) - 1))]
     if kind == "bytes":
         return draw(st.binary(max_size=120).filter(lambda b: b.strip() != b"" and not b.lstrip().startswith(b"{")))
     if kind == "not_object":
-        value = draw(st.one_of(st.lists(st.integers(), max_size=3), st.integers(), st.text(max_size=10), st.none(),
-                               st.booleans()))
+        value = draw(
+            st.one_of(
+                st.lists(st.integers(), max_size=3), st.integers(), st.text(max_size=10), st.none(), st.booleans()
+            )
+        )
         return json.dumps(value).encode()
     if kind == "surrogate":
         return json.dumps(dict(rec, text=rec["text"] + "\ud800")).encode()  # JSON escape of a lone surrogate
@@ -87,8 +116,13 @@ def malformed_line(draw: st.DrawFn) -> bytes:
 def test_ten_thousand_malformed_records_all_quarantined(sqlite_url: str) -> None:
     lines: list[bytes] = []
 
-    @settings(max_examples=N // PER_EXAMPLE, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=N // PER_EXAMPLE,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.lists(malformed_line(), min_size=PER_EXAMPLE, max_size=PER_EXAMPLE))
     def collect(chunk: list[bytes]) -> None:
         lines.extend(chunk)
@@ -143,8 +177,11 @@ def _outcome(source: str) -> tuple[int, int]:
 
 def _report(kind: str, source: str, t0: float, extra: int = 0) -> None:
     posts, bad = _outcome(source)
-    print(f"{kind}: {N_HOSTILE} hostile records -> stored {posts}, quarantined {bad}"
-          + (f" (+{extra} more inside quarantined documents)" if extra else "") + f", {time.monotonic() - t0:.1f} s")
+    print(
+        f"{kind}: {N_HOSTILE} hostile records -> stored {posts}, quarantined {bad}"
+        + (f" (+{extra} more inside quarantined documents)" if extra else "")
+        + f", {time.monotonic() - t0:.1f} s"
+    )
     assert posts + bad + extra == N_HOSTILE, (posts, bad, extra)
     assert posts > 1000 and bad > 1000  # the generator exercises both outcomes
 
@@ -154,10 +191,16 @@ def test_ten_thousand_hostile_records_per_connector(db_url: str, tmp_path: Path)
     drop_j, drop_c = tmp_path / "jsonl", tmp_path / "csv"
     drop_j.mkdir()
     drop_c.mkdir()
-    (drop_j / "a.jsonl").write_bytes(hostile.BOM_UTF8 + b"".join(
-        hostile.jsonl_line(rng, i) + rng.choice((b"\n", b"\r\n", b"\r")) for i in range(N_HOSTILE)))
-    (drop_c / "a.csv").write_bytes(hostile.BOM_UTF8 + ",".join(hostile.CSV_COLUMNS).encode() + b"\r\n"
-                                   + b"".join(hostile.csv_row(rng, i) for i in range(N_HOSTILE)))
+    (drop_j / "a.jsonl").write_bytes(
+        hostile.BOM_UTF8
+        + b"".join(hostile.jsonl_line(rng, i) + rng.choice((b"\n", b"\r\n", b"\r")) for i in range(N_HOSTILE))
+    )
+    (drop_c / "a.csv").write_bytes(
+        hostile.BOM_UTF8
+        + ",".join(hostile.CSV_COLUMNS).encode()
+        + b"\r\n"
+        + b"".join(hostile.csv_row(rng, i) for i in range(N_HOSTILE))
+    )
 
     t0 = time.monotonic()
     _store_all("fz-jsonl", "dropfolder", DropFolder("fz-jsonl", drop_j, batch_size=2000).read(None))
@@ -168,11 +211,17 @@ def test_ten_thousand_hostile_records_per_connector(db_url: str, tmp_path: Path)
     _report("CSV drop", "fz-csv", t0)
 
     t0 = time.monotonic()
-    pages = [hostile.api_page([hostile.to_json(hostile.record(rng, i)) for i in range(p, min(p + 500, N_HOSTILE))],
-                              f"p{p + 500}" if p + 500 < N_HOSTILE else None) for p in range(0, N_HOSTILE, 500)]
+    pages = [
+        hostile.api_page(
+            [hostile.to_json(hostile.record(rng, i)) for i in range(p, min(p + 500, N_HOSTILE))],
+            f"p{p + 500}" if p + 500 < N_HOSTILE else None,
+        )
+        for p in range(0, N_HOSTILE, 500)
+    ]
     with ServerThread(hostile.pages_app(pages)) as server:
-        api = HttpApi("fz-http", f"{server.url}/posts", page_size=500, batch_size=2000,
-                      policy=RetryPolicy(attempts=1, timeout=30))
+        api = HttpApi(
+            "fz-http", f"{server.url}/posts", page_size=500, batch_size=2000, policy=RetryPolicy(attempts=1, timeout=30)
+        )
         _store_all("fz-http", "http", api.read(None))
     _report("HTTP API", "fz-http", t0)
 

@@ -96,10 +96,13 @@ def test_1_one_bad_record_never_blocks_a_partner_nor_the_next(db_url: str, tmp_p
     (drop / "a.jsonl").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") + b"\n" + b"\x00\x00 raw\n")
     (tmp_path / "later").mkdir()
     (tmp_path / "later" / "b.jsonl").write_text(_line(external_id="later-1") + "\n", encoding="utf-8")
-    partners = _partners(tmp_path, "  - {name: hostile, kind: dropfolder, path: drop}\n"
-                                   f"  - {{name: broken, kind: http, url: 'http://127.0.0.1:{_closed_port()}/x', "
-                                   "retries: 1}\n"
-                                   "  - {name: later, kind: dropfolder, path: later}\n")
+    partners = _partners(
+        tmp_path,
+        "  - {name: hostile, kind: dropfolder, path: drop}\n"
+        f"  - {{name: broken, kind: http, url: 'http://127.0.0.1:{_closed_port()}/x', "
+        "retries: 1}\n"
+        "  - {name: later, kind: dropfolder, path: later}\n",
+    )
     from flows.cli import app
 
     out = CliRunner().invoke(app, ["feeds", "ingest", "--partners", str(partners), "--no-cluster"])
@@ -118,9 +121,18 @@ def test_1_one_bad_record_never_blocks_a_partner_nor_the_next(db_url: str, tmp_p
 def test_1_a_record_the_database_refuses_is_isolated(db_url: str) -> None:
     """Whatever passes validation but still fails at insert is bisected out and quarantined alone."""
     good = [PostRecord(source="iso", external_id=f"g-{i}", text=f"post {i}") for i in range(500)]
-    unstorable = PostRecord.model_construct(source="iso", external_id="bad-set", text="t", author=None,
-                                            created_at=None, url=None, platform=None, location_hint=None,
-                                            lang_hint=None, extras={"s": {1, 2}})  # not JSON: refused at insert
+    unstorable = PostRecord.model_construct(
+        source="iso",
+        external_id="bad-set",
+        text="t",
+        author=None,
+        created_at=None,
+        url=None,
+        platform=None,
+        location_hint=None,
+        lang_hint=None,
+        extras={"s": {1, 2}},
+    )  # not JSON: refused at insert
     batch = Batch(records=[*good[:250], unstorable, *good[250:]], cursor="f.jsonl@501")
     counts = store_batch("iso", "dropfolder", batch)
     assert (counts.new, counts.quarantined, counts.refused) == (500, 1, 1)
@@ -212,8 +224,9 @@ def test_7_a_resent_id_with_new_text_is_kept_as_an_edit(db_url: str) -> None:
 def test_8_byte_order_marks_are_dropped(sqlite_url: str, tmp_path: Path) -> None:
     bom = b"\xef\xbb\xbf"
     (tmp_path / "a.csv").write_bytes(bom + b"id,text\nc-1,one\nc-2,two\n")
-    (tmp_path / "b.jsonl").write_bytes(bom + (_line(external_id="j-1") + "\n" + _line(external_id="j-2")).encode()
-                                       + b"\n")
+    (tmp_path / "b.jsonl").write_bytes(
+        bom + (_line(external_id="j-1") + "\n" + _line(external_id="j-2")).encode() + b"\n"
+    )
     got = list(DropFolder("bom", tmp_path, MAP).read(None))
     assert [r.external_id for b in got for r in b.records] == ["c-1", "c-2", "j-1", "j-2"]
     assert not any(b.rejects for b in got)
@@ -243,8 +256,12 @@ def test_10_one_ingest_per_partner_and_the_cursor_never_moves_back(db_url: str, 
     (tmp_path / "drop" / "a.jsonl").write_text(_line() + "\n", encoding="utf-8")
     partner = load_partners(_partners(tmp_path, "  - {name: busy, kind: dropfolder, path: drop}\n"))[0]
     with session_scope() as s:  # another live run (this very process, another run id) holds the lease
-        assert acquire_lease(s, "busy", "dropfolder", f"{socket.gethostname()}:{os.getpid()}:other",
-                             utcnow().replace(year=2100)) is None
+        assert (
+            acquire_lease(
+                s, "busy", "dropfolder", f"{socket.gethostname()}:{os.getpid()}:other", utcnow().replace(year=2100)
+            )
+            is None
+        )
     res = ingest_flow(partner)
     assert res.skipped and "holds the lease" in res.skipped and res.read == 0 and res.error is None
     assert _ids("busy") == []
@@ -256,10 +273,12 @@ def test_10_one_ingest_per_partner_and_the_cursor_never_moves_back(db_url: str, 
 
 
 def test_11_limits_are_enforced(sqlite_url: str) -> None:
-    cases = {"extra fields are": _line(blob="b" * (10 * 1024 * 1024)),
-             "date outside": _line(created_at="9999-01-01T00:00:00+00:00"),
-             "text is empty": _line(text=""),
-             "nested deeper": _line(x=json.loads("[" * 40 + "]" * 40))}
+    cases = {
+        "extra fields are": _line(blob="b" * (10 * 1024 * 1024)),
+        "date outside": _line(created_at="9999-01-01T00:00:00+00:00"),
+        "text is empty": _line(text=""),
+        "nested deeper": _line(x=json.loads("[" * 40 + "]" * 40)),
+    }
     for expect, line in cases.items():
         got = parse_json_line("lim", line.encode())
         assert not isinstance(got, PostRecord) and expect in got.reason, (expect, got)
@@ -272,11 +291,14 @@ def test_9_replay_reingests_fixed_records(sqlite_url: str, tmp_path: Path) -> No
     long_text = "a long notice about bus routes " * 200  # 6,200 characters
     (tmp_path / "drop" / "a.jsonl").write_text(
         json.dumps({"id": "r-1", "body": long_text}) + "\n" + json.dumps({"id": "r-2", "body": ""}) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     partners = _partners(tmp_path, "  - {name: rp, kind: dropfolder, path: drop, mapping: {id: external_id}}\n")
     assert ingest_flow(load_partners(partners)[0]).quarantined == 2  # no `text`: the mapping lacks body
-    partners.write_text("partners:\n  - {name: rp, kind: dropfolder, path: drop, "
-                        "mapping: {id: external_id, body: text}}\n", encoding="utf-8")  # the mapping is fixed
+    partners.write_text(
+        "partners:\n  - {name: rp, kind: dropfolder, path: drop, mapping: {id: external_id, body: text}}\n",
+        encoding="utf-8",
+    )  # the mapping is fixed
     out = CliRunner().invoke(app, ["feeds", "replay", "rp", "--partners", str(partners)])
     assert out.exit_code == 0, out.output
     assert "replayed 1 of 2" in out.output and "text is empty" in out.output
@@ -285,17 +307,30 @@ def test_9_replay_reingests_fixed_records(sqlite_url: str, tmp_path: Path) -> No
     (still,) = [q for q in _quarantine("rp") if q.replayed_at is None]
     fixed = tmp_path / "fixed.json"
     fixed.write_text(json.dumps({"id": "r-2", "body": "fixed by hand"}), encoding="utf-8")
-    out = CliRunner().invoke(app, ["feeds", "replay", "rp", "--partners", str(partners), "--id", str(still.id),
-                                   "--fixed", str(fixed)])
+    out = CliRunner().invoke(
+        app, ["feeds", "replay", "rp", "--partners", str(partners), "--id", str(still.id), "--fixed", str(fixed)]
+    )
     assert out.exit_code == 0 and "replayed 1 of 1" in out.output, out.output
     assert _ids("rp") == ["r-1", "r-2"] and all(q.replayed_at for q in _quarantine("rp"))
 
 
 def test_1_a_batch_refused_whole_fails_loudly_instead_of_quarantining_it(sqlite_url: str) -> None:
     """When every record is refused the cause is not the records: the run fails and the cursor stays."""
-    unstorable = [PostRecord.model_construct(source="sys", external_id=f"s-{i}", text="t", author=None,
-                                             created_at=None, url=None, platform=None, location_hint=None,
-                                             lang_hint=None, extras={"s": {i}}) for i in range(12)]
+    unstorable = [
+        PostRecord.model_construct(
+            source="sys",
+            external_id=f"s-{i}",
+            text="t",
+            author=None,
+            created_at=None,
+            url=None,
+            platform=None,
+            location_hint=None,
+            lang_hint=None,
+            extras={"s": {i}},
+        )
+        for i in range(12)
+    ]
     with pytest.raises(RuntimeError, match="refused all 12"):
         store_batch("sys", "dropfolder", Batch(records=unstorable, cursor="f.jsonl@12"))
     assert _quarantine("sys") == []

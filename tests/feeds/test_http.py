@@ -29,9 +29,18 @@ def feed() -> Iterator[tuple[FeedState, str]]:
 
 def _partner(base: str, monkeypatch: pytest.MonkeyPatch, **kw: object) -> Partner:
     monkeypatch.setenv("SIM_TOKEN", "s3cret")
-    cfg: dict[str, object] = {"name": "sim", "kind": "http", "url": f"{base}/posts", "auth_env": "SIM_TOKEN",
-                              "mapping": {"id": "external_id", "user.handle": "author"}, "page_size": PAGE,
-                              "batch_size": 120, "timeout_s": 0.5, "retries": 4, "backoff_max_s": 0.2}
+    cfg: dict[str, object] = {
+        "name": "sim",
+        "kind": "http",
+        "url": f"{base}/posts",
+        "auth_env": "SIM_TOKEN",
+        "mapping": {"id": "external_id", "user.handle": "author"},
+        "page_size": PAGE,
+        "batch_size": 120,
+        "timeout_s": 0.5,
+        "retries": 4,
+        "backoff_max_s": 0.2,
+    }
     cfg.update(kw)
     return Partner.model_validate(cfg)
 
@@ -45,8 +54,13 @@ EXPECTED_IDS = sorted(p["id"] for p in sample_posts(N_POSTS))
 
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
-def test_each_fault_kind(kind: str, feed: tuple[FeedState, str], sqlite_url: str,
-                         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_each_fault_kind(
+    kind: str,
+    feed: tuple[FeedState, str],
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     state, url = feed
     state.faults = [Fault(kind, page=2, times=2, seconds=1.0 if kind == "429" else 1.5)]
     caplog.set_level(logging.WARNING, logger="chhmam.feeds")
@@ -77,8 +91,9 @@ def test_each_fault_kind(kind: str, feed: tuple[FeedState, str], sqlite_url: str
         assert quarantined == 0 and res.stored == N_POSTS
 
 
-def test_all_faults_at_once_then_rerun(feed: tuple[FeedState, str], db_url: str,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_faults_at_once_then_rerun(
+    feed: tuple[FeedState, str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state, url = feed
     state.faults = [Fault(k, page=i % 6, times=1, seconds=1.0) for i, k in enumerate(FAULT_KINDS)]
     partner = _partner(url, monkeypatch, url=f"{url}/v2/posts", pagination="page_token")
@@ -93,15 +108,16 @@ def test_all_faults_at_once_then_rerun(feed: tuple[FeedState, str], db_url: str,
         assert s.scalar(select(func.count(Post.id)).where(Post.author_hash.like("%user%"))) == 0
 
 
-def test_page_that_never_parses_stops_safely(feed: tuple[FeedState, str], sqlite_url: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_that_never_parses_stops_safely(
+    feed: tuple[FeedState, str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state, url = feed
     state.faults = [Fault("malformed", page=3, times=0)]  # broken for good
     partner = _partner(url, monkeypatch, retries=2)
     res = ingest_flow(partner)
     assert res.error and "giving up" in res.error
     ids, quarantined = _stored()
-    assert ids == EXPECTED_IDS[:3 * PAGE]  # the pages before it are kept
+    assert ids == EXPECTED_IDS[: 3 * PAGE]  # the pages before it are kept
     assert quarantined == 1  # the broken page itself, with its reason
     with session_scope() as s:
         cursor = get_cursor(s, "sim")
@@ -114,8 +130,9 @@ def test_page_that_never_parses_stops_safely(feed: tuple[FeedState, str], sqlite
     assert _stored()[0] == EXPECTED_IDS
 
 
-def test_end_of_feed_is_resumed_without_repeats(feed: tuple[FeedState, str], sqlite_url: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_end_of_feed_is_resumed_without_repeats(
+    feed: tuple[FeedState, str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state, url = feed
     last = (N_POSTS - 1) // PAGE
     state.faults = [Fault("bad_records", page=last, times=0)]  # broken records on the last page, every time
@@ -132,8 +149,9 @@ def test_end_of_feed_is_resumed_without_repeats(feed: tuple[FeedState, str], sql
     assert quarantined == len(BAD_RECORDS)  # page 5's bad records were handled once; page 6 is new and clean
 
 
-def test_wrong_token_is_not_retried_forever(feed: tuple[FeedState, str], sqlite_url: str,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_token_is_not_retried_forever(
+    feed: tuple[FeedState, str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, url = feed
     partner = _partner(url, monkeypatch)
     monkeypatch.setenv("SIM_TOKEN", "wrong")
@@ -141,8 +159,9 @@ def test_wrong_token_is_not_retried_forever(feed: tuple[FeedState, str], sqlite_
     assert res.error and "401" in res.error and res.stored == 0
 
 
-def test_newest_first_feed_picks_up_new_posts_on_its_first_page(feed: tuple[FeedState, str], sqlite_url: str,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_newest_first_feed_picks_up_new_posts_on_its_first_page(
+    feed: tuple[FeedState, str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state, url = feed
     everything = sample_posts(280)
     state.posts = list(reversed(everything[:250]))  # newest first
@@ -174,10 +193,11 @@ def test_repeated_next_cursor_stops_the_run(sqlite_url: str, monkeypatch: pytest
         assert get_cursor(s, "sim") == "p50"  # the next run asks for that page again, not past it
 
 
-def test_error_responses_are_fetch_failures_not_quarantined(feed: tuple[FeedState, str], sqlite_url: str,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_responses_are_fetch_failures_not_quarantined(
+    feed: tuple[FeedState, str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state, url = feed
     state.faults = [Fault("5xx", page=2, times=0)]
     res = ingest_flow(_partner(url, monkeypatch, retries=2))
     assert res.error and "HTTP 503" in res.error
-    assert _stored() == (EXPECTED_IDS[:2 * PAGE], 0)
+    assert _stored() == (EXPECTED_IDS[: 2 * PAGE], 0)

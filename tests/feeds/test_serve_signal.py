@@ -24,16 +24,27 @@ from tests.support.paths import ROOT
 @pytest.mark.slow
 def test_12_serve_stops_on_sigterm_after_its_server_is_gone(sqlite_url: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_UI_ENABLED="false", DO_NOT_TRACK="1",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false", CHHMAM_DATABASE_URL=sqlite_url, PYTHONPATH=str(ROOT))
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_UI_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        CHHMAM_DATABASE_URL=sqlite_url,
+        PYTHONPATH=str(ROOT),
+    )
     (tmp_path / "drop").mkdir()
     partners = tmp_path / "partners.yaml"
     partners.write_text("partners:\n  - {name: quiet, kind: dropfolder, path: drop}\n", encoding="utf-8")
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "feeds", "serve", "--partners", str(partners),
-                                  "--stop-grace", "5"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "feeds", "serve", "--partners", str(partners), "--stop-grace", "5"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 180
         while b"quiet" not in log.read_bytes() and not psutil.Process(serve.pid).children(recursive=True):

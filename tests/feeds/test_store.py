@@ -18,10 +18,18 @@ PP = timezone(timedelta(hours=7))
 
 
 def test_batch_round_trip(db_url: str) -> None:
-    rec = PostRecord(source="s", external_id="k-1", text="ការងារនៅថៃ\tjob 'quoted' \\ back\nline",
-                     author="@Dara", created_at=datetime(2026, 11, 20, 8, 30, tzinfo=PP), url="https://x.org/1",
-                     platform="telegram", location_hint="Siem Reap", lang_hint="km",
-                     extras={"likes": 3, "tags": ["ក", "b"], "nested": {"a": None}})
+    rec = PostRecord(
+        source="s",
+        external_id="k-1",
+        text="ការងារនៅថៃ\tjob 'quoted' \\ back\nline",
+        author="@Dara",
+        created_at=datetime(2026, 11, 20, 8, 30, tzinfo=PP),
+        url="https://x.org/1",
+        platform="telegram",
+        location_hint="Siem Reap",
+        lang_hint="km",
+        extras={"likes": 3, "tags": ["ក", "b"], "nested": {"a": None}},
+    )
     other = rec.model_copy(update={"external_id": "k-2", "text": "second"})
     batch = Batch(records=[rec, other, rec], rejects=[Reject("{bad", "invalid JSON")], cursor="f@3")
     assert store_batch("s", "dropfolder", batch)[:3] == (2, 1, 0)

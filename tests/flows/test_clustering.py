@@ -14,24 +14,45 @@ from store.db import session_scope
 from store.posts import insert_posts
 from store.schema import Cluster, Post
 
-TEMPLATE_EN = ("Factory job in Thailand, salary 800 USD per month, free travel and passport, no experience "
-               "needed, contact {name} on Telegram {phone} today")
+TEMPLATE_EN = (
+    "Factory job in Thailand, salary 800 USD per month, free travel and passport, no experience "
+    "needed, contact {name} on Telegram {phone} today"
+)
 TEMPLATE_KM = "ត្រូវការកម្មករធ្វើការនៅរោងចក្រថៃ ប្រាក់ខែ ៨០០ ដុល្លារ ធ្វើលិខិតឆ្លងដែនឱ្យ ទាក់ទង {name} {phone}"
-BENIGN = ["rice price in the market went up this week", "the school holiday starts on Monday",
-          "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញ", "new bus line to Kampot opens", "football match result: 2 to 1",
-          "temple festival this weekend in our village", "how do I renew my ID card?"]
+BENIGN = [
+    "rice price in the market went up this week",
+    "the school holiday starts on Monday",
+    "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញ",
+    "new bus line to Kampot opens",
+    "football match result: 2 to 1",
+    "temple festival this weekend in our village",
+    "how do I renew my ID card?",
+]
 
 
 def _rows(texts: list[str], source: str, start: int) -> list[dict[str, object]]:
     now = datetime.now(UTC)
-    return [{"source": source, "external_id": str(start + i), "content_hash": content_hash(t), "text": t,
-             "ingested_at": now, "extras": {}} for i, t in enumerate(texts)]
+    return [
+        {
+            "source": source,
+            "external_id": str(start + i),
+            "content_hash": content_hash(t),
+            "text": t,
+            "ingested_at": now,
+            "extras": {},
+        }
+        for i, t in enumerate(texts)
+    ]
 
 
 def _variants(template: str, n: int, rng: random.Random) -> list[str]:
     names = ["Dara", "Sokha", "Vanna", "Srey", "Bopha", "Kosal", "Nary", "Piseth"]
-    return [template.format(name=rng.choice(names), phone=f"0{rng.randint(10, 99)} {rng.randint(100, 999)} "
-                                                               f"{rng.randint(100, 999)}") for _ in range(n)]
+    return [
+        template.format(
+            name=rng.choice(names), phone=f"0{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+        )
+        for _ in range(n)
+    ]
 
 
 def test_templated_reposts_form_one_cluster(db_url: str) -> None:

@@ -43,8 +43,7 @@ def _score_on(address: str, model_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     return scored, len(stream.data)
 
 
-def test_score_flow_on_a_local_dask_cluster(sqlite_url: str, model_dir: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_score_flow_on_a_local_dask_cluster(sqlite_url: str, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     n = _ingest_sample()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         scored, ran = _score_on(cluster.scheduler_address, model_dir, monkeypatch)
@@ -67,13 +66,26 @@ def dask_processes(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
-    procs = [subprocess.Popen([exe, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [exe, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         for _ in range(2):
-            procs.append(subprocess.Popen([exe, "worker", address, "--nthreads", "1", "--no-dashboard",
-                                           "--local-directory", str(tmp_path)], cwd=ROOT, env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [exe, "worker", address, "--nthreads", "1", "--no-dashboard", "--local-directory", str(tmp_path)],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         deadline = time.monotonic() + 90
         while True:
             try:
@@ -93,8 +105,9 @@ def dask_processes(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_score_flow_on_dask_scheduler_and_workers(db_url: str, model_dir: Path, dask_processes: str,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_score_flow_on_dask_scheduler_and_workers(
+    db_url: str, model_dir: Path, dask_processes: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     n = _ingest_sample()
     scored, ran = _score_on(dask_processes, model_dir, monkeypatch)
     assert scored == n == 300 and ran >= 3

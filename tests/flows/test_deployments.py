@@ -26,8 +26,9 @@ def test_schedules() -> None:
     assert _cron(deps["ingest-ngo_drop"]) == ("*/10 * * * *", "Asia/Phnom_Penh")
     assert deps["ingest-ngo_drop"].parameters == {"partner": "ngo_drop", "partners_file": str(PARTNERS)}
     # the weekly export is registered through the hook, not implemented here
-    assert any(sf.name == "weekly-export" and sf.target == "flows.weekly_export:weekly_export_flow"
-               for sf in SCHEDULED_FLOWS)
+    assert any(
+        sf.name == "weekly-export" and sf.target == "flows.weekly_export:weekly_export_flow" for sf in SCHEDULED_FLOWS
+    )
     if "weekly-export" in deps:
         cron, tz = _cron(deps["weekly-export"])
         start = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo(tz))  # a Wednesday

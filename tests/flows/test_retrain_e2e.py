@@ -71,8 +71,12 @@ def _expanded(stages: dict[str, Any], keep: Any = lambda item: True) -> list[dic
 def _foreach_outs(stages: dict[str, Any], dropped: Any) -> set[str]:
     """Outputs the dropped items of ``foreach`` stages would have written."""
     only_foreach = {name: st for name, st in stages.items() if "foreach" in st}
-    return {_path(o) for st in _expanded(only_foreach, dropped) for key in ("outs", "metrics", "plots")
-            for o in st.get(key, [])}
+    return {
+        _path(o)
+        for st in _expanded(only_foreach, dropped)
+        for key in ("outs", "metrics", "plots")
+        for o in st.get(key, [])
+    }
 
 
 def tiny_pipeline(pipeline: dict[str, Any]) -> dict[str, Any]:
@@ -100,9 +104,15 @@ def tiny_pipeline(pipeline: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(cmd: list[str], cwd: Path) -> str:
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "DVC_NO_ANALYTICS": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     env.pop("PYTHONPATH", None)
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout}\n{proc.stderr}"
@@ -170,26 +180,51 @@ def seed_decisions(url: str, n_confirm: int = 12, n_dismiss: int = 12) -> None:
     """Decided posts written like moderators' real cases (non-explicit, recruitment/grooming patterns)."""
     from store.db import get_engine
 
-    grooming = ["hey you look so mature for grade {n}, which school? i can top up your phone credit, just dont "
-                "tell your parents and add me on telegram", "ប្អូនរៀនថ្នាក់ទី{n}មែនទេ? បងនឹងទិញកាតទូរស័ព្ទឱ្យ "
-                "កុំប្រាប់ម៉ាក់ណា ចូល telegram ជាមួយបង"]
-    benign = ["selling used school books grade {n}, pick up near the market, fair price",
-              "ការប្រកួតបាល់ទាត់ថ្នាក់ទី{n} នៅសាលារៀនថ្ងៃសៅរ៍នេះ សូមអញ្ជើញមកគាំទ្រ"]
+    grooming = [
+        "hey you look so mature for grade {n}, which school? i can top up your phone credit, just dont "
+        "tell your parents and add me on telegram",
+        "ប្អូនរៀនថ្នាក់ទី{n}មែនទេ? បងនឹងទិញកាតទូរស័ព្ទឱ្យ កុំប្រាប់ម៉ាក់ណា ចូល telegram ជាមួយបង",
+    ]
+    benign = [
+        "selling used school books grade {n}, pick up near the market, fair price",
+        "ការប្រកួតបាល់ទាត់ថ្នាក់ទី{n} នៅសាលារៀនថ្ងៃសៅរ៍នេះ សូមអញ្ជើញមកគាំទ្រ",
+    ]
     now = datetime.now(UTC) - timedelta(days=1)
     with session_scope(get_engine(url)) as session:
         for i in range(n_confirm + n_dismiss):
             confirm = i < n_confirm
             text = (grooming if confirm else benign)[i % 2].format(n=i + 3)
-            post = Post(source="seed", external_id=f"r{i}", content_hash=f"{i:064x}", text=text, ingested_at=now,
-                        lang="en" if i % 2 == 0 else "km", extras={})
+            post = Post(
+                source="seed",
+                external_id=f"r{i}",
+                content_hash=f"{i:064x}",
+                text=text,
+                ingested_at=now,
+                lang="en" if i % 2 == 0 else "km",
+                extras={},
+            )
             session.add(post)
             session.flush()
-            item = QueueItem(post_id=post.id, labels=["grooming"], max_probability=0.8, priority=0.8,
-                             model_version="baseline-old", status="decided", enqueued_at=now)
+            item = QueueItem(
+                post_id=post.id,
+                labels=["grooming"],
+                max_probability=0.8,
+                priority=0.8,
+                model_version="baseline-old",
+                status="decided",
+                enqueued_at=now,
+            )
             session.add(item)
             session.flush()
-            session.add(Decision(queue_item_id=item.id, post_id=post.id, action="confirm" if confirm else "dismiss",
-                                 labels=["grooming"] if confirm else [], created_at=now + timedelta(minutes=i)))
+            session.add(
+                Decision(
+                    queue_item_id=item.id,
+                    post_id=post.id,
+                    action="confirm" if confirm else "dismiss",
+                    labels=["grooming"] if confirm else [],
+                    created_at=now + timedelta(minutes=i),
+                )
+            )
 
 
 @pytest.fixture
@@ -212,8 +247,10 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     assert refused["new_labels"] + refused["heldout_rows"] == 24  # a share is held out for the gate
     assert refused["new_version"] and refused["new_version"] != first
     assert refused["reason"].startswith("refused: ") and "PR-AUC" in refused["reason"]
-    assert any(k.endswith("overall.pr_auc") and v["old"] is not None and v["new"] is not None
-               for k, v in refused["metrics_diff"].items())
+    assert any(
+        k.endswith("overall.pr_auc") and v["old"] is not None and v["new"] is not None
+        for k, v in refused["metrics_diff"].items()
+    )
     assert served_version(tiny_project) == first  # serving untouched
     # data/labels is back to what the served model was trained on (no decisions), so a plain
     # `dvc repro` reproduces it; the cursor has not moved, so the next run trains on them again
@@ -231,8 +268,12 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     assert second["reason"].startswith("promoted: ") and second["old_version"] == first
     assert second["new_labels"] == refused["new_labels"]
     labels_rows = [json.loads(line) for line in Path(second["labels_file"]).read_text(encoding="utf-8").splitlines()]
-    held = [json.loads(line) for line in
-            (tiny_project / "data" / "labels-heldout" / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
+    held = [
+        json.loads(line)
+        for line in (tiny_project / "data" / "labels-heldout" / "heldout.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
     assert sum(r["labels"] == ["grooming"] for r in labels_rows + held) == 12
     assert sum(r["labels"] == [] for r in labels_rows + held) == 12
     reg = load_registry(tiny_project)
@@ -255,8 +296,12 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     from flows.retrain import heldout_metrics
 
     heldout = tiny_project / "heldout-probe.jsonl"
-    heldout.write_text("".join(json.dumps({"text": r["text"], "labels": r["labels"], "lang": r["lang"]}) + "\n"
-                               for r in labels_rows + held), encoding="utf-8")
+    heldout.write_text(
+        "".join(
+            json.dumps({"text": r["text"], "labels": r["labels"], "lang": r["lang"]}) + "\n" for r in labels_rows + held
+        ),
+        encoding="utf-8",
+    )
     scored = heldout_metrics(tiny_project, tiny_project / "artifacts" / "model", heldout)
     assert scored["grooming"]["overall"]["n"] == 24 and "pr_auc" in scored["grooming"]["overall"]
     assert "moderator" in scored["false_flag_rate"]
@@ -278,8 +323,13 @@ def test_retrain_end_to_end_refusal_promotion_rollback(tiny_project: Path, sqlit
     reg = load_registry(tiny_project)
     assert reg["current"] == first
     assert {v["version"]: v["status"] for v in reg["versions"]}[new] == "rolled_back"
-    again = subprocess.run([sys.executable, "-m", "flows.cli", "model", "rollback", "--project-dir",
-                            str(tiny_project)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "model", "rollback", "--project-dir", str(tiny_project)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 1 and "no earlier promoted model" in again.stderr
     assert served_version(tiny_project) == first
     assert time.perf_counter() - started < 240

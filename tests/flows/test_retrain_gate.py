@@ -15,15 +15,15 @@ from models.promotion import Tolerances, gate, not_worse
 LABELS = ["grooming", "trafficking_ad"]
 
 
-def metrics(pr: float = 0.9, km: float = 0.874, probe: float = 0.95, real_flag: float = 0.004,
-            heldout: float = 0.8) -> dict[str, Any]:
+def metrics(
+    pr: float = 0.9, km: float = 0.874, probe: float = 0.95, real_flag: float = 0.004, heldout: float = 0.8
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for lb in LABELS:
         out[lb] = {"overall": {"pr_auc": pr}, "km": {"pr_auc": km}, "en": {"pr_auc": 0.95}, "mixed": {"pr_auc": 0.93}}
     out["probe"] = {lb: {"overall": {"pr_auc": probe}} for lb in LABELS}
     out["real_text"] = {"sms_en": {"flag_rate": {"any": real_flag}}, "khpos_km": {"flag_rate": {"any": 0.0}}}
-    out["heldout"] = {**{lb: {"overall": {"pr_auc": heldout}} for lb in LABELS},
-                      "false_flag_rate": {"moderator": 0.2}}
+    out["heldout"] = {**{lb: {"overall": {"pr_auc": heldout}} for lb in LABELS}, "false_flag_rate": {"moderator": 0.2}}
     return out
 
 
@@ -37,15 +37,21 @@ def test_khmer_drop_refused_although_overall_rises() -> None:
     failed = [c["check"] for c in checks if not c["ok"]]
     assert failed == ["grooming km: PR-AUC"]
     # the old overall-only rule would have promoted it
-    assert not_worse({lb: {"overall": old[lb]["overall"]} for lb in LABELS},
-                     {lb: {"overall": new[lb]["overall"]} for lb in LABELS}, LABELS, 0.005)[0]
+    assert not_worse(
+        {lb: {"overall": old[lb]["overall"]} for lb in LABELS},
+        {lb: {"overall": new[lb]["overall"]} for lb in LABELS},
+        LABELS,
+        0.005,
+    )[0]
 
 
 def test_probe_real_benign_and_heldout_regressions_are_refused() -> None:
     old = metrics()
-    for new, expected in ((metrics(probe=0.5), "probe grooming: PR-AUC"),
-                          (metrics(real_flag=0.03), "real benign text sms_en: false-flag rate"),
-                          (metrics(heldout=0.7), "held-out moderator labels grooming: PR-AUC")):
+    for new, expected in (
+        (metrics(probe=0.5), "probe grooming: PR-AUC"),
+        (metrics(real_flag=0.03), "real benign text sms_en: false-flag rate"),
+        (metrics(heldout=0.7), "held-out moderator labels grooming: PR-AUC"),
+    ):
         ok, reason, _ = gate(old, new, LABELS)
         assert not ok and expected in reason, reason
 

@@ -26,8 +26,11 @@ LABELS = ["grooming", "trafficking_ad"]
 
 
 def _metrics(version: str, pr: float) -> dict[str, Any]:
-    return {"model": "baseline", "model_version": version,
-            **{lb: {"overall": {"pr_auc": pr}, "km": {"pr_auc": pr}} for lb in LABELS}}
+    return {
+        "model": "baseline",
+        "model_version": version,
+        **{lb: {"overall": {"pr_auc": pr}, "km": {"pr_auc": pr}} for lb in LABELS},
+    }
 
 
 def make_project(root: Path) -> Path:
@@ -36,8 +39,9 @@ def make_project(root: Path) -> Path:
     (root / "artifacts" / "model" / "manifest.json").write_text(json.dumps({"version": "v1"}), encoding="utf-8")
     (root / "metrics").mkdir()
     (root / "metrics" / "baseline.json").write_text(json.dumps(_metrics("v1", 0.90)), encoding="utf-8")
-    (root / "params.yaml").write_text(yaml.safe_dump({"labels": LABELS, "serve": {"model": "baseline"}}),
-                                      encoding="utf-8")
+    (root / "params.yaml").write_text(
+        yaml.safe_dump({"labels": LABELS, "serve": {"model": "baseline"}}), encoding="utf-8"
+    )
     (root / "data" / "labels").mkdir(parents=True)
     return root
 
@@ -59,8 +63,7 @@ def fake_repro(monkeypatch: pytest.MonkeyPatch, version: str, pr: float) -> list
     return seen
 
 
-def seed_moderators(url: str, dismiss_share: dict[str, float], per_moderator: int = 22,
-                    shared: int = 6) -> None:
+def seed_moderators(url: str, dismiss_share: dict[str, float], per_moderator: int = 22, shared: int = 6) -> None:
     """Each moderator decides ``per_moderator`` posts; the first ``shared`` posts' clusters are also
     decided by every other moderator (near-duplicates), which is what agreement is measured on."""
     from store.schema import Cluster
@@ -85,20 +88,44 @@ def seed_moderators(url: str, dismiss_share: dict[str, float], per_moderator: in
                 n += 1
                 cluster = clusters[i] if i < shared else None
                 # shared clusters: everyone but an outlier confirms the first half and dismisses the rest
-                dismiss = (i >= shared / 2 if share < 0.9 else True) if i < shared else (
-                    (i - shared) < share * (per_moderator - shared))
-                post = Post(source="seed", external_id=f"{name}-{i}", content_hash=f"{n:064x}",
-                            text=f"seeded text {n} (non-explicit)", ingested_at=now, lang="km" if i % 2 else "en",
-                            cluster_id=cluster, extras={})
+                dismiss = (
+                    (i >= shared / 2 if share < 0.9 else True)
+                    if i < shared
+                    else ((i - shared) < share * (per_moderator - shared))
+                )
+                post = Post(
+                    source="seed",
+                    external_id=f"{name}-{i}",
+                    content_hash=f"{n:064x}",
+                    text=f"seeded text {n} (non-explicit)",
+                    ingested_at=now,
+                    lang="km" if i % 2 else "en",
+                    cluster_id=cluster,
+                    extras={},
+                )
                 session.add(post)
                 session.flush()
-                item = QueueItem(post_id=post.id, labels=["grooming"], max_probability=0.8, priority=0.8,
-                                 model_version="v1", status="decided", enqueued_at=now)
+                item = QueueItem(
+                    post_id=post.id,
+                    labels=["grooming"],
+                    max_probability=0.8,
+                    priority=0.8,
+                    model_version="v1",
+                    status="decided",
+                    enqueued_at=now,
+                )
                 session.add(item)
                 session.flush()
-                session.add(Decision(queue_item_id=item.id, post_id=post.id, user_id=users[name],
-                                     action="dismiss" if dismiss else "confirm",
-                                     labels=[] if dismiss else ["grooming"], created_at=now + timedelta(minutes=n)))
+                session.add(
+                    Decision(
+                        queue_item_id=item.id,
+                        post_id=post.id,
+                        user_id=users[name],
+                        action="dismiss" if dismiss else "confirm",
+                        labels=[] if dismiss else ["grooming"],
+                        created_at=now + timedelta(minutes=n),
+                    )
+                )
 
 
 NORMAL = {"mod_a": 0.35, "mod_b": 0.4, "mod_c": 0.45, "mod_d": 0.4}
@@ -132,8 +159,9 @@ def test_one_moderator_dismissing_everything_is_refused_and_named(tmp_path: Path
     assert (project / "data" / "labels" / "review.jsonl").read_text(encoding="utf-8") == ""
 
 
-def test_quarantine_trains_without_the_outlier(tmp_path: Path, sqlite_url: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quarantine_trains_without_the_outlier(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.retrain import retrain_flow
     from review.labels import moderator_hash
 
@@ -151,8 +179,9 @@ def test_quarantine_trains_without_the_outlier(tmp_path: Path, sqlite_url: str,
     assert {json.loads(x)["moderator"] for x in quarantined.read_text(encoding="utf-8").splitlines()} == {bad}
 
 
-def test_failed_repro_leaves_the_labels_for_next_time(tmp_path: Path, sqlite_url: str,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_repro_leaves_the_labels_for_next_time(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.retrain import retrain_flow
     from models.registry import load_registry, served_version
 
@@ -179,8 +208,9 @@ def test_failed_repro_leaves_the_labels_for_next_time(tmp_path: Path, sqlite_url
     assert {g["check"] for g in gate} >= {"grooming: PR-AUC", "grooming km: PR-AUC"}
 
 
-def test_gate_refusal_restores_labels_and_keeps_the_cursor(tmp_path: Path, sqlite_url: str,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gate_refusal_restores_labels_and_keeps_the_cursor(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.retrain import retrain_flow
     from models.registry import load_registry, served_version
 
@@ -212,8 +242,15 @@ def test_one_exporter_hashed_ids_heldout_share_and_no_double_counting(tmp_path: 
     assert all(len(r["moderator"]) == 16 and not r["moderator"].isdigit() for r in train)
 
 
-@pytest.mark.parametrize("path", ["data/labels/review.jsonl", "data/labels/decisions-00000042.jsonl",
-                                  "data/labels-heldout/heldout.jsonl", "data/labels-quarantine/quarantined.jsonl"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "data/labels/review.jsonl",
+        "data/labels/decisions-00000042.jsonl",
+        "data/labels-heldout/heldout.jsonl",
+        "data/labels-quarantine/quarantined.jsonl",
+    ],
+)
 def test_label_files_are_git_ignored(path: str) -> None:
     proc = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
     assert proc.returncode == 0, f"{path} is not git-ignored"
@@ -225,8 +262,16 @@ def test_referrals_reach_training_with_their_labels(tmp_path: Path, sqlite_url: 
     seed_moderators(sqlite_url, {"mod_a": 0.0}, per_moderator=3, shared=0)
     with session_scope(get_engine(sqlite_url)) as session:
         d = session.execute(select(Decision).order_by(Decision.id).limit(1)).scalar_one()
-        session.add(Decision(queue_item_id=d.queue_item_id, post_id=d.post_id, user_id=d.user_id, action="refer",
-                             labels=["trafficking_ad"], created_at=d.created_at + timedelta(hours=1)))
+        session.add(
+            Decision(
+                queue_item_id=d.queue_item_id,
+                post_id=d.post_id,
+                user_id=d.user_id,
+                action="refer",
+                labels=["trafficking_ad"],
+                created_at=d.created_at + timedelta(hours=1),
+            )
+        )
     with session_scope(get_engine(sqlite_url)) as session:
         done = export_labels(session, tmp_path / "labels", heldout_percent=0)
     rows = [json.loads(x) for x in done.path.read_text(encoding="utf-8").splitlines()]

@@ -47,8 +47,12 @@ def test_contract_on_good_and_bad_lines(tmp_path: Path, model_dir: Path, engine:
     src = tmp_path / "in.jsonl"
     src.write_bytes(b"\n".join(lines) + b"\n")
     out = tmp_path / "out.jsonl"
-    proc = subprocess.run([*CHHMAM, "score", str(src), "-o", str(out), "--model-dir", str(model_dir)],
-                          cwd=ROOT, capture_output=True, timeout=300)
+    proc = subprocess.run(
+        [*CHHMAM, "score", str(src), "-o", str(out), "--model-dir", str(model_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     objs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(objs) == len(lines)
@@ -66,8 +70,13 @@ def test_contract_on_good_and_bad_lines(tmp_path: Path, model_dir: Path, engine:
 
 def test_stdin_to_stdout(model_dir: Path) -> None:
     data = b'{"id": "x", "text": "hello"}\nnot json\n'
-    proc = subprocess.run([*CHHMAM, "score", "-", "-o", "-", "--model-dir", str(model_dir)],
-                          cwd=ROOT, input=data, capture_output=True, timeout=300)
+    proc = subprocess.run(
+        [*CHHMAM, "score", "-", "-o", "-", "--model-dir", str(model_dir)],
+        cwd=ROOT,
+        input=data,
+        capture_output=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert out[0]["id"] == "x" and out[1] == {"line": 2, "error": out[1]["error"]}

@@ -18,8 +18,11 @@ from models.train.cascade import cascade_probs, choose_low_threshold, recall_at,
 from models.train.transformer import length_batches
 
 
-@given(st.lists(st.integers(min_value=1, max_value=96), max_size=300),
-       st.integers(min_value=96, max_value=4096), st.integers(min_value=1, max_value=128))
+@given(
+    st.lists(st.integers(min_value=1, max_value=96), max_size=300),
+    st.integers(min_value=96, max_value=4096),
+    st.integers(min_value=1, max_value=128),
+)
 @settings(max_examples=30, deadline=None)
 def test_token_batches_cover_each_post_once_within_budget(lengths: list[int], max_tokens: int, max_batch: int) -> None:
     batches = token_batches(lengths, max_tokens, max_batch)
@@ -45,7 +48,7 @@ def test_training_batches_are_length_bucketed_and_shuffled() -> None:
     batches = length_batches(lengths, 32, random.Random(1))
     assert sorted(i for b in batches for i in b) == list(range(1000))
     padded = sum(len(b) * max(lengths[i] for i in b) for b in batches)
-    chunks = [lengths[s:s + 32] for s in range(0, 1000, 32)]
+    chunks = [lengths[s : s + 32] for s in range(0, 1000, 32)]
     naive = sum(len(c) * max(c) for c in chunks)
     assert padded < 0.8 * naive  # bucketing removes most padding
     assert batches != length_batches(lengths, 32, None)  # order is shuffled, unlike inference
@@ -118,8 +121,9 @@ def test_cascade_scorer_blends_only_routed_posts() -> None:
     assert np.allclose(out[1], blend.combine(np.array([[0.6, 0.1]]), np.array([[0.8, 0.2]]))[0])
     assert scorer.skipped_fraction == 0.5
     scorer.enabled = False  # every post goes on, and is blended
-    assert np.allclose(scorer.predict_proba(["a"])[0], blend.combine(np.array([[0.001, 0.001]]),
-                                                                      np.array([[0.9, 0.9]]))[0])
+    assert np.allclose(
+        scorer.predict_proba(["a"])[0], blend.combine(np.array([[0.001, 0.001]]), np.array([[0.9, 0.9]]))[0]
+    )
 
 
 def test_held_out_probs_only_for_the_same_split(tmp_path: Path) -> None:
@@ -144,8 +148,11 @@ def test_score_stages_gives_each_model_and_exactly_what_the_cascade_serves() -> 
     first = Fixed({"a": [0.001, 0.001], "b": [0.6, 0.1], "c": [0.02, 0.3]})
     second = Fixed({"a": [0.9, 0.9], "b": [0.8, 0.2], "c": [0.1, 0.7]}, log=True)
     blend = Blend(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0]))
-    for scorer in (CascadeScorer(first, second, [0.01, 0.01], blend=blend), CascadeScorer(first, second, [0.01, 0.01]),
-                   CascadeScorer(first, second, [0.01, 0.01], enabled=False)):
+    for scorer in (
+        CascadeScorer(first, second, [0.01, 0.01], blend=blend),
+        CascadeScorer(first, second, [0.01, 0.01]),
+        CascadeScorer(first, second, [0.01, 0.01], enabled=False),
+    ):
         calls.clear()
         base, trans, combined, sent = scorer.score_stages(["a", "b", "c"])
         # the routed posts in one call, as predict_proba makes it, then the rest: each post once

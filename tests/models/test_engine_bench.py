@@ -18,8 +18,23 @@ def test_bench_small_run(tmp_path: Path) -> None:
         if not (ROOT / need).exists():
             pytest.fail(f"{need} missing: run `dvc repro cascade` first")
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, "bench/score_throughput.py", "--n", "1500", "--naive", "100",
-                           "--latency-posts", "100", "--json", str(out)], cwd=ROOT, capture_output=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "bench/score_throughput.py",
+            "--n",
+            "1500",
+            "--naive",
+            "100",
+            "--latency-posts",
+            "100",
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["posts"] == 1500

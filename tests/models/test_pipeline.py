@@ -45,9 +45,16 @@ def _tiny_project(tmp: Path) -> Path:
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["data"].update(TINY)
     params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
-    params["transformer"].update({"num_layers": 2, "freeze_layers": 1, "max_train_examples": 300,
-                                  "linear_probe_posts": 100, "max_len": 32,
-                                  "vocab": {"trim": True, "common_pieces": 2000}})
+    params["transformer"].update(
+        {
+            "num_layers": 2,
+            "freeze_layers": 1,
+            "max_train_examples": 300,
+            "linear_probe_posts": 100,
+            "max_len": 32,
+            "vocab": {"trim": True, "common_pieces": 2000},
+        }
+    )
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
     return project
@@ -137,8 +144,14 @@ def _release_round_trip(project: Path) -> None:
     rebuilt[0]["sha256"] = "0" * 64
     (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     env = dict(os.environ, CHHMAM_ML_ROOT=str(project))
-    bad = subprocess.run([sys.executable, "-m", "models.train.release", "assemble", "--force"], cwd=project, env=env,
-                         text=True, capture_output=True, timeout=900, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "models.train.release", "assemble", "--force"],
+        cwd=project,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
     assert bad.returncode != 0 and repr(rebuilt[0]["name"]) in bad.stderr, bad.stderr[-2000:]
     assert (project / "artifacts" / "model" / "model.joblib").read_bytes() == published  # left as it was
-

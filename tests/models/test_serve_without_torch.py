@@ -24,7 +24,9 @@ class Refuse(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Refuse())
 """
 
-_SCORE = _BLOCK + """
+_SCORE = (
+    _BLOCK
+    + """
 import json
 from pathlib import Path
 from models.inference import ScoringEngine
@@ -37,11 +39,18 @@ scored = engine.score_texts(posts)
 print(json.dumps({"version": engine.version, "flagged": [s.flagged for s in scored],
                   "loaded": sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "transformers"})}))
 """
+)
 
 
 def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"},
+    )
 
 
 def test_the_blocker_refuses_torch() -> None:

@@ -19,19 +19,26 @@ KEYS = {"time", "level", "logger", "message"}
 
 
 def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHHMAM_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
-           "CHHMAM_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CHHMAM_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
+        "CHHMAM_DATA_DIR": str(tmp_path),
+    }
     env.pop("CHHMAM_LOG_FORMAT", None)
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True, capture_output=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=300
+    )
 
 
 @pytest.fixture(autouse=True)
 def _restore_root() -> object:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    others = {name: (logging.getLogger(name).level, logging.getLogger(name).propagate)
-              for name in ("httpx", "httpcore", "uvicorn", "fastapi")}
+    others = {
+        name: (logging.getLogger(name).level, logging.getLogger(name).propagate)
+        for name in ("httpx", "httpcore", "uvicorn", "fastapi")
+    }
     yield None
     root.handlers[:] = handlers
     root.setLevel(level)
@@ -89,8 +96,11 @@ def test_pretty_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_log_format_json_emits_json_lines(tmp_path: Path) -> None:
-    proc = _run("import sys; from flows.cli import app; sys.argv = ['chhmam', '--log-format', 'json', "
-                "'--log-level', 'info', 'db', 'migrate']; app()", tmp_path)
+    proc = _run(
+        "import sys; from flows.cli import app; sys.argv = ['chhmam', '--log-format', 'json', "
+        "'--log-level', 'info', 'db', 'migrate']; app()",
+        tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(ln) for ln in proc.stderr.splitlines() if ln.startswith("{")]
     assert records and all(set(r) >= KEYS for r in records)
@@ -99,20 +109,28 @@ def test_cli_log_format_json_emits_json_lines(tmp_path: Path) -> None:
 
 
 def test_cli_log_format_pretty_without_a_terminal(tmp_path: Path) -> None:
-    proc = _run("import sys; from flows.cli import app; sys.argv = ['chhmam', '--log-format', 'pretty', "
-                "'--log-level', 'info', 'db', 'migrate']; app()", tmp_path)
+    proc = _run(
+        "import sys; from flows.cli import app; sys.argv = ['chhmam', '--log-format', 'pretty', "
+        "'--log-level', 'info', 'db', 'migrate']; app()",
+        tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "INFO" in proc.stderr and not any(ln.startswith("{") for ln in proc.stderr.splitlines())
 
 
 def test_prefect_imported_after_configure_logs_through_ours_once(tmp_path: Path) -> None:
     """The CLI's order: our handler first, then Prefect's import-time configuration leaves the root alone."""
-    proc = _run("import logging, flows; from models.logs import configure; configure('json'); import prefect; "
-                "logging.getLogger('prefect.flow_runs').warning('run failed'); "
-                "logging.getLogger('chhmam.feeds').warning('feed failed'); "
-                "print(sorted(type(h).__name__ for h in logging.getLogger().handlers))", tmp_path)
+    proc = _run(
+        "import logging, flows; from models.logs import configure; configure('json'); import prefect; "
+        "logging.getLogger('prefect.flow_runs').warning('run failed'); "
+        "logging.getLogger('chhmam.feeds').warning('feed failed'); "
+        "print(sorted(type(h).__name__ for h in logging.getLogger().handlers))",
+        tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['StderrHandler']"
     lines = [json.loads(ln) for ln in proc.stderr.splitlines() if ln.startswith("{")]
-    assert [(r["logger"], r["message"]) for r in lines] == [("prefect.flow_runs", "run failed"),
-                                                             ("chhmam.feeds", "feed failed")]
+    assert [(r["logger"], r["message"]) for r in lines] == [
+        ("prefect.flow_runs", "run failed"),
+        ("chhmam.feeds", "feed failed"),
+    ]

@@ -25,8 +25,11 @@ def _cli(rel: str) -> bool:
 def print_calls(path: Path) -> list[int]:
     """Line numbers of every call of the builtin ``print`` in ``path``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+    ]
 
 
 def test_print_calls_are_found() -> None:
@@ -36,8 +39,11 @@ def test_print_calls_are_found() -> None:
 
 
 def test_no_print_outside_cli_modules() -> None:
-    offenders = [f"{path.relative_to(ROOT)}:{line}"
-                 for pkg in PACKAGES for path in sorted((ROOT / pkg).rglob("*.py"))
-                 if not _cli(path.relative_to(ROOT).as_posix())
-                 for line in print_calls(path)]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for pkg in PACKAGES
+        for path in sorted((ROOT / pkg).rglob("*.py"))
+        if not _cli(path.relative_to(ROOT).as_posix())
+        for line in print_calls(path)
+    ]
     assert offenders == [], "use logging (or move command output into a CLI module): " + ", ".join(offenders)

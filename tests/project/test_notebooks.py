@@ -34,8 +34,12 @@ def kernel() -> str:
     from jupyter_client.kernelspec import KernelSpecManager
 
     if "python3" not in KernelSpecManager().find_kernel_specs():
-        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return "python3"
 
 
@@ -103,8 +107,7 @@ def test_error_analysis_runs(kernel: str, model_dir: Path, monkeypatch: pytest.M
     assert "recall_at_p90" in text and "flag_rate" in text and "missed" in text and "not_routed" in text
 
 
-def test_weekly_trends_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_weekly_trends_runs_on_a_seeded_database(kernel: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     seed_url(sqlite_url)
     monkeypatch.setenv("CHHMAM_NB_WEEK", "2026-W47")
     nb = _execute(NOTEBOOKS / "weekly_trends.ipynb", kernel, monkeypatch)
@@ -130,13 +133,21 @@ def seed_second_reviews(url: str) -> None:
         for i, d in enumerate(session.execute(select(Decision).order_by(Decision.id)).scalars()):
             d.user_id = users[i % 2].id
         for i, item in enumerate(session.execute(select(QueueItem).order_by(QueueItem.id).limit(8)).scalars()):
-            session.add(Decision(queue_item_id=item.id, post_id=item.post_id, user_id=users[2].id,
-                                 action="dismiss" if i % 3 == 0 else "confirm", labels=list(item.labels),
-                                 created_at=item.enqueued_at + timedelta(days=1)))
+            session.add(
+                Decision(
+                    queue_item_id=item.id,
+                    post_id=item.post_id,
+                    user_id=users[2].id,
+                    action="dismiss" if i % 3 == 0 else "confirm",
+                    labels=list(item.labels),
+                    created_at=item.enqueued_at + timedelta(days=1),
+                )
+            )
 
 
-def test_moderator_decisions_runs_on_a_seeded_database(kernel: str, sqlite_url: str,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_moderator_decisions_runs_on_a_seeded_database(
+    kernel: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed_url(sqlite_url)
     seed_second_reviews(sqlite_url)
     nb = _execute(NOTEBOOKS / "moderator_decisions.ipynb", kernel, monkeypatch)
@@ -148,8 +159,9 @@ def test_moderator_decisions_runs_on_a_seeded_database(kernel: str, sqlite_url: 
     assert not any(secret in text for secret in SECRETS), "post text or identifiers in the outputs"
 
 
-def test_moderator_decisions_runs_on_an_empty_database(kernel: str, sqlite_url: str,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_moderator_decisions_runs_on_an_empty_database(
+    kernel: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nb = _execute(NOTEBOOKS / "moderator_decisions.ipynb", kernel, monkeypatch)  # a new deployment: no decisions
     text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
     assert "0 flagged posts with a standing verdict" in text and "no second reviews to compare" in text

@@ -30,8 +30,9 @@ def _phone(k: int) -> tuple[str, str]:
 
 def _texts(k: int, n: int) -> list[str]:
     phone, _ = _phone(k)
-    return [f"Waitress job in Malaysia, visa paid, ask for {phone} or telegram @fake_case_{k} #{k}.{i}"
-            for i in range(n)]
+    return [
+        f"Waitress job in Malaysia, visa paid, ask for {phone} or telegram @fake_case_{k} #{k}.{i}" for i in range(n)
+    ]
 
 
 def _seed_cases(sizes: list[int]) -> list[str]:
@@ -55,8 +56,11 @@ def test_active_and_new_cases_per_label_with_suppression(db_url: str) -> None:
     assert counts.cases == {"all": (6, 5), "grooming": (6, 5), "trafficking_ad": (0, 0)}
     assert pub.cases == [("all", "6", "5"), ("grooming", "6", "5"), ("trafficking_ad", "0", "0")]
     with session_scope() as s:  # two cases gain a trafficking flag: 2 is a small cell, printed "<5"
-        for item in s.scalars(select(QueueItem).join(Post, Post.id == QueueItem.post_id)
-                              .where(Post.text.like("%#0.0") | Post.text.like("%#1.0"))):
+        for item in s.scalars(
+            select(QueueItem)
+            .join(Post, Post.id == QueueItem.post_id)
+            .where(Post.text.like("%#0.0") | Post.text.like("%#1.0"))
+        ):
             item.labels = ["grooming", "trafficking_ad"]
         _, pub = build_week(s, week, trend_weeks=1)
         assert dict((k, (a, n)) for k, a, n in pub.cases)["trafficking_ad"] == ("<5", "<5")
@@ -92,8 +96,12 @@ def test_no_entity_value_leaves_in_any_export_file(sqlite_url: str, tmp_path: Pa
             scan(" ".join(str(c.value) for c in row if c.value is not None), ws.title)
     assert "cases" in wb.sheetnames
     if shutil.which("pdftotext") is not None:
-        scan(subprocess.run(["pdftotext", "-layout", str(next(out.glob("*.pdf"))), "-"], capture_output=True,
-                            text=True, check=True).stdout, "pdf")
+        scan(
+            subprocess.run(
+                ["pdftotext", "-layout", str(next(out.glob("*.pdf"))), "-"], capture_output=True, text=True, check=True
+            ).stdout,
+            "pdf",
+        )
     else:
         pytest.skip("poppler-utils missing (make system-deps)")
     assert found == []

@@ -27,12 +27,26 @@ def _item(session: object, n: int, at: object) -> QueueItem:
     from sqlalchemy.orm import Session
 
     assert isinstance(session, Session)
-    post = Post(source="ngo_q", external_id=f"q{n}", content_hash=f"q{n:063x}", text="seeded", ingested_at=at,
-                platform="facebook", lang="km", extras={})
+    post = Post(
+        source="ngo_q",
+        external_id=f"q{n}",
+        content_hash=f"q{n:063x}",
+        text="seeded",
+        ingested_at=at,
+        platform="facebook",
+        lang="km",
+        extras={},
+    )
     session.add(post)
     session.flush()
-    item = QueueItem(post_id=post.id, labels=["grooming"], max_probability=0.9, priority=0.9,
-                     model_version="baseline-test", enqueued_at=at)
+    item = QueueItem(
+        post_id=post.id,
+        labels=["grooming"],
+        max_probability=0.9,
+        priority=0.9,
+        model_version="baseline-test",
+        enqueued_at=at,
+    )
     session.add(item)
     session.flush()
     return item
@@ -44,29 +58,67 @@ def _seed_queue_and_feeds(url: str) -> None:
         for n in range(6):  # waiting at week end (two are decided only after it)
             item = _item(session, n, at)
             if n < 2:
-                session.add(Decision(queue_item_id=item.id, post_id=item.post_id, action="confirm",
-                                     labels=["grooming"], created_at=W47_END + timedelta(hours=1)))
+                session.add(
+                    Decision(
+                        queue_item_id=item.id,
+                        post_id=item.post_id,
+                        action="confirm",
+                        labels=["grooming"],
+                        created_at=W47_END + timedelta(hours=1),
+                    )
+                )
         for n in range(6, 12):  # escalated; one undone only after the week ended: still escalated then
             item = _item(session, n, at)
-            session.add(Decision(queue_item_id=item.id, post_id=item.post_id, action="escalate", labels=[],
-                                 created_at=at + timedelta(hours=1),
-                                 undone_at=W47_END + timedelta(hours=2) if n == 6 else None))
+            session.add(
+                Decision(
+                    queue_item_id=item.id,
+                    post_id=item.post_id,
+                    action="escalate",
+                    labels=[],
+                    created_at=at + timedelta(hours=1),
+                    undone_at=W47_END + timedelta(hours=2) if n == 6 else None,
+                )
+            )
         for n in range(12, 14):  # referral waiting for a second reviewer
             item = _item(session, n, at)
-            session.add(Decision(queue_item_id=item.id, post_id=item.post_id, action="refer_request",
-                                 labels=["grooming"], created_at=at + timedelta(hours=1)))
+            session.add(
+                Decision(
+                    queue_item_id=item.id,
+                    post_id=item.post_id,
+                    action="refer_request",
+                    labels=["grooming"],
+                    created_at=at + timedelta(hours=1),
+                )
+            )
         for weeks_back in range(1, 6):  # two partners: steady, and one that is silent in W47
             start = W47_START - timedelta(weeks=weeks_back)
             for source, n_posts in (("ngo_steady", 30), ("ngo_silent", 40)):
                 for i in range(n_posts):
-                    session.add(Post(source=source, external_id=f"{source}{weeks_back}-{i}",
-                                     content_hash=f"{source}{weeks_back}{i:040d}", text="seeded",
-                                     ingested_at=start + timedelta(hours=i), platform="telegram", lang="en",
-                                     extras={}))
+                    session.add(
+                        Post(
+                            source=source,
+                            external_id=f"{source}{weeks_back}-{i}",
+                            content_hash=f"{source}{weeks_back}{i:040d}",
+                            text="seeded",
+                            ingested_at=start + timedelta(hours=i),
+                            platform="telegram",
+                            lang="en",
+                            extras={},
+                        )
+                    )
         for i in range(28):
-            session.add(Post(source="ngo_steady", external_id=f"steady-now-{i}", content_hash=f"sn{i:060d}",
-                             text="seeded", ingested_at=W47_START + timedelta(hours=i), platform="telegram",
-                             lang="en", extras={}))
+            session.add(
+                Post(
+                    source="ngo_steady",
+                    external_id=f"steady-now-{i}",
+                    content_hash=f"sn{i:060d}",
+                    text="seeded",
+                    ingested_at=W47_START + timedelta(hours=i),
+                    platform="telegram",
+                    lang="en",
+                    extras={},
+                )
+            )
 
 
 @pytest.fixture
@@ -97,8 +149,9 @@ def test_queue_precision_feeds_and_changes(content_db: str, tmp_path: Path) -> N
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils missing (make system-deps)")
     pdf = write_pdf(pub, tmp_path)
-    first = subprocess.run(["pdftotext", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    first = subprocess.run(
+        ["pdftotext", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "a partner feed was out this week" in first and "ngo_silent" in first
     assert "waiting for review (backlog): 6" in first
 

@@ -32,8 +32,15 @@ from tests.support.reports_seed import SECRETS, seed_url
 
 ARTIFACTS = ROOT / "test-artifacts"
 WEEK = "2026-W47"
-METRICS = ("ingested", "flagged_grooming", "flagged_trafficking_ad", "confirmed_grooming",
-           "confirmed_trafficking_ad", "dismissed", "referred")
+METRICS = (
+    "ingested",
+    "flagged_grooming",
+    "flagged_trafficking_ad",
+    "confirmed_grooming",
+    "confirmed_trafficking_ad",
+    "dismissed",
+    "referred",
+)
 
 EXPECTED_SUMMARY = {  # metric: (this week, previous week, change, change %)
     "ingested": ("x", "11", "x", "x"),
@@ -68,8 +75,15 @@ EXPECTED_TABLES = {  # columns in METRICS order; the last row is the total
         ["total", "x", "17", "<5", "x", "<5", "x", "<5"],
     ],
 }
-EXPECTED_EXACT = {"ingested": 22, "flagged_grooming": 17, "flagged_trafficking_ad": 3, "confirmed_grooming": 10,
-                  "confirmed_trafficking_ad": 3, "dismissed": 6, "referred": 1}
+EXPECTED_EXACT = {
+    "ingested": 22,
+    "flagged_grooming": 17,
+    "flagged_trafficking_ad": 3,
+    "confirmed_grooming": 10,
+    "confirmed_trafficking_ad": 3,
+    "dismissed": 6,
+    "referred": 1,
+}
 PHONE = re.compile(r"(\+?855[\s-]?|\b0)\d{1,2}[\s-]?\d{3}[\s-]?\d{3,4}\b")
 HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
 URL = re.compile(r"https?://|www\.|t\.me/", re.IGNORECASE)
@@ -92,17 +106,25 @@ def test_every_published_number_is_exact(seeded: str) -> None:
         counts, pub = build_week(session, IsoWeek.parse(WEEK))
     assert {m: counts.total(m) for m in METRICS} == EXPECTED_EXACT
     assert pub.week == WEEK and pub.start_utc == "2026-11-15T17:00:00+00:00"
-    assert {r["metric"]: (r["this_week"], r["previous_week"], r["change"], r["change_pct"])
-            for r in pub.summary} == EXPECTED_SUMMARY
+    assert {
+        r["metric"]: (r["this_week"], r["previous_week"], r["change"], r["change_pct"]) for r in pub.summary
+    } == EXPECTED_SUMMARY
     for table in pub.tables:
         assert table.columns == METRICS
         assert [*table.rows, table.total] == EXPECTED_TABLES[table.name], table.name
     assert pub.indicators == [("move_private", "<5"), ("secrecy", "6")]
     assert pub.turnaround == [("all", "5.0", ">=5"), ("grooming", "6.0", ">=5"), ("trafficking_ad", "", "<5")]
     assert [r["week"] for r in pub.trend] == [f"2026-W{w}" for w in range(40, 48)]
-    assert pub.trend[-2] == {"week": "2026-W46", "ingested": "11", "flagged_grooming": "9",
-                             "flagged_trafficking_ad": "0", "confirmed_grooming": "7",
-                             "confirmed_trafficking_ad": "0", "dismissed": "<5", "referred": "0"}
+    assert pub.trend[-2] == {
+        "week": "2026-W46",
+        "ingested": "11",
+        "flagged_grooming": "9",
+        "flagged_trafficking_ad": "0",
+        "confirmed_grooming": "7",
+        "confirmed_trafficking_ad": "0",
+        "dismissed": "<5",
+        "referred": "0",
+    }
     assert all(v == "0" for r in pub.trend[:-2] for k, v in r.items() if k != "week")
 
 
@@ -140,9 +162,21 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
     # the free-text hint that names no province is listed for the gazetteer's maintainers (console only)
     assert result["unmatched_locations"] == [("near the market @kid_handle_9999", 7)]
     names = sorted(p.name for p in out.iterdir())
-    for expected in ("summary.csv", "by_language.csv", "by_platform.csv", "by_source.csv", "by_province.csv",
-                     "indicators.csv", "turnaround.csv", "trend.csv", f"chhmam-{WEEK}.xlsx", f"chhmam-{WEEK}.pdf",
-                     "trend.png", "by_province.png", "manifest.json"):
+    for expected in (
+        "summary.csv",
+        "by_language.csv",
+        "by_platform.csv",
+        "by_source.csv",
+        "by_province.csv",
+        "indicators.csv",
+        "turnaround.csv",
+        "trend.csv",
+        f"chhmam-{WEEK}.xlsx",
+        f"chhmam-{WEEK}.pdf",
+        "trend.png",
+        "by_province.png",
+        "manifest.json",
+    ):
         assert expected in names
 
     # CSV: UTF-8 with BOM, bilingual header, the published numbers
@@ -156,7 +190,8 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
     # XLSX: one sheet per breakdown, Khmer header row then English header row
     wb = load_workbook(out / f"chhmam-{WEEK}.xlsx")
     assert {"summary", "by_language", "by_platform", "by_source", "by_province", "indicators", "trend"} <= set(
-        wb.sheetnames)
+        wb.sheetnames
+    )
     ws = wb["by_province"]
     assert ws.cell(1, 1).value == "ខេត្ត" and ws.cell(2, 1).value == "province"
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
@@ -182,8 +217,9 @@ def test_export_flow_writes_every_format_without_leaks(seeded: str, tmp_path: Pa
     _scan((out / "manifest.json").read_text(encoding="utf-8"), "manifest.json")
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils missing (make system-deps)")
-    pdf_text = subprocess.run(["pdftotext", "-layout", str(out / f"chhmam-{WEEK}.pdf"), "-"], capture_output=True,
-                              text=True, check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", "-layout", str(out / f"chhmam-{WEEK}.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     _scan(pdf_text, "PDF")
     assert "2026-W47" in pdf_text and "17" in pdf_text
 
@@ -216,8 +252,10 @@ def test_pdf_embeds_a_khmer_font_and_renders(seeded_sqlite: str, tmp_path: Path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert sum("\u1780" <= ch <= "\u17ff" for ch in text) > 50  # the Khmer text is there
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(ARTIFACTS / "reports-weekly-summary")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "reports-weekly-summary")],
+        check=True,
+    )
     page = next(ARTIFACTS.glob("reports-weekly-summary*.png"))
     from PIL import Image
 

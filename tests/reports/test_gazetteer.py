@@ -24,20 +24,65 @@ from store.db import get_engine, session_scope
 from store.schema import Post
 
 SPELLINGS: dict[str, list[str]] = {  # province -> spellings seen in partner feeds (not all in the data file)
-    "Phnom Penh": ["ភ្នំពេញ", "ក្រុងភ្នំពេញ", "រាជធានីភ្នំពេញ", "រាជធានី ភ្នំពេញ", "Phnom Penh", "PHNOM PENH",
-                   "phnom penh city", "Phnom Penh Capital", "Phnompenh", "Phnom Penh, Cambodia", "Toul Kork",
-                   "Sen Sok, Phnom Penh", "ភ្នំ\u200bពេញ"],
-    "Siem Reap": ["ខេត្តសៀមរាប", "សៀមរាប", "Siem Reap Province", "Siem Reap", "Siemreap", "siem riep",
-                  "Krong Siem Reap", "SIEM REAP PROVINCE", "Siem-Reap"],
-    "Oddar Meanchey": ["Oddar Meanchey", "Otdar Meanchey", "ឧត្តរមានជ័យ", "ឧត្ដរមានជ័យ", "ខេត្តឧត្តរមានជ័យ",
-                       "Samraong", "Anlong Veng", "O'Smach"],
+    "Phnom Penh": [
+        "ភ្នំពេញ",
+        "ក្រុងភ្នំពេញ",
+        "រាជធានីភ្នំពេញ",
+        "រាជធានី ភ្នំពេញ",
+        "Phnom Penh",
+        "PHNOM PENH",
+        "phnom penh city",
+        "Phnom Penh Capital",
+        "Phnompenh",
+        "Phnom Penh, Cambodia",
+        "Toul Kork",
+        "Sen Sok, Phnom Penh",
+        "ភ្នំ\u200bពេញ",
+    ],
+    "Siem Reap": [
+        "ខេត្តសៀមរាប",
+        "សៀមរាប",
+        "Siem Reap Province",
+        "Siem Reap",
+        "Siemreap",
+        "siem riep",
+        "Krong Siem Reap",
+        "SIEM REAP PROVINCE",
+        "Siem-Reap",
+    ],
+    "Oddar Meanchey": [
+        "Oddar Meanchey",
+        "Otdar Meanchey",
+        "ឧត្តរមានជ័យ",
+        "ឧត្ដរមានជ័យ",
+        "ខេត្តឧត្តរមានជ័យ",
+        "Samraong",
+        "Anlong Veng",
+        "O'Smach",
+    ],
     "Ratanakiri": ["Ratanakiri", "Ratanak Kiri", "Rattanakiri", "រតនគិរី", "Banlung, Ratanakiri"],
     "Tbong Khmum": ["Tbong Khmum", "Tboung Khmum", "ត្បូងឃ្មុំ", "ខេត្ត ត្បូងឃ្មុំ"],
     "Kandal": ["កណ្តាល", "កណ្ដាល", "ខេត្តកណ្តាល", "Kandal", "Kandal Province", "Ta Khmau", "Takhmao"],
-    "Banteay Meanchey": ["Poipet", "POIPET CITY", "ប៉ោយប៉ែត", "ក្រុងប៉ោយប៉ែត", "Banteay Meanchey", "បន្ទាយមានជ័យ",
-                         "Sisophon", "Serei Saophoan"],
-    "Preah Sihanouk": ["Sihanoukville", "Preah Sihanouk", "ព្រះសីហនុ", "ខេត្តព្រះសីហនុ", "ក្រុងព្រះសីហនុ",
-                       "Kampong Som", "Kompong Som", "sihanouk ville"],
+    "Banteay Meanchey": [
+        "Poipet",
+        "POIPET CITY",
+        "ប៉ោយប៉ែត",
+        "ក្រុងប៉ោយប៉ែត",
+        "Banteay Meanchey",
+        "បន្ទាយមានជ័យ",
+        "Sisophon",
+        "Serei Saophoan",
+    ],
+    "Preah Sihanouk": [
+        "Sihanoukville",
+        "Preah Sihanouk",
+        "ព្រះសីហនុ",
+        "ខេត្តព្រះសីហនុ",
+        "ក្រុងព្រះសីហនុ",
+        "Kampong Som",
+        "Kompong Som",
+        "sihanouk ville",
+    ],
     "Battambang": ["Battambang", "បាត់ដំបង", "ខេត្តបាត់ដំបង", "Battambang City", "Krong Battambang", "Batdambang"],
     "Kampong Cham": ["Kampong Cham", "Kompong Cham", "កំពង់ចាម", "Kg. Cham", "Kampong Cham Province"],
     "Kampong Chhnang": ["Kampong Chhnang", "Kompong Chhnang", "កំពង់ឆ្នាំង"],
@@ -56,8 +101,15 @@ SPELLINGS: dict[str, list[str]] = {  # province -> spellings seen in partner fee
     "Kep": ["Kep", "Kep City", "ក្រុងកែប", "កែប"],
     "Pailin": ["Pailin", "ប៉ៃលិន", "Krong Pailin"],
 }
-NOT_A_PROVINCE = ["near the market", "my village", "Bangkok", "Thailand", "home", "school gate",
-                  "Phnom Penh to Siem Reap"]
+NOT_A_PROVINCE = [
+    "near the market",
+    "my village",
+    "Bangkok",
+    "Thailand",
+    "home",
+    "school gate",
+    "Phnom Penh to Siem Reap",
+]
 N_POSTS = 3130
 MONTH = [IsoWeek(2026, w) for w in (45, 46, 47, 48)]
 
@@ -100,11 +152,20 @@ def _seed_month(url: str) -> tuple[Counter[str], list[str]]:
             elif roll < 0.9:
                 hint = rng.choice(NOT_A_PROVINCE)
                 hints.append(hint)
-            session.add(Post(source=rng.choice(["ngo_a", "ngo_b", "hotline"]), external_id=f"m{n}",
-                             content_hash=f"{n:064x}", text=f"seeded post {n}", ingested_at=at,
-                             platform=rng.choice(["facebook", "telegram", "tiktok"]),
-                             lang=rng.choice(["km", "en", "mixed"]), province=province, location_hint=hint,
-                             extras={}))
+            session.add(
+                Post(
+                    source=rng.choice(["ngo_a", "ngo_b", "hotline"]),
+                    external_id=f"m{n}",
+                    content_hash=f"{n:064x}",
+                    text=f"seeded post {n}",
+                    ingested_at=at,
+                    platform=rng.choice(["facebook", "telegram", "tiktok"]),
+                    lang=rng.choice(["km", "en", "mixed"]),
+                    province=province,
+                    location_hint=hint,
+                    extras={},
+                )
+            )
     return truth, hints
 
 

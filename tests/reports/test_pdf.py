@@ -36,16 +36,42 @@ def _all_provinces(url: str) -> None:
             for i in range(8):
                 n += 1
                 at = start + timedelta(hours=40 + n % 100)
-                post = Post(source="ngo_c", external_id=f"prov{n}", content_hash=f"p{n:063x}", text="seeded",
-                            ingested_at=at, platform="tiktok", lang="km", province=p.km, extras={})
+                post = Post(
+                    source="ngo_c",
+                    external_id=f"prov{n}",
+                    content_hash=f"p{n:063x}",
+                    text="seeded",
+                    ingested_at=at,
+                    platform="tiktok",
+                    lang="km",
+                    province=p.km,
+                    extras={},
+                )
                 session.add(post)
                 session.flush()
                 if i < 3:
-                    session.add(QueueItem(post_id=post.id, labels=["grooming"], max_probability=0.9, priority=0.9,
-                                          model_version="baseline-test", enqueued_at=at + timedelta(minutes=5)))
-                    session.add(Score(post_id=post.id, label="grooming", model_version="transformer-new",
-                                      probability=0.9, threshold=0.5, flagged=True, indicators={},
-                                      scored_at=at + timedelta(minutes=1)))
+                    session.add(
+                        QueueItem(
+                            post_id=post.id,
+                            labels=["grooming"],
+                            max_probability=0.9,
+                            priority=0.9,
+                            model_version="baseline-test",
+                            enqueued_at=at + timedelta(minutes=5),
+                        )
+                    )
+                    session.add(
+                        Score(
+                            post_id=post.id,
+                            label="grooming",
+                            model_version="transformer-new",
+                            probability=0.9,
+                            threshold=0.5,
+                            flagged=True,
+                            indicators={},
+                            scored_at=at + timedelta(minutes=1),
+                        )
+                    )
 
 
 @pytest.fixture
@@ -58,8 +84,7 @@ def full_week(sqlite_url: str) -> str:
 def _pdf_text(pdf: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils missing (make system-deps)")
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.parametrize("rows_per_page", [30, 8])
@@ -77,8 +102,13 @@ def test_pdf_holds_every_province_and_the_total(full_week: str, tmp_path: Path, 
     if rows_per_page == 8:
         assert re.search(r"page / \S+ 4/4", text)  # 27 rows over four pages
     assert "16–22 Nov 2026, Phnom Penh time" in text
-    for symbol in ("<5: a count from 1 to 4", "x: a count of 5 or more", "-: the whole measure",
-                   "empty change:", "hatched bars and hollow markers"):
+    for symbol in (
+        "<5: a count from 1 to 4",
+        "x: a count of 5 or more",
+        "-: the whole measure",
+        "empty change:",
+        "hatched bars and hollow markers",
+    ):
         assert symbol in text, symbol
     assert "baseline-test" in text and "transformer-new" in text and "the served model changed" in text
 
@@ -107,10 +137,13 @@ def test_hidden_bars_are_hatched_and_labelled_not_zero_length() -> None:
 
     from reports.export import FONT_MIN, breakdown_figure
 
-    table = PublishedTable(name="by_platform", dimension="platform",
-                           columns=("ingested", "flagged_grooming", "confirmed_grooming"),
-                           rows=[["facebook", "40", "17", "x"], ["telegram", "12", "<5", "<5"]],
-                           total=["total", "52", "x", "x"])
+    table = PublishedTable(
+        name="by_platform",
+        dimension="platform",
+        columns=("ingested", "flagged_grooming", "confirmed_grooming"),
+        rows=[["facebook", "40", "17", "x"], ["telegram", "12", "<5", "<5"]],
+        total=["total", "52", "x", "x"],
+    )
     fig = breakdown_figure(table, ["grooming"], WEEK)
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]

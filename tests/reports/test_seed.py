@@ -30,8 +30,9 @@ def test_reviewed_flags_give_each_items_standing_verdict_with_its_scores(db_url:
         grooming = [f for f in flags if "grooming" in f.flagged]
         # a referral confirms
         assert len(grooming) == 26 and sum("grooming" in f.confirmed for f in grooming) == 6 + 5 + 7
-        assert all(f.probabilities == {"grooming": 0.9, "trafficking_ad": 0.01} for f in grooming
-                   if f.flagged == ("grooming",))
+        assert all(
+            f.probabilities == {"grooming": 0.9, "trafficking_ad": 0.01} for f in grooming if f.flagged == ("grooming",)
+        )
         assert {f.action for f in flags} == {"confirm", "dismiss", "refer"}
         assert len(reviewed_flags(session, W47_START, W47_END)) == 11 + 2 + 6  # all of W47's decisions
         assert not any(hasattr(f, "text") for f in flags)

@@ -137,6 +137,10 @@ def test_worked_examples() -> None:
     sup = suppress_measure([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]])
     assert sup.total(6) == "x"
     assert sup.cells([[0, 5, 1], [6, 0], [6, 0], [5, 0, 1]]) == [
-        ["0", "x", "<5"], ["x", "0"], ["x", "0"], ["x", "0", "<5"]]
+        ["0", "x", "<5"],
+        ["x", "0"],
+        ["x", "0"],
+        ["x", "0", "<5"],
+    ]
     sup = suppress_measure([[1, 1, 1, 1]])  # four 1s with a total under 5: each would be 1
     assert sup.total(4) == "-" and sup.cells([[1, 1, 1, 1]]) == [["-", "-", "-", "-"]]

@@ -58,14 +58,16 @@ def test_scripted_attack_is_refused_and_recorded(as_app_role: str) -> None:
             tok = login(victim, "mod")
             stolen = victim.cookies["chhmam_session"]
             assert victim.post("/logout", data={"csrf": tok}).status_code == 303
-        with httpx.Client(base_url=base, follow_redirects=False, timeout=30,
-                          cookies={"chhmam_session": stolen}) as thief:
+        with httpx.Client(
+            base_url=base, follow_redirects=False, timeout=30, cookies={"chhmam_session": stolen}
+        ) as thief:
             assert thief.get(f"/items/{ids[0]}").headers["location"] == "/login"
             assert thief.post("/claim", data={"csrf": tok}).status_code in (401, 403)
         # 2. an admin cookie forged with the signing constant of earlier versions
         forged = TimestampSigner(OLD_PUBLIC_KEY).sign(base64.b64encode(json.dumps({"uid": users["boss"]}).encode()))
-        with httpx.Client(base_url=base, follow_redirects=False, timeout=30,
-                          cookies={"chhmam_session": forged.decode()}) as forger:
+        with httpx.Client(
+            base_url=base, follow_redirects=False, timeout=30, cookies={"chhmam_session": forged.decode()}
+        ) as forger:
             assert forger.get("/admin/users").headers["location"] == "/login"
         # 3. 40 parallel guesses at the lead's password, the right one among them after the limit
         barrier = threading.Barrier(BURST)
@@ -80,8 +82,12 @@ def test_scripted_attack_is_refused_and_recorded(as_app_role: str) -> None:
     # 4. the app's own role tries to empty or unguard the audit log
     before = _count("session_refused") + _count("login_failed") + _count("login_throttled")
     with psycopg.connect(as_app_role.replace("+psycopg", ""), autocommit=True) as conn:
-        for stmt in ("TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL", "DELETE FROM audit_log",
-                     "DROP TRIGGER audit_log_no_truncate ON audit_log"):
+        for stmt in (
+            "TRUNCATE audit_log",
+            "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+            "DELETE FROM audit_log",
+            "DROP TRIGGER audit_log_no_truncate ON audit_log",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(stmt)
     assert _count("session_refused") >= 3  # replayed GET and POST, forged cookie

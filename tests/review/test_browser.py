@@ -19,12 +19,20 @@ from tests.support.review import PASSWORD, add_users, live_server, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 KHMER = "ប្អូនរៀនថ្នាក់ទីប៉ុន្មាន? បងអាចផ្ញើកាតទូរស័ព្ទឱ្យ កុំប្រាប់ម្តាយណា ទាក់ទងតាម Telegram 012 345 678"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
 
 
 @pytest.fixture
@@ -51,9 +59,11 @@ def _login(page: object, base: str, name: str) -> None:
 def test_review_flow_in_chromium(sqlite_url: str, browser: object) -> None:
     from playwright.sync_api import expect
 
-    texts = ["Are you in grade 8? I can send you phone credit, keep it secret",
-             "Factory job in Thailand, we pay the passport, message on Telegram",
-             KHMER]
+    texts = [
+        "Are you in grade 8? I can send you phone credit, keep it secret",
+        "Factory job in Thailand, we pay the passport, message on Telegram",
+        KHMER,
+    ]
     ids = seed(3, texts=texts)
     add_users(("m1", "moderator"), ("m2", "moderator"))
     with live_server() as base:

@@ -55,12 +55,21 @@ def test_lead_opens_reveals_and_decides_a_case(sqlite_url: str) -> None:
             browser.close()
     with session_scope() as s:
         assert {s.get(QueueItem, i).status for i in case.item_ids} == {"decided"}  # type: ignore[union-attr]
-        steps = [(a.action, a.object_type, a.object_id) for a in s.scalars(
-            select(AuditLog).where(AuditLog.action.in_(["case_list", "case_view", "reveal", "case_decide",
-                                                        "decide_confirm"])).order_by(AuditLog.id))]
+        steps = [
+            (a.action, a.object_type, a.object_id)
+            for a in s.scalars(
+                select(AuditLog)
+                .where(AuditLog.action.in_(["case_list", "case_view", "reveal", "case_decide", "decide_confirm"]))
+                .order_by(AuditLog.id)
+            )
+        ]
     nid = str(case.network_id)
-    assert steps[:4] == [("case_list", "network", None), ("case_view", "network", nid),
-                         ("reveal", "post", str(case.post_ids[2])), ("case_view", "network", nid)]
+    assert steps[:4] == [
+        ("case_list", "network", None),
+        ("case_view", "network", nid),
+        ("reveal", "post", str(case.post_ids[2])),
+        ("case_view", "network", nid),
+    ]
     assert steps[4] == ("case_decide", "network", nid)
     assert sorted(int(o or 0) for a, _, o in steps if a == "decide_confirm") == case.item_ids
     assert steps[-1] == ("case_view", "network", nid)

@@ -76,12 +76,12 @@ def test_reveal_one_member_is_audited_and_counts_as_exposure(db_url: str) -> Non
     assert page.count('class="reveal-member"') == 4
     assert '<span id="exposure-count">1</span>' in page
     # a post outside the case cannot be revealed through it
-    outsider = client.post(f"/cases/{case.network_id}/members/{case.post_ids[0] + 100}/reveal",
-                           data={"csrf": tok})
+    outsider = client.post(f"/cases/{case.network_id}/members/{case.post_ids[0] + 100}/reveal", data={"csrf": tok})
     assert outsider.status_code == 404
     reveals = _audit("reveal")
     assert [(a.object_type, a.object_id, a.detail) for a in reveals] == [
-        ("post", str(member), {"case": case.network_id})]
+        ("post", str(member), {"case": case.network_id})
+    ]
     # a revealed post id must not read as a revealed queue item of the same number
     with session_scope() as s:
         from review import access
@@ -105,8 +105,10 @@ def test_case_decision_per_waiting_member_with_audit_and_refresh(db_url: str) ->
     tok = login(client, "lead1")
     assert client.post(f"/cases/{case.network_id}/decide", data={"action": "confirm"}).status_code == 403  # no CSRF
     assert client.post(f"/cases/{case.network_id}/decide", data={"csrf": tok, "action": "delete"}).status_code == 409
-    r = client.post(f"/cases/{case.network_id}/decide",
-                    data={"csrf": tok, "action": "confirm", "labels": "trafficking_ad", "note": "same ring"})
+    r = client.post(
+        f"/cases/{case.network_id}/decide",
+        data={"csrf": tok, "action": "confirm", "labels": "trafficking_ad", "note": "same ring"},
+    )
     assert r.status_code == 303
     with session_scope() as s:
         statuses = [s.get(QueueItem, i).status for i in case.item_ids]  # type: ignore[union-attr]

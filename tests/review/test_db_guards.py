@@ -64,11 +64,17 @@ def test_app_role_cannot_empty_or_unguard_the_audit_log(app_role: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("INSERT INTO audit_log (at, action, object_type, detail) VALUES (now(), 'view', 'x', '{}')")
         conn.execute("INSERT INTO login_throttle (key, attempts, last_at, next_at) VALUES ('k', 1, 0, 0)")
-        for stmt in ("TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL",
-                     "DROP TRIGGER audit_log_append_only ON audit_log",
-                     "DROP TRIGGER audit_log_no_truncate ON audit_log", "ALTER TABLE audit_log RENAME TO x",
-                     "UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE login_throttle",
-                     "UPDATE alembic_version SET version_num = 'x'"):
+        for stmt in (
+            "TRUNCATE audit_log",
+            "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+            "DROP TRIGGER audit_log_append_only ON audit_log",
+            "DROP TRIGGER audit_log_no_truncate ON audit_log",
+            "ALTER TABLE audit_log RENAME TO x",
+            "UPDATE audit_log SET action = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE login_throttle",
+            "UPDATE alembic_version SET version_num = 'x'",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(stmt)
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (1,)

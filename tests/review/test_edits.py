@@ -33,9 +33,16 @@ EDITED = f"Sorry, wrong group. {EDIT_PHRASE} invoice\u202egnp.exe 012\u200b345"
 
 def _resend(external_id: str, text: str) -> int:
     """Re-send ``external_id`` of the test source with ``text`` through the ingest's store call; new edits."""
-    row = {"source": "test", "external_id": external_id, "text": text, "lang": "en", "platform": "web",
-           "url": f"https://example.org/p/{external_id}", "ingested_at": utcnow(),
-           "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    row = {
+        "source": "test",
+        "external_id": external_id,
+        "text": text,
+        "lang": "en",
+        "platform": "web",
+        "url": f"https://example.org/p/{external_id}",
+        "ingested_at": utcnow(),
+        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
     counts = store_batch_isolated("test", "jsonl", [row], lambda _i: QuarantineItem(text, "unused"), [], None)
     assert counts.new == 0 and counts.refused == 0
     return counts.edited
@@ -71,8 +78,9 @@ def test_edit_hidden_before_reveal_shown_after_and_in_the_evidence(db_url: str, 
     if shutil.which("pdftotext"):
         out = tmp_path / "ev.pdf"
         out.write_bytes(pdf.content)
-        got = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
-                             check=True).stdout
+        got = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = " ".join(got.split())
         assert "Later versions (edits)" in flat and "Version 2" in flat and edit_sha in flat
         assert EDIT_PHRASE in flat and "invoice⟨U+202E⟩gnp.exe" in flat

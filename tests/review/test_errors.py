@@ -35,8 +35,7 @@ def _incident(caplog: pytest.LogCaptureFixture, incident: str) -> logging.LogRec
     return found[0]
 
 
-def test_unexpected_error_in_khmer_via_a_dependency_override(sqlite_url: str,
-                                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_unexpected_error_in_khmer_via_a_dependency_override(sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
     add_users(("mod", "moderator"))
     app = create_app()
     client = TestClient(app, follow_redirects=False, raise_server_exceptions=False)

@@ -53,13 +53,13 @@ def test_claim_cap_and_no_decide_form_after_the_lease(sqlite_url: str, monkeypat
     assert client.post(f"/items/{ids[0]}/claim", data={"csrf": tok}).status_code == 409
     with session_scope() as s:
         held = s.execute(select(QueueItem.id).where(QueueItem.status == "claimed")).scalars().first()
-        s.execute(update(QueueItem).where(QueueItem.id == held)
-                  .values(lease_expires_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(QueueItem).where(QueueItem.id == held).values(lease_expires_at=utcnow() - timedelta(seconds=1))
+        )
     assert 'id="decide-form"' not in client.get(f"/items/{held}").text
 
 
-def test_error_pages_in_khmer_and_health_checks_the_database(sqlite_url: str,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_pages_in_khmer_and_health_checks_the_database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     add_users(("mod", "moderator"))
     client = TestClient(create_app(), follow_redirects=False)
     tok = login(client, "mod")
@@ -81,8 +81,11 @@ def test_no_host_reflection_and_forwarded_for_not_trusted(sqlite_url: str) -> No
     assert client.get("/stats//", headers={"host": "evil.example"}).headers["location"] == "/stats"
     with live_server() as base, httpx.Client(base_url=base, follow_redirects=False, timeout=30) as c:
         tok = csrf_of(c.get("/login").text)
-        r = c.post("/login", data={"csrf": tok, "username": "mod", "password": PASSWORD},
-                   headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+        r = c.post(
+            "/login",
+            data={"csrf": tok, "username": "mod", "password": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+        )
         assert r.status_code == 303
     with session_scope() as s:
         detail = s.execute(select(AuditLog.detail).where(AuditLog.action == "login")).scalar_one()

@@ -24,8 +24,7 @@ _PERCENT = re.compile(r"%(?:\((\w+)\))?[sdifr]")
 def placeholders(text: str) -> list[str]:
     """The ``{name}`` and ``%(name)s`` / ``%s`` fields of ``text``, sorted (``%%`` is a literal)."""
     braces = [f"{{{name}}}" for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    percents = [f"%({m.group(1)})" if m.group(1) else m.group(0)
-                for m in _PERCENT.finditer(text.replace("%%", ""))]
+    percents = [f"%({m.group(1)})" if m.group(1) else m.group(0) for m in _PERCENT.finditer(text.replace("%%", ""))]
     return sorted(braces + percents)
 
 
@@ -93,12 +92,16 @@ def test_english_is_the_msgid_and_other_languages_fall_back_to_it() -> None:
 
 def test_untranslated_and_fuzzy_messages_print_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "km" / "LC_MESSAGES").mkdir(parents=True)
-    (tmp_path / "demo.pot").write_text('msgctxt "a"\nmsgid "Apple"\nmsgstr ""\n\nmsgctxt "b"\nmsgid "Bean"\n'
-                                       'msgstr ""\n\nmsgctxt "c"\nmsgid "Corn"\nmsgstr ""\n', encoding="utf-8")
+    (tmp_path / "demo.pot").write_text(
+        'msgctxt "a"\nmsgid "Apple"\nmsgstr ""\n\nmsgctxt "b"\nmsgid "Bean"\n'
+        'msgstr ""\n\nmsgctxt "c"\nmsgid "Corn"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
     (tmp_path / "km" / "LC_MESSAGES" / "demo.po").write_text(
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgctxt "a"\nmsgid "Apple"\nmsgstr "ផ្លែប៉ោម"\n\n#, fuzzy\nmsgctxt "b"\nmsgid "Bean"\nmsgstr "សណ្ដែក"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     i18n.translations.cache_clear()
     i18n.translator.cache_clear()

@@ -42,8 +42,10 @@ def test_delay_not_lockout_and_long_names(sqlite_url: str) -> None:
     add_users(("mod", "moderator"))
     attacker = TestClient(create_app(), follow_redirects=False, client=("203.0.113.5", 1234))
     tok = csrf_of(attacker.get("/login").text)
-    codes = [attacker.post("/login", data={"csrf": tok, "username": "mod", "password": "guess"}).status_code
-             for _ in range(6)]
+    codes = [
+        attacker.post("/login", data={"csrf": tok, "username": "mod", "password": "guess"}).status_code
+        for _ in range(6)
+    ]
     assert codes == [401] * 5 + [429]
     r = attacker.post("/login", data={"csrf": tok, "username": "mod", "password": "guess"})
     assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 15  # a delay, not a long lock
@@ -52,13 +54,18 @@ def test_delay_not_lockout_and_long_names(sqlite_url: str) -> None:
     assert owner.post("/login", data={"csrf": otok, "username": "mod", "password": PASSWORD}).status_code == 303
     assert auth.PAIR.ladder()[:3] == [(4, 0.0), (5, 15.0), (6, 30.0)]
     long_a, long_b = "x" * 80 + "a" * 120, "x" * 80 + "b" * 120  # same first 80 characters
-    codes = [attacker.post("/login", data={"csrf": tok, "username": long_a, "password": "g"}).status_code
-             for _ in range(6)]
+    codes = [
+        attacker.post("/login", data={"csrf": tok, "username": long_a, "password": "g"}).status_code for _ in range(6)
+    ]
     assert codes[-1] == 429 and codes.count(401) == 5  # over 80 characters: limited like any name
     assert attacker.post("/login", data={"csrf": tok, "username": long_b, "password": "g"}).status_code == 401
     with session_scope() as s:
-        digests = {d["username_sha256"] for d in s.execute(select(AuditLog.detail).where(
-            AuditLog.action.in_(("login_failed", "login_throttled")))).scalars()}
+        digests = {
+            d["username_sha256"]
+            for d in s.execute(
+                select(AuditLog.detail).where(AuditLog.action.in_(("login_failed", "login_throttled")))
+            ).scalars()
+        }
     assert auth.username_digest(long_a) in digests and auth.username_digest(long_b) in digests
 
 

@@ -27,16 +27,24 @@ LATIN = "Factory work abroad, we pay for the passport, message the recruiter "
 
 
 def _ev(text: str) -> dict[str, Any]:
-    return {"queue_item_id": 1, "generated_at": "2026-12-05T00:00:00+00:00", "model_version": "test-v1",
-            "post": {"text": text, "sha256": "0" * 64, "url": URL}, "scores": [], "indicators": [],
-            "notes": [], "decisions": []}
+    return {
+        "queue_item_id": 1,
+        "generated_at": "2026-12-05T00:00:00+00:00",
+        "model_version": "test-v1",
+        "post": {"text": text, "sha256": "0" * 64, "url": URL},
+        "scores": [],
+        "indicators": [],
+        "notes": [],
+        "decisions": [],
+    }
 
 
 def _extract(text: str, tmp_path: Path) -> str:
     out = tmp_path / "ev.pdf"
     out.write_bytes(evidence_pdf(_ev(text)))
-    got = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    got = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     start, end = got.index("Original text") + len("Original text"), got.index("SHA-256 (UTF-8")
     return re.sub(r"[\s\u200b]", "", got[start:end])  # the layout's breaks, and the renderer's Khmer ones
 

@@ -71,8 +71,9 @@ def test_cluster_decision_undo_and_export(db_url: str, tmp_path: Path) -> None:
         service.decide(s, m1, ids[0], "confirm", ["trafficking_ad"])
     with session_scope() as s:
         assert export_labels(s, tmp_path, heldout_percent=0).rows == 3
-        d = s.execute(select(Decision).where(Decision.queue_item_id == ids[0],
-                                            Decision.undone_at.is_(None))).scalar_one()
+        d = s.execute(
+            select(Decision).where(Decision.queue_item_id == ids[0], Decision.undone_at.is_(None))
+        ).scalar_one()
         assert d.labels == ["trafficking_ad"]
         assert s.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "undo")) == 3
 

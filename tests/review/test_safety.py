@@ -53,8 +53,11 @@ def test_other_reviewers_items_are_for_leads_only(sqlite_url: str) -> None:
     assert c1.post("/claim", data={"csrf": tok1}).headers["location"] == f"/items/{ids[0]}"
     c2 = TestClient(create_app(), follow_redirects=False)
     tok2 = login(c2, "m2")
-    for r in (c2.get(f"/items/{ids[0]}"), c2.post(f"/items/{ids[0]}/reveal", data={"csrf": tok2}, headers=HX),
-              c2.get(f"/items/{ids[0]}/evidence.json")):
+    for r in (
+        c2.get(f"/items/{ids[0]}"),
+        c2.post(f"/items/{ids[0]}/reveal", data={"csrf": tok2}, headers=HX),
+        c2.get(f"/items/{ids[0]}/evidence.json"),
+    ):
         assert r.status_code == 403 and SECRET_PHRASE not in r.text
     assert len(_actions("read_refused")) == 3
     lead = TestClient(create_app(), follow_redirects=False)

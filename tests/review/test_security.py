@@ -58,8 +58,13 @@ def test_analyst_sees_aggregates_only(sqlite_url: str) -> None:
     tok = login(client, "ana")
     stats = client.get("/stats")
     assert stats.status_code == 200 and "grade 8" not in stats.text and "Thailand" not in stats.text
-    for path in ("/", f"/items/{ids[0]}", f"/items/{ids[0]}/evidence.json", f"/items/{ids[0]}/evidence.pdf",
-                 "/referrals"):
+    for path in (
+        "/",
+        f"/items/{ids[0]}",
+        f"/items/{ids[0]}/evidence.json",
+        f"/items/{ids[0]}/evidence.pdf",
+        "/referrals",
+    ):
         r = client.get(path)
         assert r.status_code in (303, 403), path
         assert "grade 8" not in r.text and "Thailand" not in r.text
@@ -117,8 +122,10 @@ def test_login_rate_limited(sqlite_url: str, attempts: int) -> None:
     add_users(("mod", "moderator"))
     client = TestClient(create_app(), follow_redirects=False)
     tok = csrf_of(client.get("/login").text)
-    codes = [client.post("/login", data={"csrf": tok, "username": "mod", "password": "wrong"}).status_code
-             for _ in range(attempts)]
+    codes = [
+        client.post("/login", data={"csrf": tok, "username": "mod", "password": "wrong"}).status_code
+        for _ in range(attempts)
+    ]
     assert codes[:5] == [401] * 5 and codes[5] == 429
     # even the right password is refused while the limit holds
     r = client.post("/login", data={"csrf": tok, "username": "mod", "password": "correct horse battery"})

@@ -74,8 +74,12 @@ def test_admin_actions_end_the_users_sessions_at_once(sqlite_url: str) -> None:
     admin = TestClient(create_app(), follow_redirects=False)
     atok = login(admin, "boss")
     mod = TestClient(create_app(), follow_redirects=False)
-    for op, extra in (("end_sessions", {}), ("role", {"role": "lead"}),
-                      ("password", {"password": "another long password"}), ("disable", {})):
+    for op, extra in (
+        ("end_sessions", {}),
+        ("role", {"role": "lead"}),
+        ("password", {"password": "another long password"}),
+        ("disable", {}),
+    ):
         login(mod, "mod", "another long password" if op == "disable" else PASSWORD)
         assert mod.get(f"/items/{ids[0]}").status_code == 200
         r = admin.post(f"/admin/users/{users['mod']}", data={"csrf": atok, "op": op, **extra})
@@ -101,8 +105,11 @@ def test_idle_and_absolute_timeouts(sqlite_url: str) -> None:
     assert client.get("/stats").status_code == 303
     login(client, "mod")
     with session_scope() as s:  # used a second ago, but logged in longer ago than the absolute limit
-        s.execute(update(UserSession).where(UserSession.revoked_at.is_(None))
-                  .values(expires_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(UserSession)
+            .where(UserSession.revoked_at.is_(None))
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
     assert client.get("/stats").status_code == 303
     assert _refusals("idle") == 1 and _refusals("expired") == 1
 
@@ -159,7 +166,9 @@ def test_admin_page_is_for_admins_and_keeps_one_admin(sqlite_url: str) -> None:
     for op, extra in (("disable", {}), ("role", {"role": "moderator"})):
         r = admin.post(f"/admin/users/{users['boss']}", data={"csrf": atok, "op": op, **extra})
         assert r.status_code == 400
-    r = admin.post("/admin/users", data={"csrf": atok, "username": "eve\u202emod", "password": "a long enough one",
-                                         "role": "moderator"})
+    r = admin.post(
+        "/admin/users",
+        data={"csrf": atok, "username": "eve\u202emod", "password": "a long enough one", "role": "moderator"},
+    )
     assert r.status_code == 400  # no new name with a direction override or an invisible character
     assert admin.get("/admin/users").status_code == 200

@@ -14,8 +14,14 @@ from store.schema import Post
 
 
 def _row(i: int) -> dict[str, object]:
-    return {"source": "s", "external_id": str(i), "content_hash": f"h{i}", "text": f"t{i}",
-            "ingested_at": datetime.now(UTC), "extras": {}}
+    return {
+        "source": "s",
+        "external_id": str(i),
+        "content_hash": f"h{i}",
+        "text": f"t{i}",
+        "ingested_at": datetime.now(UTC),
+        "extras": {},
+    }
 
 
 def test_insert_is_idempotent(db_url: str) -> None:

@@ -48,8 +48,9 @@ def seed_case(n: int = 6, authors: int = 2) -> SeededCase:
     """``n`` queued posts sharing a phone or handle (``authors`` accounts) plus one unrelated queued post."""
     items = seed(n + 1, texts=[case_text(i) for i in range(n)] + ["Homework help group for grade 9, free"])
     with session_scope() as s:
-        rows = s.execute(select(QueueItem.id, QueueItem.post_id).where(QueueItem.id.in_(items))
-                         .order_by(QueueItem.id)).all()
+        rows = s.execute(
+            select(QueueItem.id, QueueItem.post_id).where(QueueItem.id.in_(items)).order_by(QueueItem.id)
+        ).all()
         post_ids = [int(p) for _, p in rows]
         for k, pid in enumerate(post_ids[:n]):
             s.get(Post, pid).author_hash = author_hash(f"acct{k % authors}", KEY)  # type: ignore[union-attr]

@@ -15,8 +15,13 @@ import random
 from typing import Any
 
 HUGE_INT = "9" * 5000
-GOOD_TEXTS = ("market prices in Battambang today", "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញ", "school match on Saturday 🙂",
-              "road works near the river \u200b\u200d", "bus to Kampot at 7")
+GOOD_TEXTS = (
+    "market prices in Battambang today",
+    "ភ្លៀងធ្លាក់ខ្លាំងនៅភ្នំពេញ",
+    "school match on Saturday 🙂",
+    "road works near the river \u200b\u200d",
+    "bus to Kampot at 7",
+)
 
 
 def _nested(depth: int) -> Any:
@@ -28,33 +33,74 @@ def _nested(depth: int) -> Any:
 
 # (field, value) pairs; the placeholders become raw JSON that json.dumps cannot write.
 HOSTILE: list[tuple[str, Any]] = [
-    ("text", ""), ("text", "   \n\t "), ("text", "x" * 100_001), ("text", "null\x00byte"), ("text", "half \ud800 pair"),
-    ("text", 12345), ("text", None), ("text", ["a", "list"]), ("text", {"an": "object"}), ("text", True),
-    ("external_id", " "), ("external_id", ""), ("external_id", "id\x00nul"), ("external_id", "id\udfff"),
-    ("external_id", "i" * 201), ("external_id", 1.5), ("external_id", False), ("external_id", ["x"]),
+    ("text", ""),
+    ("text", "   \n\t "),
+    ("text", "x" * 100_001),
+    ("text", "null\x00byte"),
+    ("text", "half \ud800 pair"),
+    ("text", 12345),
+    ("text", None),
+    ("text", ["a", "list"]),
+    ("text", {"an": "object"}),
+    ("text", True),
+    ("external_id", " "),
+    ("external_id", ""),
+    ("external_id", "id\x00nul"),
+    ("external_id", "id\udfff"),
+    ("external_id", "i" * 201),
+    ("external_id", 1.5),
+    ("external_id", False),
+    ("external_id", ["x"]),
     ("external_id", "__HUGE_INT__"),
-    ("author", "a\ud83d"), ("author", "a\x00b"), ("author", "h" * 2000), ("author", {"handle": "x"}),
-    ("created_at", "9999-12-31T23:59:59-01:00"), ("created_at", "0001-01-01T00:00:00+01:00"),
-    ("created_at", "2026-11-20T10:00:00"), ("created_at", "next tuesday"), ("created_at", "__1E400__"),
-    ("created_at", "2100-01-01T00:00:00+00:00"), ("created_at", "1900-01-01T00:00:00+00:00"),
-    ("url", "https://example.org/\x00"), ("url", "https://example.org/" + "p" * 3000),
-    ("platform", "p" * 51), ("platform", "plat\udc80"),
-    ("likes", float("nan")), ("likes", float("inf")), ("likes", float("-inf")), ("likes", "__1E400__"),
-    ("likes", 2**70), ("likes", "__HUGE_INT__"), ("nested", _nested(40)), ("nested", _nested(300)),
-    ("blob", "b" * 70_000), ("k\x00ey", 1), ("k\ud800ey", 1), ("note", "v\x00al"), ("note", "v\udbffal"),
+    ("author", "a\ud83d"),
+    ("author", "a\x00b"),
+    ("author", "h" * 2000),
+    ("author", {"handle": "x"}),
+    ("created_at", "9999-12-31T23:59:59-01:00"),
+    ("created_at", "0001-01-01T00:00:00+01:00"),
+    ("created_at", "2026-11-20T10:00:00"),
+    ("created_at", "next tuesday"),
+    ("created_at", "__1E400__"),
+    ("created_at", "2100-01-01T00:00:00+00:00"),
+    ("created_at", "1900-01-01T00:00:00+00:00"),
+    ("url", "https://example.org/\x00"),
+    ("url", "https://example.org/" + "p" * 3000),
+    ("platform", "p" * 51),
+    ("platform", "plat\udc80"),
+    ("likes", float("nan")),
+    ("likes", float("inf")),
+    ("likes", float("-inf")),
+    ("likes", "__1E400__"),
+    ("likes", 2**70),
+    ("likes", "__HUGE_INT__"),
+    ("nested", _nested(40)),
+    ("nested", _nested(300)),
+    ("blob", "b" * 70_000),
+    ("k\x00ey", 1),
+    ("k\ud800ey", 1),
+    ("note", "v\x00al"),
+    ("note", "v\udbffal"),
     ("mixed", [1, "two", None, {"three": [3.0, float("nan")]}]),
 ]
 BENIGN_EXTRAS: list[tuple[str, Any]] = [
-    ("likes", 3), ("tags", ["ក", "b"]), ("nested", _nested(5)), ("ratio", 0.25), ("empty", None),
+    ("likes", 3),
+    ("tags", ["ក", "b"]),
+    ("nested", _nested(5)),
+    ("ratio", 0.25),
+    ("empty", None),
     ("external_id", "  padded-%d  "),  # whitespace around an id is stripped, not an error
 ]
 
 
 def record(rng: random.Random, i: int) -> dict[str, Any]:
     """Record ``i``: clean (a third), or with one or two hostile fields."""
-    rec: dict[str, Any] = {"external_id": f"fz-{i:06d}", "text": f"{rng.choice(GOOD_TEXTS)} #{i}",
-                           "author": f"user{i % 97}", "created_at": "2026-11-20T08:00:00+07:00",
-                           "serial": i}
+    rec: dict[str, Any] = {
+        "external_id": f"fz-{i:06d}",
+        "text": f"{rng.choice(GOOD_TEXTS)} #{i}",
+        "author": f"user{i % 97}",
+        "created_at": "2026-11-20T08:00:00+07:00",
+        "serial": i,
+    }
     roll = rng.random()
     if roll < 0.33:
         name, value = rng.choice(BENIGN_EXTRAS)
@@ -71,9 +117,17 @@ def to_json(rec: dict[str, Any]) -> bytes:
     return text.replace('"__HUGE_INT__"', HUGE_INT).replace('"__1E400__"', "1e400").encode()
 
 
-BROKEN_LINES = (b'{"external_id": "cut", "text": ', b"\xff\xfe not utf-8", b'{"a": 1} trailing', b"[1, 2, 3]",
-                b'"just a string"', b"\x00\x00\x00", b'{"external_id": "b\xed\xa0\x80", "text": "cesu"}',
-                b"{" * 5000 + b"}" * 5000, b"\xef\xbb\xbf{\"external_id\": \"bom-mid\"}")
+BROKEN_LINES = (
+    b'{"external_id": "cut", "text": ',
+    b"\xff\xfe not utf-8",
+    b'{"a": 1} trailing',
+    b"[1, 2, 3]",
+    b'"just a string"',
+    b"\x00\x00\x00",
+    b'{"external_id": "b\xed\xa0\x80", "text": "cesu"}',
+    b"{" * 5000 + b"}" * 5000,
+    b'\xef\xbb\xbf{"external_id": "bom-mid"}',
+)
 
 
 def jsonl_line(rng: random.Random, i: int) -> bytes:
@@ -129,8 +183,13 @@ def csv_row(rng: random.Random, i: int) -> bytes:
 def _xml(value: Any) -> str:
     text = _cell(value)
     text = "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else "\x00" for c in text)  # doc-level breakers are separate
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\x00", "&#0;")
-            .replace("\r", "&#13;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\x00", "&#0;")
+        .replace("\r", "&#13;")
+    )
 
 
 def rss_document(rng: random.Random, first: int, n: int) -> bytes:
@@ -140,13 +199,16 @@ def rss_document(rng: random.Random, first: int, n: int) -> bytes:
         rec = textual_record(rng, i)
         date = rec.get("created_at")
         pub = "Fri, 20 Nov 2026 08:00:00 +0700" if date == "2026-11-20T08:00:00+07:00" else _xml(date)
-        items.append(f"<item><guid>{_xml(rec.get('external_id'))}</guid><title>{_xml(rec.get('text'))}</title>"
-                     f"<description>entry {i}</description><author>{_xml(rec.get('author'))}</author>"
-                     f"<link>{_xml(rec.get('url') or f'https://partner.example/p/{i}')}</link>"
-                     f"<pubDate>{pub}</pubDate></item>")
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>fuzz</title>'
-            f"<link>https://partner.example/</link><description>d</description>{''.join(items)}</channel></rss>"
-            ).encode()
+        items.append(
+            f"<item><guid>{_xml(rec.get('external_id'))}</guid><title>{_xml(rec.get('text'))}</title>"
+            f"<description>entry {i}</description><author>{_xml(rec.get('author'))}</author>"
+            f"<link>{_xml(rec.get('url') or f'https://partner.example/p/{i}')}</link>"
+            f"<pubDate>{pub}</pubDate></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>fuzz</title>'
+        f"<link>https://partner.example/</link><description>d</description>{''.join(items)}</channel></rss>"
+    ).encode()
 
 
 RSS_BREAKERS = (b"&#xD800;", b"&#x110000;", b"\xff", b"\xc3\x28")

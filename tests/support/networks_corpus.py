@@ -27,34 +27,97 @@ KM_WORDS = ["សូន្យ", "មួយ", "ពីរ", "បី", "បួន", 
 HOTLINES = ["020000001", "020000002", "020000003"]
 START = datetime(2026, 9, 1, tzinfo=UTC)
 
-JOBS = ["restaurant work", "factory job", "massage shop staff", "karaoke waitress", "hotel cleaner",
-        "online sales assistant", "fruit packing", "housekeeper", "casino dealer trainee", "beauty salon helper"]
-PLACES = ["Bangkok", "Pattaya", "Kuala Lumpur", "Johor", "Dubai", "Shenzhen", "Seoul", "Sihanoukville",
-          "Poipet", "Bavet"]
-OPENERS = ["URGENT!", "Good news", "Hiring now", "Easy job", "Need people fast", "ត្រូវការបុគ្គលិកបន្ទាន់",
-           "ការងារល្អ", "Job abroad", "No experience OK", "ឱកាសការងារ"]
-OFFERS = ["{job} in {place}, salary ${pay}/month, food and room free",
-          "we need girls for {job} in {place}, pay {pay}$ a month",
-          "{job} at {place}: ${pay} monthly, we pay the ticket",
-          "ការងារ {job} នៅ {place} ប្រាក់ខែ {pay}$ ធ្វើលិខិតឆ្លងដែនអោយ",
-          "work in {place} as {job}, earn {pay} dollars, passport we arrange",
-          "{place} {job}, {pay}$ per month, leave tomorrow"]
-ASKS = ["how old are you?", "are you still in school? which grade?", "age 15-17 ok", "send your photo first",
-        "don't tell your parents, it's a surprise", "អាយុប៉ុន្មាន?", "រៀនថ្នាក់ទីប៉ុន្មាន?", "no ID needed"]
+JOBS = [
+    "restaurant work",
+    "factory job",
+    "massage shop staff",
+    "karaoke waitress",
+    "hotel cleaner",
+    "online sales assistant",
+    "fruit packing",
+    "housekeeper",
+    "casino dealer trainee",
+    "beauty salon helper",
+]
+PLACES = [
+    "Bangkok",
+    "Pattaya",
+    "Kuala Lumpur",
+    "Johor",
+    "Dubai",
+    "Shenzhen",
+    "Seoul",
+    "Sihanoukville",
+    "Poipet",
+    "Bavet",
+]
+OPENERS = [
+    "URGENT!",
+    "Good news",
+    "Hiring now",
+    "Easy job",
+    "Need people fast",
+    "ត្រូវការបុគ្គលិកបន្ទាន់",
+    "ការងារល្អ",
+    "Job abroad",
+    "No experience OK",
+    "ឱកាសការងារ",
+]
+OFFERS = [
+    "{job} in {place}, salary ${pay}/month, food and room free",
+    "we need girls for {job} in {place}, pay {pay}$ a month",
+    "{job} at {place}: ${pay} monthly, we pay the ticket",
+    "ការងារ {job} នៅ {place} ប្រាក់ខែ {pay}$ ធ្វើលិខិតឆ្លងដែនអោយ",
+    "work in {place} as {job}, earn {pay} dollars, passport we arrange",
+    "{place} {job}, {pay}$ per month, leave tomorrow",
+]
+ASKS = [
+    "how old are you?",
+    "are you still in school? which grade?",
+    "age 15-17 ok",
+    "send your photo first",
+    "don't tell your parents, it's a surprise",
+    "អាយុប៉ុន្មាន?",
+    "រៀនថ្នាក់ទីប៉ុន្មាន?",
+    "no ID needed",
+]
 CONTACT_LEADS = ["contact", "call", "ទូរស័ព្ទ", "tel:", "phone", "inbox", "ទាក់ទង", "more info"]
-HOTLINE_LINES = ["If you are in danger call the hotline {h}.", "Report trafficking: {h}",
-                 "Help line for migrant workers {h}", "ជួយ​ការពារ​កុមារ ទូរស័ព្ទ {h}"]
-COMPANY_LINES = ["Pay the fee at Sunrise Bank, hotline {c}", "transfer at any mart, service line {c}",
-                 "bus tickets from Metro Bus {c}", "Top up at Fast Mobile {c}"]
-NOISE = ["Selling a used motorbike, good condition, {pay}$", "Rain again in {place} today",
-         "Happy birthday my friend!", "Who watched the football last night?", "New noodle shop opened near {place}",
-         "ផ្សារ​ថ្ងៃនេះ​មាន​ផ្លែឈើ​ច្រើន", "Family trip to {place} was great", "Study group for grade 9 maths tonight",
-         "Lost my phone in {place}, anyone found it?", "Price of rice went up again"]
-LEGIT_ADS = ["Shop for rent in {place}, call {p}", "Tutor for English, grade 7-9, call {p}",
-             "Fresh fish delivery in {place}: {p}", "Phone repair, fast service {p}", "Selling cakes, order {p}"]
-NEWS = ["Police warn about fake job offers abroad. Victims can call {h}.",
-        "NGO training on safe migration in {place}; questions: {h}",
-        "ព័ត៌មាន៖ ការជួញដូរមនុស្ស សូមទូរស័ព្ទ {h}"]
+HOTLINE_LINES = [
+    "If you are in danger call the hotline {h}.",
+    "Report trafficking: {h}",
+    "Help line for migrant workers {h}",
+    "ជួយ​ការពារ​កុមារ ទូរស័ព្ទ {h}",
+]
+COMPANY_LINES = [
+    "Pay the fee at Sunrise Bank, hotline {c}",
+    "transfer at any mart, service line {c}",
+    "bus tickets from Metro Bus {c}",
+    "Top up at Fast Mobile {c}",
+]
+NOISE = [
+    "Selling a used motorbike, good condition, {pay}$",
+    "Rain again in {place} today",
+    "Happy birthday my friend!",
+    "Who watched the football last night?",
+    "New noodle shop opened near {place}",
+    "ផ្សារ​ថ្ងៃនេះ​មាន​ផ្លែឈើ​ច្រើន",
+    "Family trip to {place} was great",
+    "Study group for grade 9 maths tonight",
+    "Lost my phone in {place}, anyone found it?",
+    "Price of rice went up again",
+]
+LEGIT_ADS = [
+    "Shop for rent in {place}, call {p}",
+    "Tutor for English, grade 7-9, call {p}",
+    "Fresh fish delivery in {place}: {p}",
+    "Phone repair, fast service {p}",
+    "Selling cakes, order {p}",
+]
+NEWS = [
+    "Police warn about fake job offers abroad. Victims can call {h}.",
+    "NGO training on safe migration in {place}; questions: {h}",
+    "ព័ត៌មាន៖ ការជួញដូរមនុស្ស សូមទូរស័ព្ទ {h}",
+]
 
 
 def phone_text(digits: str, rng: random.Random) -> str:
@@ -82,8 +145,18 @@ def phone_text(digits: str, rng: random.Random) -> str:
 
 def handle_text(name: str, rng: random.Random) -> str:
     """A handle mentioned one of the ways ads mention them."""
-    return rng.choice([f"telegram @{name}", f"t.me/{name}", f"tg: {name}", f"add telegram @{name}",
-                       f"តេឡេក្រាម @{name}", f"line id: {name}", f"@{name}", f"https://t.me/{name}"])
+    return rng.choice(
+        [
+            f"telegram @{name}",
+            f"t.me/{name}",
+            f"tg: {name}",
+            f"add telegram @{name}",
+            f"តេឡេក្រាម @{name}",
+            f"line id: {name}",
+            f"@{name}",
+            f"https://t.me/{name}",
+        ]
+    )
 
 
 @dataclass
@@ -97,8 +170,14 @@ class Corpus:
     decoy_posts: set[str] = field(default_factory=set)
 
 
-def generate(n_posts: int = 20_000, n_networks: int = 20, key: str = "test-key", seed: int = 30,
-             company_posts: int = 1500, hotline_posts: int = 600) -> Corpus:
+def generate(
+    n_posts: int = 20_000,
+    n_networks: int = 20,
+    key: str = "test-key",
+    seed: int = 30,
+    company_posts: int = 1500,
+    hotline_posts: int = 600,
+) -> Corpus:
     """``n_networks`` networks (6 to 60 posts each) among ``n_posts`` posts, shuffled in time."""
     rng = random.Random(seed)
     corpus = Corpus()
@@ -116,20 +195,27 @@ def generate(n_posts: int = 20_000, n_networks: int = 20, key: str = "test-key",
     for net in range(n_networks):
         size = rng.randint(6, 60)
         phones = [number("050") for _ in range(rng.randint(1, 3))]
-        handles = [f"fake_ring{net:02d}_{c}" for c in "abc"[:rng.randint(1, 2)]]
+        handles = [f"fake_ring{net:02d}_{c}" for c in "abc"[: rng.randint(1, 2)]]
         contacts: list[tuple[str, str]] = [("phone", p) for p in phones] + [("handle", h) for h in handles]
         site = f"www.ring{net:02d}-jobs.example.net/apply" if net % 4 == 0 else None
         authors = [f"ring{net:02d}_acct{k}" for k in range(rng.randint(2, 8))]
         for k in range(size):
             # Consecutive contacts in a ring: every post shares one with the next, so each network is one chain.
             chosen = {contacts[k % len(contacts)], contacts[(k + 1) % len(contacts)]}
-            parts = [rng.choice(OPENERS), rng.choice(OFFERS).format(job=rng.choice(JOBS), place=rng.choice(PLACES),
-                                                                    pay=rng.choice(range(400, 1600, 50)))]
+            parts = [
+                rng.choice(OPENERS),
+                rng.choice(OFFERS).format(
+                    job=rng.choice(JOBS), place=rng.choice(PLACES), pay=rng.choice(range(400, 1600, 50))
+                ),
+            ]
             if rng.random() < 0.5:
                 parts.append(rng.choice(ASKS))
             for kind, value in sorted(chosen):
-                parts.append(f"{rng.choice(CONTACT_LEADS)} {phone_text(value, rng)}" if kind == "phone"
-                             else handle_text(value, rng))
+                parts.append(
+                    f"{rng.choice(CONTACT_LEADS)} {phone_text(value, rng)}"
+                    if kind == "phone"
+                    else handle_text(value, rng)
+                )
             if site and rng.random() < 0.3:
                 parts.append(site)
             decoy = False
@@ -155,15 +241,30 @@ def generate(n_posts: int = 20_000, n_networks: int = 20, key: str = "test-key",
             text = rng.choice(LEGIT_ADS).format(place=place, p=phone_text(number("059"), rng))
             posts.append((text, owner, -1, False))
         else:
-            posts.append((rng.choice(NOISE).format(place=place, pay=pay), f"user{rng.randrange(n_noise)}"
-                          if rng.random() < 0.9 else None, -1, False))
+            posts.append(
+                (
+                    rng.choice(NOISE).format(place=place, pay=pay),
+                    f"user{rng.randrange(n_noise)}" if rng.random() < 0.9 else None,
+                    -1,
+                    False,
+                )
+            )
     rng.shuffle(posts)
     for i, (text, author, net, decoy) in enumerate(posts):
         ext = f"p{i:06d}"
-        corpus.rows.append({"source": f"partner{i % 3}", "external_id": ext, "content_hash": f"h{i}", "text": text,
-                            "author_hash": author_hash(author, key), "lang": "en",
-                            "created_at": START + timedelta(minutes=7 * i), "platform": ("facebook", "telegram")[i % 2],
-                            "extras": {}})
+        corpus.rows.append(
+            {
+                "source": f"partner{i % 3}",
+                "external_id": ext,
+                "content_hash": f"h{i}",
+                "text": text,
+                "author_hash": author_hash(author, key),
+                "lang": "en",
+                "created_at": START + timedelta(minutes=7 * i),
+                "platform": ("facebook", "telegram")[i % 2],
+                "extras": {},
+            }
+        )
         corpus.truth[ext] = net
         if decoy:
             corpus.decoy_posts.add(ext)

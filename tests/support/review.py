@@ -45,31 +45,65 @@ def add_users(*specs: tuple[str, str]) -> dict[str, int]:
     return out
 
 
-def seed(n: int, texts: list[str] | None = None, cluster_of: dict[int, int] | None = None,
-         age_hours: float = 0.0) -> list[int]:
+def seed(
+    n: int, texts: list[str] | None = None, cluster_of: dict[int, int] | None = None, age_hours: float = 0.0
+) -> list[int]:
     """Insert ``n`` posts with scores and queue items; returns the queue item ids in post order."""
     now = utcnow()
     with session_scope() as s:
         start = s.query(Post).count()
-        rows: list[dict[str, Any]] = [{
-            "source": "test", "external_id": f"p{start + i}", "content_hash": f"{start + i:064d}",
-            "text": (texts[i] if texts else f"Are you in grade 8? I can send you phone credit {start + i}"),
-            "lang": "en", "url": f"https://example.org/p/{start + i}", "platform": "web",
-            "ingested_at": now} for i in range(n)]
+        rows: list[dict[str, Any]] = [
+            {
+                "source": "test",
+                "external_id": f"p{start + i}",
+                "content_hash": f"{start + i:064d}",
+                "text": (texts[i] if texts else f"Are you in grade 8? I can send you phone credit {start + i}"),
+                "lang": "en",
+                "url": f"https://example.org/p/{start + i}",
+                "platform": "web",
+                "ingested_at": now,
+            }
+            for i in range(n)
+        ]
         insert_posts(s, rows)
-        ids = [p.id for p in s.query(Post).filter(Post.external_id.in_([r["external_id"] for r in rows]))
-               .order_by(Post.id)]
+        ids = [
+            p.id for p in s.query(Post).filter(Post.external_id.in_([r["external_id"] for r in rows])).order_by(Post.id)
+        ]
         for cl, members in _clusters(ids, cluster_of or {}).items():
             s.add(Cluster(id=cl, representative_post_id=members[0], size=len(members)))
             s.flush()
             for pid in members:
                 s.get(Post, pid).cluster_id = cl  # type: ignore[union-attr]
-        save_scores(s, [{"post_id": pid, "label": lb, "model_version": "test-v1",
-                         "probability": 0.5 + (k % 50) / 100, "threshold": 0.4, "flagged": True,
-                         "indicators": {}} for k, pid in enumerate(ids) for lb in ("grooming", "trafficking_ad")])
-        enqueue(s, [{"post_id": pid, "labels": ["grooming"], "max_probability": 0.5 + (k % 50) / 100,
-                     "priority": 0.5 + (k % 50) / 100, "model_version": "test-v1",
-                     "enqueued_at": now - timedelta(hours=age_hours)} for k, pid in enumerate(ids)])
+        save_scores(
+            s,
+            [
+                {
+                    "post_id": pid,
+                    "label": lb,
+                    "model_version": "test-v1",
+                    "probability": 0.5 + (k % 50) / 100,
+                    "threshold": 0.4,
+                    "flagged": True,
+                    "indicators": {},
+                }
+                for k, pid in enumerate(ids)
+                for lb in ("grooming", "trafficking_ad")
+            ],
+        )
+        enqueue(
+            s,
+            [
+                {
+                    "post_id": pid,
+                    "labels": ["grooming"],
+                    "max_probability": 0.5 + (k % 50) / 100,
+                    "priority": 0.5 + (k % 50) / 100,
+                    "model_version": "test-v1",
+                    "enqueued_at": now - timedelta(hours=age_hours),
+                }
+                for k, pid in enumerate(ids)
+            ],
+        )
         from store.schema import QueueItem
 
         return [q.id for q in s.query(QueueItem).filter(QueueItem.post_id.in_(ids)).order_by(QueueItem.post_id)]
@@ -92,8 +126,11 @@ def free_port() -> int:
 def live_server() -> Iterator[str]:
     """A real uvicorn server for the configured database on 127.0.0.1:<free port>."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           limit_concurrency=200, **uvicorn_options()))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(), host="127.0.0.1", port=port, log_level="warning", limit_concurrency=200, **uvicorn_options()
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -35,17 +35,37 @@ ROWS: list[tuple[str, list[str], str]] = [
 
 
 def _write_data(folder: Path) -> None:
-    rows = [{"text": t, "labels": lbs, "family": f"f{i}", "kind": lbs[0] if lbs else "news", "lang": lang}
-            for i, (t, lbs, lang) in enumerate(ROWS)]
+    rows = [
+        {"text": t, "labels": lbs, "family": f"f{i}", "kind": lbs[0] if lbs else "news", "lang": lang}
+        for i, (t, lbs, lang) in enumerate(ROWS)
+    ]
     for split in ("train", "val", "test"):
         write_jsonl(folder / f"{split}.jsonl", rows)
 
 
 def _params() -> dict[str, Any]:
-    return {"seed": 1, "labels": LABELS, "thresholds": {"target_precision": 0.9},
-            "transformer": {"backbone": "", "vocab": {"trim": True, "common_pieces": 500}, "max_len": 32,
-                            "num_layers": None, "freeze_embeddings": True, "freeze_layers": 0, "lr": 1e-3,
-                            "head_lr": 1e-2, "epochs": 3, "batch_size": 8, "dropout": 0.0, "threads": 2,
-                            "calibration": "sigmoid", "fuse": True, "fp32_nodes": 1, "sensitivity_posts": 10},
-            "cascade": {"enabled": True, "max_recall_drop": 0.0},
-            "serve": {"threads": 2, "max_batch_tokens": 256, "max_batch": 8}}
+    return {
+        "seed": 1,
+        "labels": LABELS,
+        "thresholds": {"target_precision": 0.9},
+        "transformer": {
+            "backbone": "",
+            "vocab": {"trim": True, "common_pieces": 500},
+            "max_len": 32,
+            "num_layers": None,
+            "freeze_embeddings": True,
+            "freeze_layers": 0,
+            "lr": 1e-3,
+            "head_lr": 1e-2,
+            "epochs": 3,
+            "batch_size": 8,
+            "dropout": 0.0,
+            "threads": 2,
+            "calibration": "sigmoid",
+            "fuse": True,
+            "fp32_nodes": 1,
+            "sensitivity_posts": 10,
+        },
+        "cascade": {"enabled": True, "max_recall_drop": 0.0},
+        "serve": {"threads": 2, "max_batch_tokens": 256, "max_batch": 8},
+    }

@@ -29,8 +29,13 @@ def test_family_coverage_per_label_language_and_negative_kind() -> None:
 
 def test_no_family_spans_two_splits_and_each_split_has_every_label_language() -> None:
     params = load_params()
-    params["data"] = {**params["data"], "synthetic_per_family": 6, "real_khmer_sentences": 20, "real_sms": 20,
-                      "real_job_ads": 20}
+    params["data"] = {
+        **params["data"],
+        "synthetic_per_family": 6,
+        "real_khmer_sentences": 20,
+        "real_sms": 20,
+        "real_job_ads": 20,
+    }
     splits = build(params)
     seen: dict[str, str] = {}
     for name, rows in splits.items():
@@ -55,8 +60,9 @@ def test_labelled_posts_have_the_fewest_clauses_asked_and_negatives_may_have_one
 
     def counts(min_positive_clauses: int) -> dict[str, Counter[int]]:
         out: dict[str, Counter[int]] = {"pos": Counter(), "neg": Counter()}
-        for row in generate(400, 5, obfuscation_rate=0.0, code_switch_rate=0.0,
-                            min_positive_clauses=min_positive_clauses, families=fams):
+        for row in generate(
+            400, 5, obfuscation_rate=0.0, code_switch_rate=0.0, min_positive_clauses=min_positive_clauses, families=fams
+        ):
             out[str(row["family"])][sum(c in str(row["text"]) for c in clauses)] += 1
         return out
 
@@ -68,20 +74,28 @@ def test_labelled_posts_have_the_fewest_clauses_asked_and_negatives_may_have_one
 
 def test_a_lone_clause_is_never_a_supporting_one_and_longer_posts_still_use_them() -> None:
     """``lone_indicator``: a one-clause labelled post earns its label (codebook §1 and §7)."""
-    fam = _fam("pos", "trafficking_ad", "en", """
+    fam = _fam(
+        "pos",
+        "trafficking_ad",
+        "en",
+        """
         alpha
         ~ bravo
         ~ charlie
         delta
-    """)
+    """,
+    )
     only_support = _fam("voice", "trafficking_ad", "en", "~ echo\n~ foxtrot\n~ golf")
     assert fam.parts == ("alpha", "bravo", "charlie", "delta") and fam.supporting == {1, 2}
     assert fam.indicator_parts == ("alpha", "delta")
 
     def clause_sets(lone_indicator: bool, f: Family) -> list[set[str]]:
-        return [{c for c in f.parts if c in str(row["text"])}
-                for row in generate(400, 5, obfuscation_rate=0.0, code_switch_rate=0.0,
-                                    lone_indicator=lone_indicator, families=(f,))]
+        return [
+            {c for c in f.parts if c in str(row["text"])}
+            for row in generate(
+                400, 5, obfuscation_rate=0.0, code_switch_rate=0.0, lone_indicator=lone_indicator, families=(f,)
+            )
+        ]
 
     kept = clause_sets(True, fam)
     lone = [s for s in kept if len(s) == 1]
@@ -115,8 +129,13 @@ def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatc
 
 def test_multi_label_posts_join_families_of_the_same_split() -> None:
     params = load_params()
-    params["data"] = {**params["data"], "synthetic_per_family": 5, "real_khmer_sentences": 0, "real_sms": 0,
-                      "real_job_ads": 0}
+    params["data"] = {
+        **params["data"],
+        "synthetic_per_family": 5,
+        "real_khmer_sentences": 0,
+        "real_sms": 0,
+        "real_job_ads": 0,
+    }
     fam_split = family_splits(params["seed"])
     for name, rows in build(params).items():
         for r in rows:
@@ -170,8 +189,7 @@ def test_every_slot_positives_fill_in_training_negatives_fill_too() -> None:
     (docs/experiments.md, "account names").
     ``{handle_own}`` (a personal or shop account) counts as an account name like ``{handle}``.
     """
-    same_shape = {"handle_own": "handle", "gift_km": "gift", "gift_rom": "gift", "city_km": "city",
-                  "name_km": "name"}
+    same_shape = {"handle_own": "handle", "gift_km": "gift", "gift_rom": "gift", "city_km": "city", "name_km": "name"}
     splits = family_splits(int(load_params()["seed"]))
     used: dict[bool, set[str]] = {True: set(), False: set()}
     for fam in FAMILIES:
@@ -193,8 +211,12 @@ def test_every_hard_negative_kind_has_three_training_families_per_language() -> 
     splits = family_splits(int(load_params()["seed"]))
     negatives = [f for f in FAMILIES if not f.labels]
     in_training = Counter((f.kind, f.lang) for f in negatives if splits[f.name] == "train")
-    thin = {(kind, lang): in_training[kind, lang] for kind in {f.kind for f in negatives}
-            for lang in ("km", "en", "mixed") if in_training[kind, lang] < 3}
+    thin = {
+        (kind, lang): in_training[kind, lang]
+        for kind in {f.kind for f in negatives}
+        for lang in ("km", "en", "mixed")
+        if in_training[kind, lang] < 3
+    }
     assert not thin, thin
 
 

@@ -14,10 +14,19 @@ from models.eval.flag_rates import flag_rates
 
 
 def test_unused_leaves_out_built_unsafe_and_repeated_text() -> None:
-    texts = ["see you at lunch", "see you at lunch", "in the training split", "send me nudes", "bus is late",
-             "call mum tonight"]
-    assert sorted(unused(texts, {"in the training split"}, 10)) == ["bus is late", "call mum tonight",
-                                                                    "see you at lunch"]
+    texts = [
+        "see you at lunch",
+        "see you at lunch",
+        "in the training split",
+        "send me nudes",
+        "bus is late",
+        "call mum tonight",
+    ]
+    assert sorted(unused(texts, {"in the training split"}, 10)) == [
+        "bus is late",
+        "call mum tonight",
+        "see you at lunch",
+    ]
     assert unused(texts, set(), 2, seed=1) == unused(texts, set(), 2, seed=1)
     assert len(unused(texts, set(), 2, seed=1)) == 2
 

@@ -60,8 +60,14 @@ def test_every_data_file_is_covered_by_the_content_check() -> None:
     for path in (p for p in files if p.suffix == ".yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.name == "slots.yaml":  # the word tables' keys are text a post can contain too
-            texts = [*_values(data), *data["code_switch"]["en"], *data["code_switch"]["km"],
-                     *data["emoji_for"], *data["leet"], *data["homoglyphs"]]
+            texts = [
+                *_values(data),
+                *data["code_switch"]["en"],
+                *data["code_switch"]["km"],
+                *data["emoji_for"],
+                *data["leet"],
+                *data["homoglyphs"],
+            ]
         else:  # a family's name and split are not post text
             texts = [*_values([entry["clauses"] for entry in data])]
         missed = sorted({t for t in texts if t not in fixed})

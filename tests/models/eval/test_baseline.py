@@ -28,8 +28,9 @@ def test_language_balanced_weights_equalise_each_language_class_cell() -> None:
     y = np.array([[1], [1], [1], [0], [1], [0], [0], [0]])
     langs = ["mixed", "mixed", "mixed", "mixed", "en", "en", "en", "en"]
     w = language_balanced_weights(y, langs)
-    totals = {(lang, c): w[(np.array(langs) == lang) & (y[:, 0] == c), 0].sum()
-              for lang in ("mixed", "en") for c in (0, 1)}
+    totals = {
+        (lang, c): w[(np.array(langs) == lang) & (y[:, 0] == c), 0].sum() for lang in ("mixed", "en") for c in (0, 1)
+    }
     assert np.allclose(list(totals.values()), next(iter(totals.values())))
     assert np.isclose(w.mean(), 1.0)
 

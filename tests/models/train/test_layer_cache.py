@@ -31,8 +31,15 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("layer-cache")
     tok = json.loads(backbone.genuine_tokenizer_path().read_text(encoding="utf-8"))
     torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(tok["model"]["vocab"]), hidden_size=32, num_hidden_layers=4,
-                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=128, pad_token_id=1)
+    cfg = BertConfig(
+        vocab_size=len(tok["model"]["vocab"]),
+        hidden_size=32,
+        num_hidden_layers=4,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+    )
     backbone.save_hf_folder(BertModel(cfg, add_pooling_layer=False), tok, root / "source")
     _write_data(root / "data")
     params = _params()

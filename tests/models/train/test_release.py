@@ -63,7 +63,8 @@ def test_setup_assembled_the_release(model_dir: Path) -> None:
     if version is not None:
         pytest.skip(f"artifacts/model holds {version}, trained here by dvc repro (not assembled from release/)")
     assert is_current(model_dir, RELEASE), (
-        f"artifacts/model differs from {RELEASE / RELEASE_MANIFEST}: run `make model`")
+        f"artifacts/model differs from {RELEASE / RELEASE_MANIFEST}: run `make model`"
+    )
 
 
 def test_smoke_check_names_the_posts_that_moved() -> None:

@@ -31,8 +31,15 @@ def _tiny_backbone(folder: Path) -> None:
     """A random-init 2-layer BERT with the genuine (untrimmed) e5 tokenizer: a local HF folder."""
     tok = json.loads(backbone.genuine_tokenizer_path().read_text(encoding="utf-8"))
     torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(tok["model"]["vocab"]), hidden_size=32, num_hidden_layers=2,
-                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=128, pad_token_id=1)
+    cfg = BertConfig(
+        vocab_size=len(tok["model"]["vocab"]),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+    )
     backbone.save_hf_folder(BertModel(cfg, add_pooling_layer=False), tok, folder)
 
 
@@ -53,11 +60,22 @@ def tiny(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> dict[str,
     trans, quant = onnx_export.build(params, arts / "transformer_torch", arts / "transformer", data)
     # the served cascade's first stage is the released baseline (the full pipeline's own folder is not
     # there after `make setup`, which assembles only the published model)
-    save_bundle(Bundle(kind="baseline", labels=served.labels, thresholds=served.thresholds, model=first),
-                arts / "baseline")
+    save_bundle(
+        Bundle(kind="baseline", labels=served.labels, thresholds=served.thresholds, model=first), arts / "baseline"
+    )
     casc, casc_facts = cascade.build(params, arts, arts / "cascade", data)
-    return {"root": root, "arts": arts, "data": data, "params": params, "info": info, "facts": facts,
-            "quant": quant, "trans": trans, "cascade": casc, "cascade_facts": casc_facts}
+    return {
+        "root": root,
+        "arts": arts,
+        "data": data,
+        "params": params,
+        "info": info,
+        "facts": facts,
+        "quant": quant,
+        "trans": trans,
+        "cascade": casc,
+        "cascade_facts": casc_facts,
+    }
 
 
 def test_backbone_folder_is_trimmed_and_loadable(tiny: dict[str, Any]) -> None:
@@ -97,8 +115,15 @@ def test_onnx_fp32_export_matches_torch_under_padding(tiny: dict[str, Any]) -> N
     model, tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
     onnx_path = tiny["root"] / "fp32.onnx"
     onnx_export.export_fp32(model, onnx_path)
-    scorer = OnnxScorer(onnx_path.read_bytes(), (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text(),
-                        LABELS, meta["max_len"], meta["pad_id"], max_tokens=10_000, max_batch=64)
+    scorer = OnnxScorer(
+        onnx_path.read_bytes(),
+        (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text(),
+        LABELS,
+        meta["max_len"],
+        meta["pad_id"],
+        max_tokens=10_000,
+        max_batch=64,
+    )
     texts = [t for t, _, _ in ROWS]
     seqs = transformer.encode(tok, texts)
     ref = transformer.predict_logits(model, seqs, meta["pad_id"], batch_size=1)
@@ -153,7 +178,8 @@ def test_the_most_int8_sensitive_layer_stays_fp32(tiny: dict[str, Any]) -> None:
     assert len(ffn) == 2 and set(ffn) <= set(matmuls)
     best = min(ffn, key=every.__getitem__)
     assert onnx_export.sensitive_nodes(fused, scorer, texts, 1, r"layer\.\d+/output/dense/MatMul$") == {
-        best: every[best]}
+        best: every[best]
+    }
     int8 = tiny["root"] / "sens-int8.onnx"
     onnx_export.quantize(fused, int8)
     fp32_logits = scorer(fused.read_bytes()).logits(texts)
@@ -190,7 +216,8 @@ def test_cascade_bundle_scores_through_engine(tiny: dict[str, Any]) -> None:
     routed = (base >= engine.bundle.model.low).any(axis=1)  # the cascade is switched off by now
     assert 0 < routed.sum() < len(texts)
     trans_routed = load_bundle(tiny["arts"] / "transformer").model.predict_proba(
-        [t for t, r in zip(normalised, routed, strict=True) if r])
+        [t for t, r in zip(normalised, routed, strict=True) if r]
+    )
     assert np.allclose(on_scores[routed], blend.combine(base[routed], trans_routed), atol=1e-6)
     assert np.allclose(on_scores[~routed], base[~routed], atol=1e-6)
     facts = tiny["cascade_facts"]
