@@ -18,24 +18,27 @@ import os
 import re
 import secrets
 import statistics
+import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _support import add_pg_option, backends, fresh_database, markdown_table, pct
 
 os.environ.setdefault("CHHMAM_SECRET_KEY", secrets.token_urlsafe(32))
 os.environ.setdefault("CHHMAM_ARGON2_TIME_COST", "1")
 os.environ.setdefault("CHHMAM_ARGON2_MEMORY_KIB", "8192")
 
 from cases.linking import LinkConfig, link_pending  # after the settings above
-from store.db import dispose_engines, migrate, session_scope
+from store.db import dispose_engines, session_scope
 from store.posts import insert_posts
 from store.queue import QUEUE, rank_for
 from store.schema import Decision, Post, utcnow
-from store.settings import get_settings
 
 TEMPLATES = (
     "Factory work abroad, salary 900$, passport paid, call 050 444 555 (#{i})",
@@ -134,22 +137,14 @@ def login(client: Any) -> str:
     return found.group(1)
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
-
-
-def run(url: str, members: int, noise: int, requests: int) -> dict[str, float]:
+def run(members: int, noise: int, requests: int) -> dict[str, float]:
+    """The measurements, in the fresh database the app is set to."""
     from fastapi.testclient import TestClient
 
     from review.app import create_app
     from review.auth import hash_password
     from store.users import create_user
 
-    os.environ["CHHMAM_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    dispose_engines()
-    migrate(url)
     t0 = time.perf_counter()
     nid = fill(members, noise)
     fill_s = time.perf_counter() - t0
@@ -192,38 +187,21 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=500)
     ap.add_argument("--noise", type=int, default=20_000)
     ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument(
-        "--pg",
-        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-        help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip",
-    )
+    add_pg_option(ap)
     args = ap.parse_args()
     results = {}
     with tempfile.TemporaryDirectory(prefix="case-bench-") as tmp:
         os.environ["CHHMAM_DATA_DIR"] = tmp
-        results["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.members, args.noise, args.requests)
-        if args.pg:
-            import psycopg
-
-            name = f"chhmam_bench_{uuid.uuid4().hex[:8]}"
-            admin = args.pg.replace("+psycopg", "")
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                results["postgresql"] = run(
-                    args.pg.rsplit("/", 1)[0] + f"/{name}", args.members, args.noise, args.requests
-                )
-            finally:
-                with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for backend in backends(args.pg):
+            with fresh_database(backend, Path(tmp) / "bench.db", args.pg):
+                results[backend] = run(args.members, args.noise, args.requests)
     print(f"case of {args.members} members among {args.noise} other posts; {args.requests} GET /cases/{{id}} (ms)")
-    print("| database | fill (s) | p50 | p95 | p99 | max | evidence.json |")
-    print("|---|---|---|---|---|---|---|")
-    for db, r in results.items():
-        print(
-            f"| {db} | {r['fill_s']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} "
-            f"| {r['evidence_ms']:.0f} |"
-        )
+    header = ["database", "fill (s)", "p50", "p95", "p99", "max", "evidence.json"]
+    rows = [
+        [db, *(f"{r[k]:.1f}" for k in ("fill_s", "p50", "p95", "p99", "max")), f"{r['evidence_ms']:.0f}"]
+        for db, r in results.items()
+    ]
+    print(markdown_table(header, rows))
 
 
 if __name__ == "__main__":

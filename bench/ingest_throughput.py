@@ -18,13 +18,17 @@ import os
 import platform
 import random
 import shutil
+import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-PG_ADMIN = os.environ.get("CHHMAM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _support import fresh_database
+
 TEXTS = (
     "factory work in Thailand, salary 800 USD, free travel, call 012 345 678",
     "ស្វែងរកកម្មករធ្វើការនៅថៃ ប្រាក់ខែខ្ពស់ ធ្វើលិខិតឆ្លងដែនជូន",
@@ -75,24 +79,7 @@ def write_feed(folder: Path, n: int, seed: int = 11) -> tuple[int, int, int]:
 
 def run(backend: str, folder: Path, use_prefect: bool, work: Path, cluster: bool = False) -> dict[str, object]:
     """Ingest the feed into a fresh database of ``backend``; returns the measured figures."""
-    from store.db import dispose_engines, migrate
-    from store.settings import get_settings
-
-    pg_name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{work / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-    else:
-        import psycopg
-
-        pg_name = f"chhmam_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{pg_name}"
-    os.environ["CHHMAM_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    dispose_engines()
-    migrate(url)
-    try:
+    with fresh_database(backend, work / f"bench-{uuid.uuid4().hex[:6]}.db"):
         from flows.partners import Partner
         from flows.pipeline import ingest_flow, store_batch
         from store.db import session_scope
@@ -142,13 +129,6 @@ def run(backend: str, folder: Path, use_prefect: bool, work: Path, cluster: bool
                 "cluster_posts_per_s": round(clustered / secs),
             }
         return out
-    finally:
-        dispose_engines()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -20,14 +20,17 @@ import os
 import platform
 import random
 import shutil
+import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-PG_ADMIN = os.environ.get("CHHMAM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _support import fresh_database
+
 KEY = "bench-key"
 NEW = 10_000
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -206,24 +209,10 @@ def new_posts(n_stored: int, seed: int = 30) -> list[dict[str, Any]]:
 def run(backend: str, n_stored: int, work: Path) -> dict[str, Any]:
     """Fresh database, bulk-load ``n_stored``, store the new posts, time linking them."""
     from cases.linking import LinkConfig, link_pending
-    from store.db import dispose_engines, migrate, session_scope
+    from store.db import session_scope
     from store.posts import insert_posts
-    from store.settings import get_settings
 
-    pg_name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{work / f'link-{n_stored}.db'}"
-    else:
-        import psycopg
-
-        pg_name = f"chhmam_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{pg_name}"
-    os.environ["CHHMAM_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    try:
-        migrate(url)
+    with fresh_database(backend, work / f"link-{n_stored}.db") as url:
         load_s = bulk_load(url, n_stored)
         with session_scope() as s:
             insert_posts(s, new_posts(n_stored))
@@ -246,13 +235,6 @@ def run(backend: str, n_stored: int, work: Path) -> dict[str, Any]:
             "merged": result.merged,
             "networks_touched": len(result.networks_touched),
         }
-    finally:
-        dispose_engines()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _support import add_pg_option, backends, fresh_database, markdown_table, pct
+
 from review import service
 from review.auth import hash_password
-from store.db import make_engine, migrate, session_scope
+from store.db import make_engine, session_scope
 from store.posts import insert_posts
 from store.queue import QUEUE, rank_for
 from store.schema import Post, utcnow
@@ -69,13 +73,8 @@ def fill(engine: Engine, n: int) -> None:
             s.execute(insert(QUEUE), items)
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
-
-
 def run(url: str, n: int, ops: int) -> dict[str, float]:
-    migrate(url)
+    """The measurements, in the fresh (migrated) database at ``url``."""
     engine = make_engine(url)
     t0 = time.perf_counter()
     fill(engine, n)
@@ -112,37 +111,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--items", type=int, default=100_000)
     ap.add_argument("--ops", type=int, default=500)
-    ap.add_argument(
-        "--pg",
-        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-        help="admin URL of a PostgreSQL server (a fresh database is created and dropped); '' to skip",
-    )
+    add_pg_option(ap)
     args = ap.parse_args()
+    results = {}
     with tempfile.TemporaryDirectory(prefix="queue-bench-") as tmp:
-        results = {"sqlite": run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.items, args.ops)}
-    if args.pg:
-        import psycopg
-
-        name = f"chhmam_bench_{uuid.uuid4().hex[:8]}"
-        admin = args.pg.replace("+psycopg", "")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            results["postgresql"] = run(args.pg.rsplit("/", 1)[0] + f"/{name}", args.items, args.ops)
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for backend in backends(args.pg):
+            with fresh_database(backend, Path(tmp) / "bench.db", args.pg) as url:
+                results[backend] = run(url, args.items, args.ops)
     print(f"{args.items} queued items, {args.ops} claim+decide cycles (ms per transaction)")
-    print(
-        "| database | fill (s) | claim p50 | claim p99 | decide p50 | decide p99 | claim+decide p50 "
-        "| claim+decide p99 |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for db, r in results.items():
-        print(
-            f"| {db} | {r['fill_s']:.1f} | {r['claim_p50']:.2f} | {r['claim_p99']:.2f} | {r['decide_p50']:.2f} | "
-            f"{r['decide_p99']:.2f} | {r['both_p50']:.2f} | {r['both_p99']:.2f} |"
-        )
+    cycle = ["claim p50", "claim p99", "decide p50", "decide p99", "claim+decide p50", "claim+decide p99"]
+    keys = ["claim_p50", "claim_p99", "decide_p50", "decide_p99", "both_p50", "both_p99"]
+    rows = [[db, f"{r['fill_s']:.1f}", *(f"{r[k]:.2f}" for k in keys)] for db, r in results.items()]
+    print(markdown_table(["database", "fill (s)", *cycle], rows))
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from store.db import get_engine, session_scope
-from store.schema import Decision, Post, QueueItem
 from tests.support.paths import ROOT
+from tests.support.rows import add_decided_post
 
 # Only keys that exist in params.yaml are overridden, so other teams' new keys keep their defaults.
 TINY: dict[str, Any] = {
@@ -194,36 +194,16 @@ def seed_decisions(url: str, n_confirm: int = 12, n_dismiss: int = 12) -> None:
         for i in range(n_confirm + n_dismiss):
             confirm = i < n_confirm
             text = (grooming if confirm else benign)[i % 2].format(n=i + 3)
-            post = Post(
-                source="seed",
+            add_decided_post(
+                session,
                 external_id=f"r{i}",
                 content_hash=f"{i:064x}",
                 text=text,
-                ingested_at=now,
+                at=now,
                 lang="en" if i % 2 == 0 else "km",
-                extras={},
-            )
-            session.add(post)
-            session.flush()
-            item = QueueItem(
-                post_id=post.id,
-                labels=["grooming"],
-                max_probability=0.8,
-                priority=0.8,
+                confirm=confirm,
+                decided_at=now + timedelta(minutes=i),
                 model_version="baseline-old",
-                status="decided",
-                enqueued_at=now,
-            )
-            session.add(item)
-            session.flush()
-            session.add(
-                Decision(
-                    queue_item_id=item.id,
-                    post_id=post.id,
-                    action="confirm" if confirm else "dismiss",
-                    labels=["grooming"] if confirm else [],
-                    created_at=now + timedelta(minutes=i),
-                )
             )
 
 

@@ -19,8 +19,9 @@ import yaml
 from sqlalchemy import select
 
 from store.db import get_engine, session_scope
-from store.schema import AuditLog, Decision, Post, QueueItem, User
+from store.schema import AuditLog, Decision, User
 from tests.support.paths import ROOT
+from tests.support.rows import add_decided_post
 
 LABELS = ["grooming", "trafficking_ad"]
 
@@ -93,38 +94,18 @@ def seed_moderators(url: str, dismiss_share: dict[str, float], per_moderator: in
                     if i < shared
                     else ((i - shared) < share * (per_moderator - shared))
                 )
-                post = Post(
-                    source="seed",
+                add_decided_post(
+                    session,
                     external_id=f"{name}-{i}",
                     content_hash=f"{n:064x}",
                     text=f"seeded text {n} (non-explicit)",
-                    ingested_at=now,
+                    at=now,
                     lang="km" if i % 2 else "en",
-                    cluster_id=cluster,
-                    extras={},
-                )
-                session.add(post)
-                session.flush()
-                item = QueueItem(
-                    post_id=post.id,
-                    labels=["grooming"],
-                    max_probability=0.8,
-                    priority=0.8,
+                    confirm=not dismiss,
+                    decided_at=now + timedelta(minutes=n),
                     model_version="v1",
-                    status="decided",
-                    enqueued_at=now,
-                )
-                session.add(item)
-                session.flush()
-                session.add(
-                    Decision(
-                        queue_item_id=item.id,
-                        post_id=post.id,
-                        user_id=users[name],
-                        action="dismiss" if dismiss else "confirm",
-                        labels=[] if dismiss else ["grooming"],
-                        created_at=now + timedelta(minutes=n),
-                    )
+                    user_id=users[name],
+                    cluster_id=cluster,
                 )
 
 
