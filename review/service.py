@@ -149,17 +149,20 @@ def undo(session: Session, user: User, item_id: int) -> list[int]:
         raise ReviewError("the undo window has passed")
     group = decisions.group_of(session, last)
     ids = [d.queue_item_id for d in group]
+    others = [i for i in ids if i != item_id]
     if last.action == "refer":
         if not queue.set_status(session, [item_id], "referral_pending", only_from=["referred"]):
             raise ReviewError("the referral has changed since; it cannot be undone")
     elif not queue.reopen_for(session, [item_id], user.id, LEASE, [STATUS_AFTER.get(last.action, "decided")]):
         raise ReviewError("someone else has taken this item since; it cannot be undone")
     else:
-        others = [i for i in ids if i != item_id]
         # a case referral (review.cases) leaves its other members awaiting approval: they reopen too
         left_in = STATUS_AFTER.get(last.action, "decided")
         queue.set_status(session, others, "open", only_from=["decided", "escalated", left_in])
     decisions.mark_undone(session, [d.id for d in group])
+    # a member escalated before the group decision goes back to the leads' queue, not the open one
+    escalated = [i for i in others if (d := decisions.latest_active(session, i)) is not None and d.action == "escalate"]
+    queue.set_status(session, escalated, "escalated", only_from=["open"])
     for i in ids:
         audit.record(session, user.id, "undo", "queue_item", str(i), {"decision": last.action})
     return ids

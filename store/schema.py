@@ -67,7 +67,7 @@ class Post(Base):
     external_id: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    author_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    author_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)  # author history
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     url: Mapped[str | None] = mapped_column(Text, default=None)

@@ -235,6 +235,22 @@ def test_case_referral_needs_a_second_reviewer_and_undo_reverts_the_whole_case(d
         assert st[case.item_ids[0]] == "referred"  # the approved referral is another decision: it stands
 
 
+def test_undoing_a_case_decision_returns_an_escalated_member_to_the_leads(db_url: str) -> None:
+    case = seed_case(3)
+    add_users(("mod", "moderator"), ("lead1", "lead"))
+    with session_scope() as s:
+        service.claim_item(s, _user("mod"), case.item_ids[0])
+        service.decide(s, _user("mod"), case.item_ids[0], "escalate", [], "not sure")
+    with session_scope() as s:
+        done = cases.decide_case(s, _user("lead1"), case.network_id, "confirm", ["trafficking_ad"], "")
+        assert case.item_ids[0] in done
+    with session_scope() as s:
+        service.undo(s, _user("lead1"), case.item_ids[1])
+    with session_scope() as s:
+        st = {i: s.get(QueueItem, i).status for i in case.item_ids}  # type: ignore[union-attr]
+        assert st[case.item_ids[0]] == "escalated" and st[case.item_ids[2]] == "open"
+
+
 def test_members_over_time(db_url: str) -> None:
     from datetime import UTC, datetime, timedelta
 
