@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, decisions, queue
 from store.schema import Post, QueueItem, User, utcnow
+from store.settings import get_settings
 
 EXPOSURE_WINDOW = timedelta(hours=4)
 REVEAL_FOR = timedelta(minutes=30)  # a reload within this long after a reveal shows the text without a new one
@@ -48,6 +49,12 @@ def readable(session: Session, user: User, item_id: int) -> tuple[QueueItem, Pos
 def exposure(session: Session, user: User) -> int:
     """How many reveals and evidence downloads ``user`` recorded in the last ``EXPOSURE_WINDOW``."""
     return audit.count_since(session, EXPOSURE_ACTIONS, utcnow() - EXPOSURE_WINDOW, user_id=user.id)
+
+
+def wellbeing(session: Session, user: User) -> dict[str, int | bool]:
+    """What every page that shows post text tells its reader: their exposure, and whether to take a break."""
+    seen = exposure(session, user)
+    return {"exposure": seen, "take_break": seen >= get_settings().break_after}
 
 
 def revealed(session: Session, user: User, item_id: int) -> bool:

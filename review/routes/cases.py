@@ -26,7 +26,6 @@ from review.web import DB, MAX_ID, Csrf, render, require_role
 from store import audit
 from store import networks as store_networks
 from store.schema import Network, User
-from store.settings import get_settings
 
 router = APIRouter()
 Lead = Annotated[User, Depends(require_role("lead"))]
@@ -79,7 +78,6 @@ def case_page(request: Request, network_id: CaseId, user: Lead, session: DB, pag
         m["revealed"] = m["post"].id in shown
         if m["revealed"]:
             m["segments"] = segments(m["post"].text, indicators(m["post"].text))
-    exposure = access.exposure(session, user)
     ctx = {
         "_user": user,
         "case": cases.summary(net),
@@ -90,8 +88,7 @@ def case_page(request: Request, network_id: CaseId, user: Lead, session: DB, pag
         "graph": cases.case_graph(session, network_id),
         "timeline": cases.timeline(session, network_id),
         "labels": service.LABELS,
-        "exposure": exposure,
-        "take_break": exposure >= get_settings().break_after,
+        **access.wellbeing(session, user),
     }
     return render(request, "case.html", ctx)
 

@@ -19,7 +19,6 @@ from review.explain import top_words
 from review.web import DB, Auth, Csrf, ItemId, LoggedIn, Reviewer, render
 from store import audit, clusters, decisions, queue, sessions
 from store.schema import Post, QueueItem, utcnow
-from store.settings import get_settings
 from store.timeutil import as_utc
 
 QUEUE_STATUSES = ("open", "escalated", "claimed", "referral_pending")
@@ -126,7 +125,6 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
     if post.cluster_id is not None:
         cluster_size = clusters.posts_in_cluster(session, post.cluster_id) or 1
     last = decisions.latest_active(session, item_id)
-    exposure = access.exposure(session, user)
     prev_id, next_id = queue.neighbours(session, item)
     undo_prev = None
     last_id = cur.row.last_decided
@@ -150,8 +148,7 @@ def item_page(request: Request, item_id: ItemId, cur: LoggedIn, user: Reviewer, 
         "mine": item.status == "claimed" and item.claimed_by == user.id and lease_ok,
         "can_undo": last is not None and last.user_id == user.id,
         "can_approve": item.status == "referral_pending" and last is not None and last.user_id != user.id,
-        "exposure": exposure,
-        "take_break": exposure >= get_settings().break_after,
+        **access.wellbeing(session, user),
         "labels": service.LABELS,
         "prev_id": prev_id,
         "next_id": next_id,
@@ -173,15 +170,13 @@ def reveal(request: Request, item_id: ItemId, user: Reviewer, session: DB) -> Re
     session.flush()
     if not request.headers.get("hx-request"):
         return RedirectResponse(f"/items/{item_id}", status_code=303)
-    exposure = access.exposure(session, user)
     return render(
         request,
         "_reveal.html",
         {
             "item": item,
             "post": post,
-            "exposure": exposure,
-            "take_break": exposure >= get_settings().break_after,
+            **access.wellbeing(session, user),
             **_text_ctx(session, item, post),
         },
     )
