@@ -117,11 +117,16 @@ def test_supporting_marks_are_on_labelled_families_only_and_every_short_voice_ke
 
 
 def test_pinned_families_keep_their_split_and_leave_the_dealing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A training-only voice added later must not move any family that test results were measured on."""
+    """A voice added later must not move any family that test results were measured on.
+
+    Most pinned voices are training-only; the issue #31 voices (romanised ads, short English openers,
+    quoted-ad and relatives' negatives) are also pinned to validation and test, so those splits
+    measure the new registers without redealing the families dealt before them.
+    """
     pinned = [f for f in FAMILIES if f.split]
-    assert pinned and {f.split for f in pinned} == {"train"}
+    assert pinned and {f.split for f in pinned} == {"train", "val", "test"}
     with_pinned = family_splits(13)
-    assert all(with_pinned[f.name] == "train" for f in pinned)
+    assert all(with_pinned[f.name] == f.split for f in pinned)
     monkeypatch.setattr(models.data.dataset, "FAMILIES", tuple(f for f in FAMILIES if not f.split))
     without = family_splits(13)
     assert without == {k: v for k, v in with_pinned.items() if k in without}
