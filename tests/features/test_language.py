@@ -45,3 +45,16 @@ def test_featured_post_spans_point_into_the_original() -> None:
     fp = featurise(text)
     assert fp.lang == "mixed"
     assert text[fp.spans[0].start : fp.spans[0].end] == "ប្រាក់ខែ"
+
+
+def test_short_romanised_recruitment_and_grooming_posts_are_mixed() -> None:
+    """Romanised Khmer counts as mixed, even in short posts full of numbers and English loanwords."""
+    for text in (
+        "rok neak tvoeu kar ayu 16-20 tov thai prak khae 15000 baht ot chea passport",
+        "oun rean thnak ti pon man? kom prab mak ov",
+        "prak khae 1500$ min trov passport",
+        "min trov passport",
+        "r0k neak tv0eu kar ayu 16-20",  # leetspeak is decoded before language ID
+    ):
+        assert featurise(text).lang == "mixed", text
+    assert identify("no passport needed, salary 1500 usd") == "en"

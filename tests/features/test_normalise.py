@@ -115,3 +115,91 @@ def test_content_hash_merges_spellings() -> None:
 
 def test_khmer_digits_to_latin() -> None:
     assert khmer_digits_to_latin("០១២៣៤៥៦៧៨៩") == "0123456789"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("wh4t gr4de r u in", "what grade r u in"),
+        ("u r s0 cut3!!", "u r so cute!!"),
+        ("m33t m3", "meet me"),
+        ("s3nd a p1c", "send a pic"),
+        ("d0nt t3ll", "dont tell"),
+        ("d0n't t3ll ur m0m", "don't tell ur mom"),
+        ("c00l", "cool"),
+        ("$ecret", "secret"),
+        ("5end", "send"),
+        ("wh4ts app", "whatsapp"),  # decoded, then joined as a split app name
+        ("m 3 3 t", "meet"),  # spaced, then decoded
+    ],
+)
+def test_leetspeak_words_are_decoded(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+    assert normalise(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "meet at 4pm or 7am",  # times ("7am" would read "tam", a romanised word)
+        "5am 10am 9pm",
+        "1st 2nd 3rd",  # ordinals
+        "16yo 5k 3k$ 8hrs 5km",  # units
+        "$500 $1k us$500 s$2000 rm500 1500$",  # money
+        "call 0978889999 or +85512345678",  # phone-like runs
+        "abc123 user42 i7 a5 m4 b4 p5 mp3 ps4 grade9 age15",  # IDs, models, short codes
+        "@m33t m33t@mail.com",  # handles and e-mails
+        "http://example.com/m33t m33t.example.com",  # URLs
+        "m33t_me m33t-up #m33t",  # glued to ID punctuation
+        "2nite b4 gr8",  # not in the leet table
+    ],
+)
+def test_leetspeak_leaves_numbers_codes_and_links_alone(raw: str) -> None:
+    out = normalise(raw)
+    for tok in raw.lower().split():
+        assert tok in out or tok.startswith("http"), (tok, out)
+
+
+def test_leetspeak_offsets_point_at_what_was_written() -> None:
+    raw = "pls S3ND a P1C, d0n't t3ll"
+    m = normalise_mapped(raw)
+    for word, written in (("send", "S3ND"), ("pic", "P1C"), ("don't", "d0n't"), ("tell", "t3ll")):
+        i = m.text.index(word)
+        a, b = m.to_original(i, i + len(word))
+        assert raw[a:b] == written
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("T-E-L-E-G-R-A-M", "telegram"),
+        ("t.e.l.e.g.r.a.m", "telegram"),
+        ("T_E_L_E_G_R_A_M", "telegram"),
+        ("t/e/l/e/g/r/a/m", "telegram"),
+        ("t~e~l~e~g~r~a~m", "telegram"),
+        ("t•e•l•e•g•r•a•m", "telegram"),
+        ("w h a t s a p p", "whatsapp"),
+        ("w-h-a-t-s-a-p-p", "whatsapp"),
+        ("I N S T A", "instagram"),  # was "i nsta": the leading-"i" rule now yields to known apps
+        ("i n s t a g r a m", "instagram"),
+        ("a s e l f i e", "a selfie"),
+        ("t 3 l 3 g r 4 m", "telegram"),
+    ],
+)
+def test_letter_by_letter_app_names(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_leet_word_list_is_up_to_date() -> None:
+    """leet_words.txt is derived data: rebuild it (features/data/build_leet_words.py) after lexicon edits."""
+    import importlib.util
+
+    from features.normalise import DATA_DIR, LEET_WORDS
+
+    spec = importlib.util.spec_from_file_location("build_leet_words", DATA_DIR / "build_leet_words.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert set(mod.build()) == LEET_WORDS
+    assert {"meet", "send", "pic", "tell", "don't", "grade", "cute"} <= LEET_WORDS
+    assert not {"is", "it", "as", "ma"} & LEET_WORDS  # two-letter words are hand-picked

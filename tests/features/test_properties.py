@@ -26,6 +26,47 @@ _alphabet = st.one_of(
     st.sampled_from(list("\u200b\u200c\u200d\ufeff\u00a0 .-_*@$0134០៩ telgrmwhaspкеаοр📞💵")),
 )
 ANY_TEXT = st.one_of(st.text(), st.text(alphabet=_alphabet, max_size=120))
+# Leetspeak: letters, leet signs and separators, plus decodable words and number/unit tokens glued
+# in any order, so the leet step meets its edge cases (runs, apostrophes, "!", URLs, handles).
+_LEET_PIECES = st.sampled_from(
+    [
+        "m33t",
+        "s3nd",
+        "p1c",
+        "d0n't",
+        "cut3",
+        "wh4t",
+        "s0",
+        "m3",
+        "$ecret",
+        "5end",
+        "c000l",
+        "4pm",
+        "7am",
+        "1st",
+        "16yo",
+        "$1k",
+        "us$",
+        "0978889999",
+        "@",
+        ".",
+        "/",
+        "-",
+        "_",
+        "'",
+        "!",
+        "!!!",
+        " ",
+        "eee",
+        "ww.",
+        "t e l",
+        "i n",
+    ]
+)
+LEET_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(list("aeimnostu 0134579@$!|'.-_/~+ABCDEFGHIJKLMNOPQRSTUVWXYZ")), max_size=60),
+    st.lists(_LEET_PIECES, max_size=12).map("".join),
+)
 
 
 def check_post(text: str, fp: FeaturedPost) -> None:
@@ -122,3 +163,15 @@ def test_random_megabyte_inputs() -> None:
         assert _timed(text) < 10.0
     for p in PATHOLOGICAL:
         assert _timed(p * 4) < 10.0
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(LEET_TEXT)
+def test_leetspeak_text_is_idempotent_and_mapped(text: str) -> None:
+    m = normalise_mapped(text)
+    assert normalise(m.text) == m.text
+    assert len(m.starts) == len(m.ends) == len(m.text)
+    for i in range(len(m.text)):
+        a, b = m.to_original(i, i + 1)
+        assert 0 <= a <= b <= len(text)
+    check_post(text, featurise(text))

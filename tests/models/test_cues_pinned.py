@@ -52,7 +52,31 @@ CASES = [
     ("no numbers at all", []),
     ("call 012 345 678", []),
     ("i'm 15", []),
-    ("rm 500 ringgit", []),
+    # Retrained with issue #31: ringgit, Singapore dollars and dong count; an amount written with the
+    # currency on both sides counts twice (as "$1,500 usd" always has).
+    ("rm 500 ringgit", ["zzmoneylow", "zzmoneylow"]),
+    ("3000 ringgit", ["zzmoneymid"]),
+    ("RM4000 sebulan", ["zzmoneyhigh"]),
+    ("gaji 1500 rm", ["zzmoneylow"]),
+    ("S$2000 per month", ["zzmoneyhigh"]),
+    ("s$ 700", ["zzmoneymid"]),
+    ("1200 sgd", ["zzmoneyhigh"]),
+    ("us$500", ["zzmoneymid"]),  # still USD: only a lone "s" before "$" means Singapore
+    ("luong 25000000 dong", ["zzmoneyhigh"]),
+    ("5,000,000 VND", ["zzmoneylow"]),
+    ("500k dong", ["zzmoneysmall"]),
+    ("hav 3 dong", []),  # "three times" in romanised Khmer, not money
+    ("SALARY 1500 USD", ["zzmoneyhigh"]),  # upper case counts (the text is lower-cased first)
+    ("25000 baht", ["zzmoneymid"]),
+    ("prak khae 1500$", ["zzmoneyhigh"]),
+    ("ayu 16-20", ["zzageminor"]),  # a range counts by its lower bound
+    ("age 18-25", ["zzageyoung"]),
+    ("16-20 chnam", ["zzageminor"]),
+    ("18 - 25 chhnam", ["zzageyoung"]),
+    ("15 chhnam", ["zzageminor"]),
+    ("ayuh 14", ["zzageminor"]),
+    ("អាយុ ១៦-២០ ឆ្នាំ", ["zzageminor"]),
+    ("ayu 16-20 chnam", ["zzageminor"]),
     ("1.5 million riel", ["zzmoneylow"]),
     ("$1,500 and age 16", ["zzmoneyhigh", "zzageminor"]),
 ]
