@@ -24,7 +24,7 @@ from tokenizers import Tokenizer
 
 from models.calibration import Calibrator
 from models.cues import model_text
-from models.padding import pad_ids
+from models.padding import head_and_tail, pad_ids, truncation
 
 
 def session_options(threads: int = 2) -> ort.SessionOptions:
@@ -70,6 +70,7 @@ class OnnxScorer:
         max_tokens: int = 4096,
         max_batch: int = 128,
         cues: bool = False,
+        tail: int = 0,
     ) -> None:
         self.onnx_model = onnx_model
         self.tokenizer_json = tokenizer_json
@@ -78,6 +79,7 @@ class OnnxScorer:
         self.pad_id = pad_id
         self.prefix = prefix
         self.cues = cues
+        self.tail = tail
         self.calibrators = list(calibrators) if calibrators is not None else None
         self.threads = threads
         self.max_tokens = max_tokens
@@ -92,6 +94,11 @@ class OnnxScorer:
         state["_tokenizer"] = None
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Scorers pickled before head-and-tail truncation cut the end, as they were trained."""
+        state.setdefault("tail", 0)
+        self.__dict__.update(state)
+
     @property
     def session(self) -> ort.InferenceSession:
         """The ONNX Runtime session, created once."""
@@ -103,20 +110,17 @@ class OnnxScorer:
 
     @property
     def tokenizer(self) -> Tokenizer:
-        """The fast tokenizer, truncating to ``max_len``."""
+        """The fast tokenizer, set to truncate as in training (``models.padding.truncation``)."""
         if self._tokenizer is None:
-            tok = Tokenizer.from_str(self.tokenizer_json)
-            tok.no_padding()
-            tok.enable_truncation(max_length=self.max_len)
-            self._tokenizer = tok
+            self._tokenizer = truncation(Tokenizer.from_str(self.tokenizer_json), self.max_len, self.tail)
         return self._tokenizer
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text."""
         inputs = [model_text(t, self.prefix, self.cues) for t in texts]
         if len(inputs) == 1:
-            return [self.tokenizer.encode(inputs[0]).ids]
-        return [e.ids for e in self.tokenizer.encode_batch(inputs)]
+            return [head_and_tail(self.tokenizer.encode(inputs[0]).ids, self.max_len, self.tail)]
+        return [head_and_tail(e.ids, self.max_len, self.tail) for e in self.tokenizer.encode_batch(inputs)]
 
     def logits_of_ids(self, seqs: Sequence[Sequence[int]]) -> NDArray[np.float32]:
         """Raw logits for token id lists, in input order."""

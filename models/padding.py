@@ -1,4 +1,4 @@
-"""Padding a batch of uneven posts to one width: the serving engine and training share it.
+"""Truncating and padding posts' token ids: the serving engine and training share it.
 
 Here (numpy, no torch) because the ONNX engine pads at serving time without torch; the training code
 wraps the arrays in tensors. Each batch is padded to its own longest post, never to ``max_len``:
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+from tokenizers import Tokenizer
 
 
 def batch_width(lengths: Sequence[int]) -> int:
@@ -32,3 +33,28 @@ def pad_ids(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[NDArray[np.int6
     for i, s in enumerate(seqs):
         ids[i, : len(s)] = s
     return ids, attention_mask(lengths, width)
+
+
+def truncation(tok: Tokenizer, max_len: int, tail: int) -> Tokenizer:
+    """Set ``tok`` to truncate as the model was trained: the tokenizer cuts the end when ``tail`` is 0;
+    otherwise it keeps every token and ``head_and_tail`` cuts the middle."""
+    tok.no_padding()
+    if tail > 0:
+        tok.no_truncation()
+    else:
+        tok.enable_truncation(max_length=max_len)
+    return tok
+
+
+def head_and_tail(ids: Sequence[int], max_len: int, tail: int) -> list[int]:
+    """A long post's first ``max_len - tail`` and last ``tail`` token ids; a short post's all.
+
+    Why: the tail of a long post is where its contact line ("inbox me on ...") and the model's cue
+    phrases (``models.cues.model_text`` appends them) are; cutting only the end loses both. The
+    last id is the end-of-sequence token, so it is kept either way.
+    """
+    if len(ids) <= max_len:
+        return list(ids)
+    if tail <= 0:
+        return list(ids[:max_len])
+    return [*ids[: max_len - tail], *ids[len(ids) - tail :]]

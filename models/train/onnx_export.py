@@ -189,6 +189,7 @@ def export_scorers(
         "pad_id": int(meta["pad_id"]),
         "prefix": str(meta.get("prefix", "")),
         "cues": bool(meta.get("cues", False)),
+        "tail": int(meta.get("tail", 0)),
         "threads": int(serve_cfg.get("threads", 2)),
         "max_tokens": int(serve_cfg.get("max_batch_tokens", 4096)),
         "max_batch": int(serve_cfg.get("max_batch", 128)),
