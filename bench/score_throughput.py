@@ -34,6 +34,7 @@ from features.featurise import featurise  # noqa: E402
 from models.cues import model_text  # noqa: E402
 from models.inference import ScoringEngine  # noqa: E402
 from models.jsonl import read_jsonl  # noqa: E402
+from models.padding import head_and_tail  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -83,6 +84,7 @@ def naive_torch(texts: list[str], torch_dir: Path, calibrators: list[Any] | None
         for i, text in enumerate(texts):
             post = featurise(text)
             ids = tok.encode(model_text(post.normalised, meta.get("prefix", ""), bool(meta.get("cues")))).ids
+            ids = head_and_tail(ids, int(meta["max_len"]), int(meta.get("tail", 0)))
             x = torch.tensor([ids])
             logits = model(x, torch.ones_like(x)).numpy()[0].astype(np.float64)
             out[i] = (
@@ -108,11 +110,12 @@ def breakdown(engine: ScoringEngine, texts: list[str]) -> dict[str, float]:
     """Seconds spent per part of (c): featurise, baseline, transformer (tokenise + ONNX) on routed posts."""
     model = engine.bundle.model
     t0 = time.perf_counter()
-    norm = [featurise(t).normalised for t in texts]
+    posts = [featurise(t) for t in texts]
+    norm = [p.normalised for p in posts]
     t1 = time.perf_counter()
     first = model.first.predict_proba(norm)
     t2 = time.perf_counter()
-    routed = [norm[i] for i in np.nonzero(model.route(first))[0]]
+    routed = [norm[i] for i in np.nonzero(model.route(first, model.languages(norm, [p.lang for p in posts])))[0]]
     ids = model.second.encode(routed)
     t3 = time.perf_counter()
     raw = model.second.logits_of_ids(ids)

@@ -19,13 +19,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from features.featurise import FeaturedPost, featurise
-from models.bundle import Bundle, load_bundle
+from models.bundle import Bundle, Scorer, load_bundle
 from models.cascade import CascadeScorer
+
+
+def predict(model: Scorer, posts: Sequence[FeaturedPost]) -> NDArray[np.float64]:
+    """Calibrated probabilities of featurised posts; a cascade also gets their languages (it routes by them)."""
+    texts = [p.normalised for p in posts]
+    if isinstance(model, CascadeScorer):
+        return model.predict_proba(texts, langs=[p.lang for p in posts])
+    return np.asarray(model.predict_proba(texts), dtype=np.float64)
 
 
 def probabilities(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
     """Calibrated probabilities of raw ``texts``, unrounded: featurised here, as the engine does."""
-    return np.asarray(bundle.model.predict_proba([featurise(t).normalised for t in texts]), dtype=np.float64)
+    return predict(bundle.model, [featurise(t) for t in texts])
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class ScoringEngine:
 
     def score_featured(self, posts: Sequence[FeaturedPost]) -> list[ScoredPost]:
         """Score already featurised posts."""
-        probs = self.bundle.model.predict_proba([p.normalised for p in posts])
+        probs = predict(self.bundle.model, posts)
         out = []
         for post, row in zip(posts, probs, strict=True):
             scores = {lb: round(float(min(max(p, 0.0), 1.0)), 6) for lb, p in zip(self.labels, row, strict=True)}

@@ -54,6 +54,11 @@ class MLLayout:
         return self.data / "probe" / "probe.jsonl"
 
     @property
+    def blind(self) -> Path:
+        """The second hand-written set, frozen before any model scored it; for reporting only, never tuning."""
+        return self.data / "blind" / "blind.jsonl"
+
+    @property
     def real(self) -> Path:
         """Real benign text written by others (with licences)."""
         return self.data / "real"
@@ -88,6 +93,7 @@ PROJECT_ROOT = _project_root()
 ML = MLLayout(PROJECT_ROOT)
 GENERATED = ML.generated
 PROBE = ML.probe
+BLIND = ML.blind
 ARTIFACTS = ML.artifacts
 METRICS = ML.metrics
 

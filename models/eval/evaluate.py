@@ -1,17 +1,19 @@
-"""DVC stage ``evaluate``: score the test split and the probe set with any model bundle.
+"""DVC stage ``evaluate``: score the test split and the hand-written probe and blind sets with any model bundle.
 
 ``python -m models.stage evaluate NAME`` loads ``artifacts/NAME`` through ``models.bundle.load_bundle``
 and calls ``bundle.model.predict_proba(normalised_texts)``: any model kind that keeps that interface
 (the baseline, the transformer) is scored the same way, so the model card can put them side by side.
 
-Why two sets: the test split holds families the model never saw, but they were still written by the
+Why three sets: the test split holds families the model never saw, but they were still written by the
 same hands as the training families; ``data/probe/probe.jsonl`` was written separately, by hand, in
-another style, and is never trained on. It is the closest proxy we have for the hidden set. Neither
+another style, and is never trained on, but many recipes were compared on it; ``data/blind/blind.jsonl``
+was written in the registers the generator does not produce and frozen before any model scored it,
+and is only ever reported, never used to choose anything. Neither
 holds much ordinary text, so each model also scores real benign text no split holds
 (``models/data/real_text.py``: English SMS between adults, Khmer prose) and reports how much it flags.
 
 Writes ``metrics/NAME.json`` (DVC metrics: per label x language, false-flag rates per hard-negative
-kind, for test and probe; flag rates on the real text), ``metrics/NAME_families.json`` (per-family
+kind, for test, probe and blind; flag rates on the real text), ``metrics/NAME_families.json`` (per-family
 results on the test split) and ``metrics/plots/pr_NAME_<label>.csv`` (precision-recall curves, DVC plots).
 """
 
@@ -36,7 +38,7 @@ from models.eval.flag_rates import flag_rates
 from models.eval.metrics import breakdown
 from models.inference import probabilities
 from models.jsonl import read_jsonl
-from models.params import ARTIFACTS, GENERATED, METRICS, PROBE
+from models.params import ARTIFACTS, BLIND, GENERATED, METRICS, PROBE
 from models.progress import progress
 
 log = logging.getLogger("chhmam.models")
@@ -103,16 +105,20 @@ def evaluate(
     artifacts: Path | None = None,
     data: Path | None = None,
     probe: Path | None = None,
+    blind: Path | None = None,
     real_text_posts: int = POSTS,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[dict[str, float]]]]:
     """(metrics, per-family results, PR curves) of ``artifacts/<model_name>``."""
     model_dir = (artifacts or ARTIFACTS) / model_name
     bundle = load_bundle(model_dir)
     test_rows = list(read_jsonl((data or DATA) / "test.jsonl"))
-    probe_path = probe or PROBE
-    probe_rows = list(read_jsonl(probe_path)) if probe_path.exists() else None
+    hand_written = {
+        name: list(read_jsonl(path))
+        for name, path in (("probe", probe or PROBE), ("blind", blind or BLIND))
+        if path.exists()
+    }
     real = real_benign(real_text_posts, data or DATA)
-    total = len(test_rows) + len(probe_rows or []) + sum(len(texts) for texts in real.values())
+    total = len(test_rows) + sum(map(len, hand_written.values())) + sum(len(texts) for texts in real.values())
     with progress(f"evaluating {model_name}", total) as advance:
         probs = probabilities(bundle, [r["text"] for r in test_rows])
         advance(len(test_rows), note="test split")
@@ -122,10 +128,10 @@ def evaluate(
             "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
             **breakdown(test_rows, probs, bundle.labels, bundle.thresholds),
         }
-        if probe_rows is not None:
-            probe_probs = probabilities(bundle, [r["text"] for r in probe_rows])
-            metrics["probe"] = breakdown(probe_rows, probe_probs, bundle.labels, bundle.thresholds)
-            advance(len(probe_rows), note="probe set")
+        for name, rows in hand_written.items():
+            set_probs = probabilities(bundle, [r["text"] for r in rows])
+            metrics[name] = breakdown(rows, set_probs, bundle.labels, bundle.thresholds)
+            advance(len(rows), note=f"{name} set")
         metrics["real_text"] = {}
         for source, texts in real.items():
             metrics["real_text"][source] = flag_rates(probabilities(bundle, texts), bundle.labels, bundle.thresholds)
@@ -165,7 +171,7 @@ def main(model_name: str = "baseline") -> None:
             for lb, v in src.items()
             if isinstance(v, dict) and "overall" in v
         }
-        for split, src in (("test", metrics), ("probe", metrics.get("probe", {})))
+        for split, src in (("test", metrics), ("probe", metrics.get("probe", {})), ("blind", metrics.get("blind", {})))
     }
     log.info("evaluated %s %s", model_name, json.dumps(summary))
 

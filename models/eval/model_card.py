@@ -25,6 +25,7 @@ log = logging.getLogger("chhmam.models")
 OUT = PROJECT_ROOT / "docs" / "model-card.md"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md.j2"
 MODEL_ORDER = ("baseline", "transformer", "cascade")
+PREVIOUS = "previous_release.json"  # the release this one replaces, per stage (models/eval/stages.py)
 LANGS = ("overall", "km", "en", "mixed")
 COLUMNS = (
     ("pr_auc", "PR-AUC"),
@@ -139,7 +140,7 @@ def behind_baseline(models: dict[str, dict[str, Any]], labels: list[str]) -> lis
     if not base or not trans:
         return []
     behind = []
-    for name, section in (("test split", None), ("probe set", "probe")):
+    for name, section in (("test split", None), ("probe set", "probe"), ("blind set", "blind")):
         for lb in labels:
             b, t = ((_part(m, section).get(lb, {}).get("overall") or {}).get("pr_auc") for m in (base, trans))
             if b is not None and t is not None and t < b:
@@ -295,6 +296,61 @@ def real_text_limit(models: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+SETS = (("test", None), ("probe", "probe"), ("blind", "blind"))
+
+
+def _cell(m: dict[str, Any], section: str | None, lb: str, lang: str, key: str) -> float | None:
+    value = (_part(m, section).get(lb, {}).get(lang) or {}).get(key)
+    return float(value) if value is not None else None
+
+
+def _change(before: float | None, now: float | None) -> str:
+    if now is None:
+        return "–"
+    return f"{now:.3f}" if before is None else f"{before:.3f} → {now:.3f}"
+
+
+def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, Any], labels: list[str]) -> list[str]:
+    """Per set x label x language: PR-AUC of each model and the cascade's R@P0.9, previous release → now."""
+    if not previous.get("sets"):
+        return []
+    names = [n for n in MODEL_ORDER if n in models]
+    head = "| set | label | lang | " + " | ".join(f"{n} PR-AUC" for n in names) + " | cascade R@P0.9 |"
+    lines = [head, "|---|---|---|" + "---|" * (len(names) + 1)]
+    for set_name, section in SETS:
+        before_set = previous["sets"].get(set_name, {})
+        for lb in labels:
+            for lang in LANGS:
+                cells = [
+                    _change(
+                        _cell(before_set.get(n, {}), None, lb, lang, "pr_auc"),
+                        _cell(models[n], section, lb, lang, "pr_auc"),
+                    )
+                    for n in names
+                ]
+                recall = _change(
+                    _cell(before_set.get("cascade", {}), None, lb, lang, "recall_at_p90"),
+                    _cell(models.get("cascade", {}), section, lb, lang, "recall_at_p90"),
+                )
+                if any(c != "–" for c in cells):
+                    lines.append(f"| {set_name} | {lb} | {lang} | " + " | ".join(cells) + f" | {recall} |")
+    return lines
+
+
+def cascade_against_best(models: dict[str, dict[str, Any]], section: str, labels: list[str]) -> list[str]:
+    """Per label x language of a set: the cascade's PR-AUC against the better of its two models."""
+    if not all(n in models for n in MODEL_ORDER):
+        return []
+    lines = ["| label | lang | baseline | transformer | cascade | cascade − better |", "|---|---|---|---|---|---|"]
+    for lb in labels:
+        for lang in LANGS:
+            b, t, c = (_cell(models[n], section, lb, lang, "pr_auc") for n in MODEL_ORDER)
+            if b is None or t is None or c is None:
+                continue
+            lines.append(f"| {lb} | {lang} | {b:.3f} | {t:.3f} | {c:.3f} | {c - max(b, t):+.3f} |")
+    return lines
+
+
 def model_rows(models: dict[str, dict[str, Any]]) -> list[str]:
     """One row per model: its version and stored thresholds."""
     rows = []
@@ -309,6 +365,8 @@ def context(metrics_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
     models = load_metrics(metrics_dir)
     labels = list(params["labels"])
     has_probe = any("probe" in m for m in models.values())
+    has_blind = any("blind" in m for m in models.values())
+    previous = _read(metrics_dir / PREVIOUS)
     families = [(name, family_table(metrics_dir, name, labels)) for name in models]
     return {
         "target_precision": params.get("thresholds", {}).get("target_precision", 0.9),
@@ -317,6 +375,11 @@ def context(metrics_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
         "test_false_flags": false_flag_table(models, None),
         "probe_table": metric_table(models, "probe", labels) if has_probe else [],
         "probe_false_flags": false_flag_table(models, "probe") if has_probe else [],
+        "blind_table": metric_table(models, "blind", labels) if has_blind else [],
+        "blind_false_flags": false_flag_table(models, "blind") if has_blind else [],
+        "blind_against_best": cascade_against_best(models, "blind", labels) if has_blind else [],
+        "previous_version": previous.get("model_version", ""),
+        "release_comparison": release_comparison(models, previous, labels),
         "real_text_table": (real_text_table(models, labels) if any("real_text" in m for m in models.values()) else []),
         "transformer_facts": transformer_facts(metrics_dir),
         "family_tables": [(name, table) for name, table in families if table],

@@ -1,9 +1,15 @@
 """DVC stage ``cascade``: fits the served two-stage scorer (``models.cascade``) on the validation split.
 
-How the low thresholds are chosen: on the validation split, for each label, the highest threshold
-at which the cascade's recall at the operating threshold is at most ``cascade.max_recall_drop``
-below stage two's own recall. Routing on *any* label only sends more posts on, so the joint drop is
-never larger. The baseline's validation scores used here are out-of-fold: the served baseline was
+How stage two is chosen (``cascade.per_language``): per label and language, on the validation
+split, the pooled blend, a blend fitted on that language alone, or one model alone, whichever ranks
+that language's posts best (PR-AUC); the pooled blend stays unless another beats it by
+``cascade.blend_margin``, so a choice is not made on noise.
+
+How the low thresholds are chosen: on the validation split, per label and language, the highest
+threshold at which the cascade's recall at the operating threshold is at most
+``cascade.max_recall_drop`` below stage two's own recall there. Routing on *any* label only sends
+more posts on, so the joint drop is never larger, and a drop within budget in every language is
+within budget overall. The baseline's validation scores used here are out-of-fold: the served baseline was
 fitted on train+val, so its own scores there are optimistic, and routing chosen on them skips posts
 it should not. ``cascade.max_low_threshold`` caps them as a margin. The measured drop and the
 fraction skipped on the test split go to ``metrics/cascade_routing.json``. ``cascade.enabled:
@@ -20,10 +26,12 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.metrics import average_precision_score
 
+from features.language import identify
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.calibration import threshold_for_precision
-from models.cascade import Blend, CascadeScorer, stage_two
+from models.cascade import ALONE, Blend, CascadeScorer, fit_weights, stage_two
 from models.data.splits import DATA, load_split
 from models.params import ARTIFACTS, METRICS, load_params
 from models.train.baseline import held_out_probs
@@ -31,6 +39,7 @@ from models.train.baseline import held_out_probs
 log = logging.getLogger("chhmam.models")
 
 OUT = ARTIFACTS / "cascade"
+LANGS = ("km", "en", "mixed")
 ROUTING = METRICS / "cascade_routing.json"
 
 
@@ -64,7 +73,10 @@ def choose_low_threshold(
 def cascade_probs(
     first: NDArray[np.float64], second: NDArray[np.float64], low: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Combined probabilities and the routing mask, from both stages' scores of the same posts."""
+    """Combined probabilities and the routing mask, from both stages' scores of the same posts.
+
+    ``low`` is one threshold per label, or one row of them per post (per-language routing).
+    """
     sent = np.asarray((first >= low).any(axis=1), dtype=bool)
     return np.asarray(np.where(sent[:, None], second, first), dtype=np.float64), sent
 
@@ -115,6 +127,80 @@ def low_thresholds(
     return np.minimum(low, float(cap)) if cap is not None else low
 
 
+def low_thresholds_by_language(
+    first: NDArray[np.float64],
+    second: NDArray[np.float64],
+    y: NDArray[np.int_],
+    langs: Sequence[str],
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+    cfg: dict[str, Any],
+) -> dict[str, NDArray[np.float64]]:
+    """``low_thresholds`` on each language's validation posts.
+
+    Why per language: one pooled threshold is set by the language whose positives the baseline
+    scores lowest, and then sends on most of every other language's harmless posts too.
+    """
+    lang_arr = np.asarray(langs)
+    return {
+        lang: low_thresholds(first[m], second[m], y[m], labels, thresholds, cfg)
+        for lang in LANGS
+        for m in [lang_arr == lang]
+        if m.any()
+    }
+
+
+def _pr_auc(y: NDArray[np.int_], p: NDArray[np.float64]) -> float:
+    return float(average_precision_score(y, p)) if 0 < y.sum() < len(y) else 0.0
+
+
+def language_blend(
+    pooled: Blend,
+    first: NDArray[np.float64],
+    second: NDArray[np.float64],
+    y: NDArray[np.int_],
+    langs: Sequence[str],
+    labels: Sequence[str],
+    cfg: dict[str, Any],
+) -> Blend:
+    """``pooled`` plus, per language and label, the stage two that ranks that language's posts best.
+
+    Candidates: the pooled weights, weights fitted on the language alone (when it has at least
+    ``cascade.min_positives`` positives and as many negatives), the transformer alone, the baseline
+    alone. The pooled weights stay unless another candidate's validation PR-AUC beats theirs by
+    more than ``cascade.blend_margin``.
+    """
+    margin = float(cfg.get("blend_margin", 0.002))
+    min_pos = int(cfg.get("min_positives", 20))
+    lang_arr = np.asarray(langs)
+    by_lang: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+    choices: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        m = lang_arr == lang
+        if not m.any():
+            continue
+        coef, intercept, chosen = pooled.coef.copy(), pooled.intercept.copy(), {}
+        for j, lb in enumerate(labels):
+            f, s, t = first[m, j], second[m, j], y[m, j]
+            cands: dict[str, tuple[float, float, float]] = {
+                "pooled": (float(pooled.coef[j, 0]), float(pooled.coef[j, 1]), float(pooled.intercept[j])),
+                **{name: (w[0], w[1], 0.0) for name, w in ALONE.items()},
+            }
+            if min(int(t.sum()), int((t == 0).sum())) >= min_pos:
+                cands["own"] = fit_weights(f, s, t)
+            one = Blend(np.ones((1, 2)), np.zeros(1))
+            auc = {}
+            for name, (a, b, c) in cands.items():
+                one.coef[0], one.intercept[0] = (a, b), c
+                auc[name] = _pr_auc(t, one.combine(f[:, None], s[:, None])[:, 0])
+            best = max(auc, key=lambda k: auc[k])
+            pick = best if auc[best] > auc["pooled"] + margin else "pooled"
+            a, b, c = cands[pick]
+            coef[j], intercept[j], chosen[lb] = (a, b), c, pick
+        by_lang[lang], choices[lang] = (coef, intercept), chosen
+    return Blend(pooled.coef, pooled.intercept, by_lang=by_lang, choices=choices)
+
+
 def build(
     params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, data: Path = DATA
 ) -> tuple[Bundle, dict[str, Any]]:
@@ -124,45 +210,67 @@ def build(
     fitted on train+val: its own scores there would make it look surer than it is on new posts, and
     the routing would then skip posts it should not. The transformer's are its held-out twin's for
     the same reason (``transformer.fit_on``), or its own when it never saw the validation split.
+    Languages are identified from the normalised text, as the engine identifies them when serving.
     """
     cfg = params.get("cascade", {})
     labels = list(params["labels"])
     target = float(params["thresholds"]["target_precision"])
+    per_language = bool(cfg.get("per_language", True))
     base = load_bundle(artifacts / "baseline")
     trans = load_bundle(artifacts / "transformer")
     if tuple(base.labels) != tuple(labels) or tuple(trans.labels) != tuple(labels):
         raise ValueError("baseline, transformer and params.yaml must score the same labels")
     texts_val, y_val = load_split("val", labels, data)
     yv = y_val.astype(np.int_)
+    langs_val = [identify(t) for t in texts_val]
     held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
     trans_held_out = held_out_probs(artifacts / "transformer", len(texts_val))
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
-    two_val = stage_two(blend, f_val, s_val)
+    if blend is not None and per_language:
+        blend = language_blend(blend, f_val, s_val, yv, langs_val, labels, cfg)
+    two_val = stage_two(blend, f_val, s_val, langs_val)
     thresholds = (
         dict(trans.thresholds)
         if blend is None
         else {lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
     )
     low = low_thresholds(f_val, two_val, yv, labels, thresholds, cfg)
+    low_by_lang = (
+        low_thresholds_by_language(f_val, two_val, yv, langs_val, labels, thresholds, cfg) if per_language else {}
+    )
+    scorer = CascadeScorer(
+        base.model,
+        trans.model,
+        low.tolist(),
+        enabled=bool(cfg.get("enabled", True)),
+        blend=blend,
+        low_by_lang={k: v.tolist() for k, v in low_by_lang.items()},
+    )
     texts_test, y_test = load_split("test", labels, data)
+    langs_test = [identify(t) for t in texts_test]
     f_test, s_test = base.model.predict_proba(texts_test), trans.model.predict_proba(texts_test)
-    two_test = stage_two(blend, f_test, s_test)
+    two_test = stage_two(blend, f_test, s_test, langs_test)
     facts = {
         "enabled": bool(cfg.get("enabled", True)),
+        "per_language": per_language,
         "max_recall_drop": float(cfg.get("max_recall_drop", 0.0)),
         "max_low_threshold": cfg.get("max_low_threshold"),
         "low_thresholds": {lb: round(float(t), 6) for lb, t in zip(labels, low, strict=True)},
+        "low_thresholds_by_language": {
+            lang: {lb: round(float(t), 6) for lb, t in zip(labels, v, strict=True)} for lang, v in low_by_lang.items()
+        },
         "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
         "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
         "blend": blend.weights(labels) if blend is not None else None,
         "baseline_version": base.version,
         "transformer_version": trans.version,
-        "val": report(f_val, two_val, yv, low, labels, thresholds),
-        "test": report(f_test, two_test, y_test.astype(np.int_), low, labels, thresholds),
+        "val": report(f_val, two_val, yv, scorer.low_for(langs_val, len(yv)), labels, thresholds),
+        "test": report(
+            f_test, two_test, y_test.astype(np.int_), scorer.low_for(langs_test, len(y_test)), labels, thresholds
+        ),
     }
-    scorer = CascadeScorer(base.model, trans.model, low.tolist(), enabled=bool(cfg.get("enabled", True)), blend=blend)
     bundle = Bundle(
         kind="cascade",
         labels=tuple(labels),

@@ -41,7 +41,7 @@ from transformers import AutoConfig, AutoModel, PreTrainedModel
 
 from models.cues import model_text
 from models.data.splits import DATA, load_split
-from models.padding import pad_ids
+from models.padding import head_and_tail, pad_ids, truncation
 from models.params import ARTIFACTS, load_params
 from models.progress import progress
 from models.train.baseline import TRAIN_OOF, VAL_OOF, held_out_probs
@@ -88,12 +88,9 @@ class MeanPoolClassifier(torch.nn.Module):
         return logits
 
 
-def load_tokenizer(path: Path, max_len: int) -> Tokenizer:
-    """A fast tokenizer that adds the model's special tokens and truncates to ``max_len``."""
-    tok = Tokenizer.from_file(str(path))
-    tok.no_padding()
-    tok.enable_truncation(max_length=max_len)
-    return tok
+def load_tokenizer(path: Path, max_len: int, tail: int = 0) -> Tokenizer:
+    """A fast tokenizer that adds the model's special tokens, set to truncate as ``encode`` needs."""
+    return truncation(Tokenizer.from_file(str(path)), max_len, tail)
 
 
 def pad_id_of(config: Any, tok: Tokenizer) -> int:
@@ -166,9 +163,13 @@ def freeze(model: MeanPoolClassifier, embeddings: bool, lower_layers: int) -> No
                 p.requires_grad = False
 
 
-def encode(tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = False) -> list[list[int]]:
-    """Token ids for each text (special tokens added, truncated), as ``model_text`` writes it."""
-    return [e.ids for e in tok.encode_batch([model_text(t, prefix, cues) for t in texts])]
+def encode(
+    tok: Tokenizer, texts: Sequence[str], prefix: str = "", cues: bool = False, max_len: int = 0, tail: int = 0
+) -> list[list[int]]:
+    """Token ids for each text (special tokens added, truncated), as ``model_text`` writes it and the
+    ONNX engine encodes it (``models.padding.head_and_tail`` when ``tail``)."""
+    encoded = tok.encode_batch([model_text(t, prefix, cues) for t in texts])
+    return [head_and_tail(e.ids, max_len, tail) if tail else e.ids for e in encoded]
 
 
 def soft_targets(y: NDArray[np.float32], teacher: Path, weight: float, file: str = TRAIN_OOF) -> NDArray[np.float32]:
@@ -360,7 +361,7 @@ def load_classifier(
     encoder = load_encoder(path / ENCODER_DIR, attn_implementation=attn_implementation)
     model = MeanPoolClassifier(encoder, len(meta["labels"]))
     model.head.load_state_dict(torch.load(path / HEAD_FILE, weights_only=True))
-    return model.eval(), load_tokenizer(path / TOKENIZER_FILE, int(meta["max_len"])), meta
+    return model.eval(), load_tokenizer(path / TOKENIZER_FILE, int(meta["max_len"]), int(meta.get("tail", 0))), meta
 
 
 def _cpu_seconds() -> float:
@@ -398,7 +399,8 @@ def fit(
     torch.manual_seed(seed)
     torch.set_num_threads(int(cfg.get("threads", 2)))
     rng = random.Random(seed)
-    tok = load_tokenizer(backbone / TOKENIZER_FILE, int(cfg["max_len"]))
+    max_len, tail = int(cfg["max_len"]), int(cfg.get("tail_tokens", 0))
+    tok = load_tokenizer(backbone / TOKENIZER_FILE, max_len, tail)
     model = build_classifier(backbone, len(labels), cfg)
     freeze(model, bool(cfg.get("freeze_embeddings", True)), int(cfg.get("freeze_layers", 0)))
     pad_id = pad_id_of(model.encoder.config, tok)
@@ -408,7 +410,7 @@ def fit(
     texts, targets = subsample(texts, targets, cfg.get("max_train_examples"), seed)
     y, soft = targets[:, : len(labels)], targets[:, len(labels) :]
     prefix, cues = str(cfg.get("prefix", "")), bool(cfg.get("cues", False))
-    seqs = encode(tok, texts, prefix, cues)
+    seqs = encode(tok, texts, prefix, cues, max_len, tail)
     t0, cpu0 = time.perf_counter(), _cpu_seconds()
     upto = cached_layers(cfg)
     posts: Sequence[Any] = seqs
@@ -433,7 +435,8 @@ def fit(
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     facts = {
         "labels": labels,
-        "max_len": int(cfg["max_len"]),
+        "max_len": max_len,
+        "tail": tail,
         "prefix": prefix,
         "cues": cues,
         "pad_id": pad_id,

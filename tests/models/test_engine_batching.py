@@ -7,14 +7,24 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import average_precision_score
 
 from models.cascade import Blend, CascadeScorer
 from models.onnx_engine import token_batches
-from models.padding import pad_ids
+from models.padding import head_and_tail, pad_ids
 from models.train.baseline import VAL_OOF, held_out_probs
-from models.train.cascade import cascade_probs, choose_low_threshold, recall_at, report
+from models.train.cascade import (
+    cascade_probs,
+    choose_low_threshold,
+    language_blend,
+    low_thresholds,
+    low_thresholds_by_language,
+    recall_at,
+    report,
+)
 from models.train.transformer import length_batches
 
 
@@ -161,3 +171,79 @@ def test_score_stages_gives_each_model_and_exactly_what_the_cascade_serves() -> 
         served = scorer.predict_proba(["a", "b", "c"])
         assert np.allclose(combined, served)
         assert sent.tolist() == ([True, True, True] if not scorer.enabled else [False, True, True])
+
+
+def test_language_blend_keeps_the_stronger_model_per_language() -> None:
+    """Where the baseline is noise in one language, that language's stage two drops it."""
+    rng = np.random.default_rng(1)
+    n = 900
+    langs = ["km"] * 300 + ["en"] * 300 + ["mixed"] * 300
+    y = rng.integers(0, 2, size=(n, 2))
+    base = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.2, y.shape), 0.01, 0.99)
+    base[600:] = rng.uniform(0.01, 0.99, size=(300, 2))  # the baseline knows nothing of "mixed" posts
+    trans = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.2, y.shape), 0.01, 0.99)
+    pooled = Blend.fit(base, trans, y)
+    blend = language_blend(pooled, base, trans, y, langs, ["g", "t"], {"blend_margin": 0.002, "min_positives": 20})
+    assert all(blend.choices["mixed"][lb] in ("transformer", "own") for lb in ("g", "t"))
+    mixed = np.arange(600, 900)
+    for j in range(2):
+        served = blend.combine(base[mixed], trans[mixed], ["mixed"] * 300)[:, j]
+        pooled_auc = average_precision_score(y[mixed, j], pooled.combine(base[mixed], trans[mixed])[:, j])
+        assert average_precision_score(y[mixed, j], served) > pooled_auc
+    # languages it was not fitted for keep the pooled weights
+    assert np.allclose(blend.combine(base[:5], trans[:5], ["xx"] * 5), pooled.combine(base[:5], trans[:5]))
+
+
+def test_cascade_routes_and_blends_by_each_posts_language() -> None:
+    class Fixed:
+        def __init__(self, table: dict[str, list[float]]) -> None:
+            self.table = table
+
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            return np.array([self.table[t] for t in texts])
+
+    first = Fixed({"a": [0.05, 0.01], "b": [0.05, 0.01]})
+    second = Fixed({"a": [0.9, 0.1], "b": [0.9, 0.1]})
+    alone = np.array([[0.0, 1.0], [0.0, 1.0]])
+    blend = Blend(np.ones((2, 2)), np.zeros(2), by_lang={"en": (alone, np.zeros(2))})
+    scorer = CascadeScorer(first, second, [0.5, 0.5], blend=blend, low_by_lang={"en": [0.01, 0.5]})
+    out = scorer.predict_proba(["a", "b"], langs=["en", "km"])
+    assert np.allclose(out[0], [0.9, 0.1])  # English: routed (0.05 >= 0.01), the transformer alone
+    assert out[1].tolist() == [0.05, 0.01]  # Khmer: under the pooled 0.5, keeps the baseline's score
+    assert scorer.skipped_fraction == 0.5
+    with pytest.raises(ValueError):
+        scorer.predict_proba(["a", "b"], langs=["en"])
+
+
+def test_routing_per_language_keeps_each_languages_recall_within_budget() -> None:
+    rng = np.random.default_rng(3)
+    n = 1200
+    langs = np.array(["km", "en", "mixed"] * (n // 3))
+    y = (rng.random((n, 1)) < 0.3).astype(np.int_)
+    shift = np.where(langs == "mixed", 0.0, 0.3)[:, None]  # the baseline scores mixed positives low
+    first = np.clip(shift * y + rng.normal(0.1, 0.08, (n, 1)), 0, 1)
+    second = np.clip(0.7 * y + rng.normal(0.15, 0.1, (n, 1)), 0, 1)
+    cfg = {"max_recall_drop": 0.01, "max_low_threshold": 0.25}
+    lows = low_thresholds_by_language(first, second, y, langs.tolist(), ["g"], {"g": 0.5}, cfg)
+    pooled = low_thresholds(first, second, y, ["g"], {"g": 0.5}, cfg)
+    for lang, low in lows.items():
+        m = langs == lang
+        full = recall_at(second[m, 0], y[m, 0], 0.5)
+        kept = recall_at(np.where(first[m, 0] >= low[0], second[m, 0], 0.0), y[m, 0], 0.5)
+        assert full - kept <= 0.01 + 1e-9
+    # the pooled threshold is held down by the mixed posts; Khmer and English may route less
+    assert lows["km"][0] > pooled[0] and lows["en"][0] > pooled[0]
+
+
+@given(st.lists(st.integers(min_value=3, max_value=999), max_size=200), st.integers(0, 40))
+@settings(max_examples=60, deadline=None)
+def test_head_and_tail_keeps_both_ends_within_max_len(ids: list[int], tail: int) -> None:
+    max_len = 96
+    out = head_and_tail(ids, max_len, tail)
+    assert len(out) == min(len(ids), max_len)
+    if len(ids) <= max_len:
+        assert out == ids
+    elif tail:
+        assert out[: max_len - tail] == ids[: max_len - tail] and out[-tail:] == ids[-tail:]
+    else:
+        assert out == ids[:max_len]

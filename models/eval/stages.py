@@ -1,0 +1,75 @@
+"""Each stage of a cascade bundle on the test split and the hand-written sets, in one pass.
+
+Why: a release is judged against the one before it, per label and language, for the baseline, the
+transformer and the cascade alike (a better cascade can hide a worse stage). ``evaluate`` scores the
+three trained bundles of this checkout; a published release holds only the cascade, so this module
+takes its two stages apart (``CascadeScorer.score_stages``: each post through each stage once) and
+writes the same per label x language breakdown for all three. It writes
+``metrics/previous_release.json`` for the release a retraining replaces, which the model card puts
+beside the new figures:
+
+    .venv/bin/python -m models.eval.stages artifacts/model metrics/previous_release.json
+
+Threshold-free figures (PR-AUC, recall at precision 0.9) are the ones to compare: the two stages'
+own operating thresholds are not part of a cascade bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from features.featurise import featurise
+from models.bundle import load_bundle
+from models.cascade import CascadeScorer
+from models.eval.metrics import breakdown
+from models.jsonl import read_jsonl
+from models.params import BLIND, GENERATED, PROBE
+
+log = logging.getLogger("chhmam.models")
+
+STAGES = ("baseline", "transformer", "cascade")
+
+
+def sets(data: Path = GENERATED) -> dict[str, Path]:
+    """The sets every release is compared on: the test split and the two hand-written sets."""
+    return {"test": data / "test.jsonl", "probe": PROBE, "blind": BLIND}
+
+
+def stage_metrics(model_dir: Path, data: Path = GENERATED) -> dict[str, Any]:
+    """``{set: {stage: breakdown}}`` for the cascade bundle in ``model_dir``."""
+    bundle = load_bundle(model_dir)
+    if not isinstance(bundle.model, CascadeScorer):
+        raise SystemExit(f"{model_dir} is a {bundle.kind} bundle, not a cascade")
+    out: dict[str, Any] = {"model_version": bundle.version, "sets": {}}
+    for name, path in sets(data).items():
+        if not path.exists():
+            continue
+        rows = list(read_jsonl(path))
+        posts = [featurise(r["text"]) for r in rows]
+        first, second, combined, sent = bundle.model.score_stages(
+            [p.normalised for p in posts], langs=[p.lang for p in posts]
+        )
+        out["sets"][name] = {
+            stage: breakdown(rows, probs, bundle.labels, bundle.thresholds)
+            for stage, probs in zip(STAGES, (first, second, combined), strict=True)
+        }
+        out["sets"][name]["routed_fraction"] = round(float(sent.mean()), 4)
+        log.info("%s: %d posts scored by each stage of %s", name, len(rows), bundle.version)
+    return out
+
+
+def main(model_dir: str = "artifacts/model", out: str = "metrics/previous_release.json") -> None:
+    """Write the per-stage breakdown of ``model_dir`` to ``out``."""
+    result = stage_metrics(Path(model_dir))
+    Path(out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    from models.logs import configure
+
+    configure(level=logging.INFO)
+    main(*sys.argv[1:])
