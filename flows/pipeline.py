@@ -294,7 +294,12 @@ def cluster_flow(batch_size: int = CLUSTER_CHUNK) -> int:
 
 @lru_cache(maxsize=2)
 def _engine(model_dir: str) -> ScoringEngine:
-    return ScoringEngine.from_dir(Path(model_dir))
+    """The engine of ``model_dir``, loaded once per process (each Dask worker loads its own).
+
+    Its ONNX thread count comes from ``CHHMAM_SCORE_THREADS`` as read in this process, so a
+    worker started with 1 does not run the bundle's 2 threads on its single core.
+    """
+    return ScoringEngine.from_dir(Path(model_dir), threads=get_settings().score_threads)
 
 
 def score_range(

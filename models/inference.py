@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from features.featurise import FeaturedPost, featurise
 from models.bundle import Bundle, Scorer, load_bundle
 from models.cascade import CascadeScorer
+from models.onnx_engine import OnnxScorer
 
 
 def predict(model: Scorer, posts: Sequence[FeaturedPost]) -> NDArray[np.float64]:
@@ -29,6 +30,22 @@ def predict(model: Scorer, posts: Sequence[FeaturedPost]) -> NDArray[np.float64]
     if isinstance(model, CascadeScorer):
         return model.predict_proba(texts, langs=[p.lang for p in posts])
     return np.asarray(model.predict_proba(texts), dtype=np.float64)
+
+
+def set_onnx_threads(model: object, threads: int) -> int:
+    """Give every ONNX scorer inside ``model`` ``threads`` intra-op threads; returns how many it found.
+
+    Why: a bundle carries the thread count it was exported with (2, one per core of one machine).
+    Several worker processes on the same cores, each with that many threads, oversubscribe them, so
+    the flows pass ``CHHMAM_SCORE_THREADS`` here. ORT fixes the count when the session is created,
+    so a session already open is dropped and rebuilt on next use (``OnnxScorer.set_threads``).
+    """
+    if isinstance(model, OnnxScorer):
+        model.set_threads(threads)
+        return 1
+    if isinstance(model, CascadeScorer):
+        return set_onnx_threads(model.first, threads) + set_onnx_threads(model.second, threads)
+    return 0  # the TF-IDF baseline: no ONNX session, its threads are not ours to set
 
 
 def probabilities(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
@@ -52,13 +69,21 @@ class ScoringEngine:
         self.bundle = bundle
 
     @classmethod
-    def from_dir(cls, model_dir: Path) -> ScoringEngine:
-        """Load the bundle published in ``model_dir``."""
+    def from_dir(cls, model_dir: Path, threads: int | None = None) -> ScoringEngine:
+        """Load the bundle published in ``model_dir``.
+
+        ``threads`` (when given) replaces the bundle's ONNX intra-op thread count before the first
+        session is created: one thread per worker when several scoring processes share the cores.
+        """
         if not (model_dir / "manifest.json").exists():
             raise FileNotFoundError(
                 f"no model in {model_dir}: run `make model` (assembles the release) or `make retrain`"
             )
         engine = cls(load_bundle(model_dir))
+        if threads is not None:
+            if threads < 1:
+                raise ValueError(f"threads must be at least 1, not {threads}")
+            set_onnx_threads(engine.bundle.model, threads)
         engine.warm_up()
         return engine
 

@@ -99,6 +99,12 @@ class OnnxScorer:
         state.setdefault("tail", 0)
         self.__dict__.update(state)
 
+    def set_threads(self, threads: int) -> None:
+        """Use ``threads`` intra-op threads; ORT fixes them per session, so an open session is dropped."""
+        if threads != self.threads:
+            self.threads = threads
+            self._session = None
+
     @property
     def session(self) -> ort.InferenceSession:
         """The ONNX Runtime session, created once."""

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         default="",
         description="`tcp://host:port` of an existing Dask scheduler; empty runs tasks in a local thread pool.",
     )
+    score_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="ONNX Runtime threads per scoring process; unset: the model bundle's own (2). "
+        "Set 1 on Dask workers that each have one core.",
+    )
     export_dir: Path = Field(default=SOURCE.exports, description="Where `chhmam export` writes `<YYYY-Www>/`.")
     host: str = Field(default="127.0.0.1", description="Address `chhmam serve` listens on.")
     port: int = Field(default=8000, description="Port `chhmam serve` listens on.")
