@@ -1,10 +1,12 @@
 """Scoring throughput: naive torch loop vs the ONNX engine, without and with the cascade.
 
 One process, one run:
-  (a) the fine-tuned model in torch fp32, one post at a time, transformers-pipeline style
-      (featurise, tokenise, forward, sigmoid + calibration) on the first ``--naive`` posts;
+  (a) the fine-tuned 12-layer transformer in torch fp32, one post at a time, transformers-pipeline
+      style (featurise, tokenise, forward, sigmoid + calibration) on the first ``--naive`` posts: the
+      naive pipeline; when the cascade serves the distilled student, its own naive loop is timed too;
   (b) ``ScoringEngine`` (int8 ONNX Runtime, length-sorted batches) with the cascade off;
-  (c) the same engine with the cascade on (TF-IDF baseline first, transformer for the rest).
+  (c) the same engine with the cascade on (TF-IDF baseline first, stage two for the rest).
+(b) and (c) score ``--chunk`` posts per call, as the pipeline's scoring task does (``SCORE_CHUNK``).
 Every figure is end to end from raw text: featurisation (normalise + language) is included.
 Also: peak memory (getrusage), recall/precision of (b) and (c) at the operating thresholds, the
 share the cascade skipped, a breakdown of where (c)'s time goes, and single-post latency (p50/p99).
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from features.featurise import featurise  # noqa: E402
+from models.bundle import load_bundle  # noqa: E402
 from models.cues import model_text  # noqa: E402
 from models.inference import ScoringEngine  # noqa: E402
 from models.jsonl import read_jsonl  # noqa: E402
@@ -95,8 +98,8 @@ def naive_torch(texts: list[str], torch_dir: Path, calibrators: list[Any] | None
     return time.perf_counter() - t0, out
 
 
-def engine_run(engine: ScoringEngine, texts: list[str], chunk: int = 512) -> tuple[float, np.ndarray]:
-    """(b)/(c): the engine as ``chhmam score`` drives it, ``chunk`` posts per call."""
+def engine_run(engine: ScoringEngine, texts: list[str], chunk: int = 5000) -> tuple[float, np.ndarray]:
+    """(b)/(c): the engine as the pipeline's scoring task drives it, ``chunk`` posts per call."""
     labels = engine.labels
     out = np.zeros((len(texts), len(labels)))
     t0 = time.perf_counter()
@@ -156,6 +159,8 @@ def main() -> None:
     parser.add_argument("--split", type=Path, default=ROOT / "data" / "generated" / "test.jsonl")
     parser.add_argument("--model-dir", type=Path, default=ROOT / "artifacts" / "cascade")
     parser.add_argument("--torch-dir", type=Path, default=ROOT / "artifacts" / "transformer_torch")
+    parser.add_argument("--student-torch-dir", type=Path, default=ROOT / "artifacts" / "student_torch")
+    parser.add_argument("--chunk", type=int, default=5000, help="posts per engine call (the pipeline's SCORE_CHUNK)")
     parser.add_argument("--latency-posts", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument(
@@ -188,19 +193,26 @@ def main() -> None:
     res["model_version"] = engine.version
 
     naive_texts = texts[: args.naive]
-    secs_a, _ = naive_torch(naive_texts, args.torch_dir, engine.bundle.model.second.calibrators)
+    teacher = ROOT / "artifacts" / "transformer"
+    calibrators = load_bundle(teacher).model.calibrators if (teacher / "manifest.json").exists() else None
+    secs_a, _ = naive_torch(naive_texts, args.torch_dir, calibrators)
     res["a_posts_per_s"] = round(len(naive_texts) / secs_a, 1)
+    second = engine.bundle.model.second
+    res["stage_two"] = engine.bundle.extra.get("cascade", {}).get("second_stage", "transformer")
+    if res["stage_two"] == "student" and args.student_torch_dir.exists():
+        secs_s, _ = naive_torch(naive_texts, args.student_torch_dir, second.calibrators)
+        res["a_student_posts_per_s"] = round(len(naive_texts) / secs_s, 1)
     res["peak_mb_after_a"] = round(peak_mb())
 
     engine.set_cascade(False)
-    secs_b, probs_b = engine_run(engine, texts)
+    secs_b, probs_b = engine_run(engine, texts, args.chunk)
     res["b_posts_per_s"] = round(len(texts) / secs_b, 1)
     res["b_at_operating_point"] = recall_precision(probs_b, y, thresholds)
 
     engine.set_cascade(True)
     model = engine.bundle.model
     model.seen = model.sent = 0
-    secs_c, probs_c = engine_run(engine, texts)
+    secs_c, probs_c = engine_run(engine, texts, args.chunk)
     res["c_posts_per_s"] = round(len(texts) / secs_c, 1)
     res["c_skipped_fraction"] = round(model.skipped_fraction, 4)
     res["c_at_operating_point"] = recall_precision(probs_c, y, thresholds)

@@ -17,6 +17,7 @@ STAGES = {
     "train_baseline": "models.train.baseline",
     "backbone": "models.train.backbone",
     "train_transformer": "models.train.transformer",
+    "train_student": "models.train.student",
     "export_onnx": "models.train.onnx_export",
     "cascade": "models.train.cascade",
     "evaluate": "models.eval.evaluate",

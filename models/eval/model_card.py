@@ -231,6 +231,17 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         f"skipped {100 * test.get('skipped_fraction', 0):.1f} % of posts; recall lost at the operating "
         f"point (points): {drops}."
     ]
+    student = routing.get("student") or {}
+    if student.get("worst"):
+        worst = "; ".join(
+            f"{name} {w['cell']} {w['student_minus_teacher']:+.4f}" for name, w in student["worst"].items()
+        )
+        verdict = "served in the transformer's place" if student.get("served") else "not served"
+        facts.append(
+            f"Student `{student.get('student_version')}`: {verdict} (rule: no label x language PR-AUC on the "
+            f"test split or the probe set more than {student.get('tolerance')} below the transformer's; "
+            f"its worst cells: {worst})."
+        )
     if routing.get("blend"):
         weights = "; ".join(
             f"{lb}: baseline {w['baseline']}, transformer {w['transformer']}" for lb, w in routing["blend"].items()

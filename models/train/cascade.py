@@ -29,11 +29,13 @@ from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score
 
 from features.language import identify
+from features.normalise import normalise
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.calibration import threshold_for_precision
 from models.cascade import ALONE, Blend, CascadeScorer, fit_weights, stage_two
-from models.data.splits import DATA, load_split
-from models.params import ARTIFACTS, METRICS, load_params
+from models.data.splits import DATA, label_matrix, load_split
+from models.jsonl import read_jsonl
+from models.params import ARTIFACTS, METRICS, PROBE, load_params
 from models.train.baseline import held_out_probs
 
 log = logging.getLogger("chhmam.models")
@@ -201,6 +203,56 @@ def language_blend(
     return Blend(pooled.coef, pooled.intercept, by_lang=by_lang, choices=choices)
 
 
+def pr_auc_cells(
+    probs: NDArray[np.float64], y: NDArray[np.int_], langs: Sequence[str], labels: Sequence[str]
+) -> dict[str, float]:
+    """PR-AUC per ``label/language`` (``overall`` too) where the cell has both classes."""
+    lang_arr = np.asarray(langs)
+    cells = {}
+    for j, lb in enumerate(labels):
+        for lang in ("overall", *LANGS):
+            m = np.ones(len(y), dtype=bool) if lang == "overall" else lang_arr == lang
+            if 0 < y[m, j].sum() < m.sum():
+                cells[f"{lb}/{lang}"] = _pr_auc(y[m, j], probs[m, j])
+    return cells
+
+
+def choose_second_stage(
+    params: dict[str, Any], artifacts: Path, data: Path, probe: Path = PROBE
+) -> tuple[str, dict[str, Any]]:
+    """``student`` when it ranks within ``student.serve_tolerance`` of the transformer in every cell, else
+    ``transformer``; with the per-cell comparison.
+
+    Cells: PR-AUC per label x language (and overall) on the test split and the probe set, both models
+    int8 and calibrated as served. Why both sets: the test split holds unseen families of our own
+    writing, the probe set another hand; a student that only keeps up on one has lost something.
+    """
+    student_dir = artifacts / "student"
+    if not (student_dir / "manifest.json").exists() or "student" not in params:
+        return "transformer", {"student": "not trained"}
+    tolerance = float(params["student"].get("serve_tolerance", 0.005))
+    labels = list(params["labels"])
+    teacher, student = load_bundle(artifacts / "transformer"), load_bundle(student_dir)
+    sets: dict[str, tuple[list[str], NDArray[np.int_]]] = {}
+    test_texts, y_test = load_split("test", labels, data)
+    sets["test"] = (test_texts, y_test.astype(np.int_))
+    if probe.exists():
+        rows = list(read_jsonl(probe))
+        sets["probe"] = ([normalise(r["text"]) for r in rows], label_matrix(rows, labels).astype(np.int_))
+    worst: dict[str, Any] = {}
+    passed = True
+    for name, (texts, truth) in sets.items():
+        langs = [identify(t) for t in texts]
+        t_cells = pr_auc_cells(teacher.model.predict_proba(texts), truth, langs, labels)
+        s_cells = pr_auc_cells(student.model.predict_proba(texts), truth, langs, labels)
+        gaps = {cell: round(s_cells[cell] - t_cells[cell], 4) for cell in t_cells}
+        cell = min(gaps, key=lambda c: gaps[c])
+        worst[name] = {"cell": cell, "student_minus_teacher": gaps[cell], "gaps": gaps}
+        passed &= gaps[cell] >= -tolerance
+    facts = {"student_version": student.version, "tolerance": tolerance, "worst": worst, "served": passed}
+    return ("student" if passed else "transformer"), facts
+
+
 def build(
     params: dict[str, Any], artifacts: Path = ARTIFACTS, out: Path = OUT, data: Path = DATA
 ) -> tuple[Bundle, dict[str, Any]]:
@@ -216,8 +268,9 @@ def build(
     labels = list(params["labels"])
     target = float(params["thresholds"]["target_precision"])
     per_language = bool(cfg.get("per_language", True))
+    second_name, student_facts = choose_second_stage(params, artifacts, data)
     base = load_bundle(artifacts / "baseline")
-    trans = load_bundle(artifacts / "transformer")
+    trans = load_bundle(artifacts / second_name)
     if tuple(base.labels) != tuple(labels) or tuple(trans.labels) != tuple(labels):
         raise ValueError("baseline, transformer and params.yaml must score the same labels")
     texts_val, y_val = load_split("val", labels, data)
@@ -225,7 +278,7 @@ def build(
     langs_val = [identify(t) for t in texts_val]
     held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
-    trans_held_out = held_out_probs(artifacts / "transformer", len(texts_val))
+    trans_held_out = held_out_probs(artifacts / second_name, len(texts_val))
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
     blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
     if blend is not None and per_language:
@@ -266,6 +319,8 @@ def build(
         "blend": blend.weights(labels) if blend is not None else None,
         "baseline_version": base.version,
         "transformer_version": trans.version,
+        "second_stage": second_name,
+        "student": student_facts,
         "val": report(f_val, two_val, yv, scorer.low_for(langs_val, len(yv)), labels, thresholds),
         "test": report(
             f_test, two_test, y_test.astype(np.int_), scorer.low_for(langs_test, len(y_test)), labels, thresholds

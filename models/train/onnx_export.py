@@ -38,7 +38,9 @@ log = logging.getLogger("chhmam.models")
 
 SOURCE = ARTIFACTS / "transformer_torch"
 OUT = ARTIFACTS / "transformer"
-QUANT_METRICS = METRICS / "transformer_quant.json"
+# What ``python -m models.stage export_onnx [NAME]`` exports: the fine-tuned transformer, or the student
+# distilled from it (``models/train/student.py``), the same way.
+EXPORTS = {"transformer": "transformer_torch", "student": "student_torch"}
 
 
 def export_fp32(model: MeanPoolClassifier, path: Path, opset: int = 17) -> None:
@@ -240,7 +242,7 @@ def export_scorers(
 
 
 def build(
-    params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA
+    params: dict[str, Any], source: Path = SOURCE, out: Path = OUT, data: Path = DATA, kind: str = "transformer"
 ) -> tuple[Bundle, dict[str, Any]]:
     """Export, fuse, quantise; calibrate on validation; compare int8 with fp32 on test; save the bundle.
 
@@ -296,17 +298,20 @@ def build(
             facts[f"{lb}_pr_auc_fp32"] = round(ap32, 4)
             facts[f"{lb}_pr_auc_change"] = round(ap8 - ap32, 4)
     extra = {"training": meta, "quantisation": facts, "calibration": str(cfg.get("calibration", "sigmoid"))}
-    bundle = Bundle(kind="transformer", labels=tuple(labels), thresholds=thresholds, model=int8_scorer, extra=extra)
+    bundle = Bundle(kind=kind, labels=tuple(labels), thresholds=thresholds, model=int8_scorer, extra=extra)
     save_bundle(bundle, out)
     np.save(out / VAL_OOF, probs_val)
     return bundle, facts
 
 
-def main() -> None:
-    """DVC entry point: writes ``artifacts/transformer`` and ``metrics/transformer_quant.json``."""
+def main(name: str = "transformer") -> None:
+    """DVC entry point: writes ``artifacts/NAME`` and ``metrics/NAME_quant.json`` (NAME: ``EXPORTS``)."""
+    if name not in EXPORTS:
+        raise SystemExit(f"export_onnx exports one of {sorted(EXPORTS)}, not {name!r}")
     params = load_params()
     torch.set_num_threads(int(params["transformer"].get("threads", 2)))
-    bundle, facts = build(params)
-    QUANT_METRICS.parent.mkdir(exist_ok=True)
-    QUANT_METRICS.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
-    log.info("transformer %s thresholds=%s %s", bundle.version, bundle.thresholds, json.dumps(facts))
+    bundle, facts = build(params, ARTIFACTS / EXPORTS[name], ARTIFACTS / name, kind=name)
+    metrics = METRICS / f"{name}_quant.json"
+    metrics.parent.mkdir(exist_ok=True)
+    metrics.write_text(json.dumps({"model_version": bundle.version, **facts}, indent=2), encoding="utf-8")
+    log.info("%s %s thresholds=%s %s", name, bundle.version, bundle.thresholds, json.dumps(facts))

@@ -314,7 +314,7 @@ def metrics_digests(root: Path = PROJECT_ROOT) -> dict[str, str]:
 def headline_metrics(root: Path = PROJECT_ROOT) -> dict[str, Any]:
     """PR-AUC per label on the test split and probe set for each evaluated model, as released."""
     out: dict[str, Any] = {}
-    for name in ("baseline", "transformer", "cascade"):
+    for name in ("baseline", "transformer", "student", "cascade"):
         path = MLLayout(root).metrics / f"{name}.json"
         if not path.exists():
             continue

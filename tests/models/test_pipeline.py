@@ -38,10 +38,12 @@ def _tiny_project(tmp: Path) -> Path:
     project.mkdir()
     for name in ("models", "features"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("data/families", "data/real", "data/labels", "data/probe"):
+    for name in ("data/families", "data/real", "data/labels", "data/probe", "data/blind"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "data" / "content_rule.yaml", project / "data" / "content_rule.yaml")
     shutil.copy(ROOT / "dvc.yaml", project / "dvc.yaml")
+    (project / "metrics").mkdir()
+    shutil.copy(ROOT / "metrics" / "previous_release.json", project / "metrics")  # the card compares with it
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["data"].update(TINY)
     params["baseline"].update({"C_grid": [1.0, 4.0], "cv_folds": 2, "max_features": 20000})
@@ -55,6 +57,8 @@ def _tiny_project(tmp: Path) -> Path:
             "vocab": {"trim": True, "common_pieces": 2000},
         }
     )
+    # a one-layer student, always served (tolerance 1), so that the release round trip below carries one
+    params["student"].update({"num_layers": 1, "freeze_layers": 0, "serve_tolerance": 1.0})
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
     return project
@@ -72,7 +76,7 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
 
     served = load_bundle(project / "artifacts" / "model")
     assert served.kind == params_of(project)["serve"]["model"]
-    for name in ("transformer", "cascade"):
+    for name in ("transformer", "student", "cascade"):
         assert load_bundle(project / "artifacts" / name).version.startswith(f"{name}-")
         assert json.loads((project / "metrics" / f"{name}.json").read_text(encoding="utf-8"))["probe"]
 
@@ -94,6 +98,12 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
     assert routing["transformer_val_scores"] == "held-out"
+    # the student learnt from the teacher (and its twin from the teacher's twin) and, within tolerance 1, is served
+    student = json.loads((project / "artifacts" / "student_torch" / "meta.json").read_text(encoding="utf-8"))
+    assert student["layers"] == 1 and student["teacher"] == "served transformer" and student["holdout"]
+    assert routing["second_stage"] == "student" and routing["student"]["served"] is True
+    assert routing["transformer_version"] == load_bundle(project / "artifacts" / "student").version
+    assert {"test", "probe"} <= set(routing["student"]["worst"])
     bundle = load_bundle(project / "artifacts" / "baseline")
     assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
     assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}
