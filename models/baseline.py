@@ -41,7 +41,6 @@ class CharGramCounter:
 
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self.vectorizer = vectorizer
-        self.preprocess = vectorizer.build_preprocessor()
         self.cache: dict[str, WordGrams] = {}
 
     def _word(self, word: str) -> WordGrams:
@@ -60,17 +59,17 @@ class CharGramCounter:
         self.cache[word] = grams
         return grams
 
-    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Character n-gram counts, shape (texts, vocabulary), rows in order, indices sorted."""
+    def counts(self, prepared: Sequence[str]) -> sparse.csr_matrix:
+        """Character n-gram counts of preprocessed texts, shape (texts, vocabulary), indices sorted."""
         white = self.vectorizer._white_spaces
         rows: list[int] = []
         parts: list[WordGrams] = []
-        for i, text in enumerate(texts):
-            for word in white.sub(" ", self.preprocess(text)).split():
+        for i, text in enumerate(prepared):
+            for word in white.sub(" ", text).split():
                 grams = self.cache.get(word) or self._word(word)
                 parts.append(grams)
                 rows.append(i)
-        shape = (len(texts), len(self.vectorizer.vocabulary_))
+        shape = (len(prepared), len(self.vectorizer.vocabulary_))
         if not parts:
             return sparse.csr_matrix(shape, dtype=np.float32)
         sizes = np.fromiter((len(p[0]) for p in parts), np.int64, len(parts))
@@ -81,9 +80,46 @@ class CharGramCounter:
         matrix.sort_indices()
         return matrix
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """What ``vectorizer.transform(texts)`` gives: TF-IDF weights of the counts."""
-        return self.vectorizer._tfidf.transform(self.counts(texts), copy=False)
+    def transform(self, prepared: Sequence[str]) -> sparse.csr_matrix:
+        """What ``vectorizer.transform`` gives for the raw texts: TF-IDF weights of the counts."""
+        return self.vectorizer._tfidf.transform(self.counts(prepared), copy=False)
+
+
+class WordGramCounter:
+    """The count matrix of a fitted ``word`` vectorizer from preprocessed texts.
+
+    Why: scikit-learn's ``transform`` runs the vectorizer's preprocessor itself, and both of the
+    baseline's vectorizers share one (``with_cues``, whose regular expressions are a large part of
+    the first stage); given texts preprocessed once, this counts word n-grams as scikit-learn's own
+    tokenizer and ``_word_ngrams`` make them (a test compares the matrices element for element).
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        self.tokenize = vectorizer.build_tokenizer()
+        self.stop_words = vectorizer.get_stop_words()
+
+    def transform(self, prepared: Sequence[str]) -> sparse.csr_matrix:
+        """What ``vectorizer.transform`` gives for the raw texts: TF-IDF weights of the counts."""
+        vocab = self.vectorizer.vocabulary_
+        indices: list[int] = []
+        values: list[int] = []
+        indptr = [0]
+        for text in prepared:
+            counts: dict[int, int] = {}
+            for gram in self.vectorizer._word_ngrams(self.tokenize(text), self.stop_words):
+                j = vocab.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            indices.extend(counts)
+            values.extend(counts.values())
+            indptr.append(len(indices))
+        matrix = sparse.csr_matrix(
+            (np.asarray(values, np.float32), np.asarray(indices, np.int32), np.asarray(indptr, np.int32)),
+            shape=(len(prepared), len(vocab)),
+        )
+        matrix.sort_indices()
+        return self.vectorizer._tfidf.transform(matrix, copy=False)
 
 
 class BaselineModel:
@@ -104,22 +140,37 @@ class BaselineModel:
         return self
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the word cache (rebuilt on first use)."""
+        """Pickle without the fast counters and their word cache (rebuilt on first use)."""
         state = self.__dict__.copy()
-        state.pop("_char_counter", None)
+        state.pop("_counters", None)
         return state
 
+    def _counter(self, name: str, vec: TfidfVectorizer) -> CharGramCounter | WordGramCounter | None:
+        """The fast counter for one of the union's vectorizers (made once), or None for a kind it lacks."""
+        counters: dict[str, CharGramCounter | WordGramCounter] = self.__dict__.setdefault("_counters", {})
+        if name not in counters:
+            if vec.analyzer == "char_wb":
+                counters[name] = CharGramCounter(vec)
+            elif vec.analyzer == "word" and vec.tokenizer is None:
+                counters[name] = WordGramCounter(vec)
+            else:
+                return None
+        return counters[name]
+
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The TF-IDF matrix of ``texts``; the character part through the word-cached counter."""
+        """The TF-IDF matrix of ``texts``, as the fitted union gives it, each preprocessor run once per text."""
+        prepared: dict[int, list[str]] = {}
         parts = []
         for name, vec in self.vectorizer.transformer_list:
-            if name == "char" and isinstance(vec, TfidfVectorizer) and vec.analyzer == "char_wb":
-                counter = self.__dict__.get("_char_counter")
-                if counter is None:
-                    counter = self.__dict__["_char_counter"] = CharGramCounter(vec)
-                parts.append(counter.transform(texts))
-            else:
+            counter = self._counter(name, vec) if isinstance(vec, TfidfVectorizer) else None
+            if counter is None:
                 parts.append(vec.transform(texts))
+                continue
+            key = id(vec.preprocessor) if vec.preprocessor is not None else id(vec)
+            if key not in prepared:
+                preprocess = vec.build_preprocessor()
+                prepared[key] = [preprocess(vec.decode(t)) for t in texts]
+            parts.append(counter.transform(prepared[key]))
         return sparse.hstack(parts).tocsr()
 
     def raw_scores(self, texts: Sequence[str]) -> NDArray[np.float64]:

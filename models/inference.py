@@ -18,10 +18,19 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from features.featurise import FeaturedPost, featurise
+from features.featurise import FeaturedPost
+from features.language import identify
+from features.normalise import normalise
 from models.bundle import Bundle, Scorer, load_bundle
 from models.cascade import CascadeScorer
 from models.onnx_engine import OnnxScorer
+
+
+def scoring_post(text: str) -> FeaturedPost:
+    """What scoring needs of a raw post: its normalised text and language (``featurise`` without the
+    indicators, which moderators' pages find for themselves and which cost as much as the rest)."""
+    norm = normalise(text)
+    return FeaturedPost(original=text, normalised=norm, lang=identify(norm))
 
 
 def predict(model: Scorer, posts: Sequence[FeaturedPost]) -> NDArray[np.float64]:
@@ -50,7 +59,7 @@ def set_onnx_threads(model: object, threads: int) -> int:
 
 def probabilities(bundle: Bundle, texts: Sequence[str]) -> NDArray[np.float64]:
     """Calibrated probabilities of raw ``texts``, unrounded: featurised here, as the engine does."""
-    return predict(bundle.model, [featurise(t) for t in texts])
+    return predict(bundle.model, [scoring_post(t) for t in texts])
 
 
 @dataclass(frozen=True)
@@ -125,4 +134,4 @@ class ScoringEngine:
 
     def score_texts(self, texts: Sequence[str]) -> list[ScoredPost]:
         """Featurise and score raw texts."""
-        return self.score_featured([featurise(t) for t in texts])
+        return self.score_featured([scoring_post(t) for t in texts])

@@ -1,4 +1,5 @@
-"""The word-cached character n-gram counter gives exactly scikit-learn's TF-IDF matrix."""
+"""The baseline's fast counters (word-cached character n-grams, word n-grams from texts preprocessed
+once) give exactly scikit-learn's TF-IDF matrix."""
 
 from __future__ import annotations
 
@@ -63,4 +64,4 @@ def test_same_matrix_on_any_text(texts: list[str]) -> None:
 
 def test_the_cache_is_not_pickled() -> None:
     MODEL.features(["warm the cache"])
-    assert "_char_counter" in MODEL.__dict__ and "_char_counter" not in MODEL.__getstate__()
+    assert "_counters" in MODEL.__dict__ and "_counters" not in MODEL.__getstate__()
