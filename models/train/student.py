@@ -1,9 +1,10 @@
 """DVC stage ``train_student``: a shallower transformer distilled from the served one, for speed.
 
 Why: the served transformer's twelve layers are what rank best, and what a partner backlog waits
-on: inference cost is linear in depth. A student keeps the lowest ``student.num_layers`` layers of
-the same backbone (the teacher's own lower layers are these pre-trained ones, frozen), with the
-lowest ``student.freeze_layers`` frozen and run once per post, and learns
+on: inference cost is linear in depth. A student has ``student.num_layers`` layers: the teacher's
+lowest ones (pre-trained, frozen in the teacher too) and, with ``student.teacher_top_layers``, the
+teacher's fine-tuned top layers and head above them (else a fresh head on the cut backbone). The
+lowest ``student.freeze_layers`` stay frozen and run once per post, and it learns
 ``(1 - w) * label + w * the teacher's probability`` (``w = student.teacher_weight``) over the same
 generated and real benign posts: the teacher's scores say how sure to be of each post, which the
 labels alone do not. Its held-out twin learns the training split from the teacher's held-out twin,
@@ -17,6 +18,7 @@ and for distilling the next student.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import tempfile
@@ -36,6 +38,7 @@ from models.train.transformer import (
     BACKBONE,
     HOLDOUT_DIR,
     TOKENIZER_FILE,
+    MeanPoolClassifier,
     encode,
     fit,
     load_classifier,
@@ -63,7 +66,26 @@ def student_params(params: dict[str, Any]) -> dict[str, Any]:
     for key in ("epochs", "lr", "linear_probe_posts"):
         if key in student:
             cfg[key] = student[key]
+    if student.get("teacher_top_layers"):
+        cfg["linear_probe_c"] = None  # the head comes from the teacher, already fitted
     return out
+
+
+def layer_dropped(teacher: Path, lower: int, top: int) -> MeanPoolClassifier:
+    """The teacher with its middle layers taken out: its lowest ``lower`` and its top ``top`` layers, its head.
+
+    Why: the teacher's top layers and head are the fine-tuned part; starting from them, the student
+    only has to learn to read the lower layers' output directly, which keeps more of the teacher than
+    a fresh head on a cut backbone does.
+    """
+    model, _tok, _meta = load_classifier(teacher)
+    stack: Any = model.encoder.encoder
+    layers = list(stack.layer)
+    if lower + top > len(layers):
+        raise ValueError(f"student keeps {lower} + {top} layers of a {len(layers)}-layer teacher")
+    stack.layer = torch.nn.ModuleList(layers[:lower] + layers[len(layers) - top :])
+    model.encoder.config.num_hidden_layers = lower + top
+    return model.train()
 
 
 def teacher_probs(teacher: Path, texts: Sequence[str]) -> NDArray[np.float64]:
@@ -94,12 +116,16 @@ def train(
     runs = [(teacher, ["train", "val"])]
     if (teacher / HOLDOUT_DIR).exists():
         runs.append((teacher / HOLDOUT_DIR, ["train"]))
+    top = int(params["student"].get("teacher_top_layers", 0))
+    depth = int(params["student"]["num_layers"])
     trained = []
     with tempfile.TemporaryDirectory(prefix="chhmam-student-") as tmp:
         for i, (source, splits) in enumerate(runs):
             targets = Path(tmp) / str(i)
             write_targets(source, splits, labels, data, targets)
-            model, facts = fit(sp, splits, backbone, data, targets, memo)
+            init = functools.partial(layer_dropped, source, depth - top, top) if top else None
+            model, facts = fit(sp, splits, backbone, data, targets, memo, init)
+            facts["teacher_top_layers"] = top
             facts["teacher"] = source.name if source.name == HOLDOUT_DIR else "served transformer"
             facts["teacher_weight"] = float(params["student"]["teacher_weight"])
             trained.append((model, facts))

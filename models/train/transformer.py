@@ -388,10 +388,13 @@ def fit(
     data: Path = DATA,
     teacher: Path = TEACHER,
     memo: StateMemo | None = None,
+    init: Callable[[], MeanPoolClassifier] | None = None,
 ) -> tuple[MeanPoolClassifier, dict[str, Any]]:
-    """Fine-tune a fresh classifier on the named splits; returns it and its training facts.
+    """Fine-tune a classifier on the named splits; returns it and its training facts.
 
     ``memo``: frozen-layer states shared with another fit of the same backbone and recipe (``train``).
+    ``init``: the classifier to start from (a distilled student starts from its teacher's layers);
+    default a fresh head on the backbone cut to ``transformer.num_layers``.
     """
     cfg = params["transformer"]
     labels = list(params["labels"])
@@ -401,7 +404,7 @@ def fit(
     rng = random.Random(seed)
     max_len, tail = int(cfg["max_len"]), int(cfg.get("tail_tokens", 0))
     tok = load_tokenizer(backbone / TOKENIZER_FILE, max_len, tail)
-    model = build_classifier(backbone, len(labels), cfg)
+    model = init() if init is not None else build_classifier(backbone, len(labels), cfg)
     freeze(model, bool(cfg.get("freeze_embeddings", True)), int(cfg.get("freeze_layers", 0)))
     pad_id = pad_id_of(model.encoder.config, tok)
     distill = float(cfg.get("distill") or 0.0)

@@ -58,7 +58,7 @@ def _tiny_project(tmp: Path) -> Path:
         }
     )
     # a one-layer student, always served (tolerance 1), so that the release round trip below carries one
-    params["student"].update({"num_layers": 1, "freeze_layers": 0, "serve_tolerance": 1.0})
+    params["student"].update({"num_layers": 1, "teacher_top_layers": 1, "freeze_layers": 0, "serve_tolerance": 1.0})
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
     return project
