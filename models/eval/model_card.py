@@ -225,12 +225,30 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
     """How much work the cascade saves and what recall it gives up for it."""
     test = routing.get("test", {})
     drops = ", ".join(f"{lb} {100 * v['recall_drop']:.2f}" for lb, v in test.items() if isinstance(v, dict))
+    by_lang = routing.get("low_thresholds_by_language") or {}
+    lows = (
+        "; ".join(f"{lang}: {', '.join(f'{lb} {t:g}' for lb, t in v.items())}" for lang, v in by_lang.items())
+        if by_lang
+        else str(routing.get("low_thresholds"))
+    )
     facts = [
-        f"Cascade: low thresholds {routing.get('low_thresholds')} (chosen on "
-        f"{routing.get('baseline_val_scores')} baseline scores); on the test split the transformer "
-        f"skipped {100 * test.get('skipped_fraction', 0):.1f} % of posts; recall lost at the operating "
-        f"point (points): {drops}."
+        f"Cascade: low thresholds per language {lows} (chosen on {routing.get('baseline_val_scores')} "
+        f"baseline scores, within {100 * float(routing.get('max_recall_drop', 0)):g} point of recall per "
+        f"language); on the test split stage two skipped {100 * test.get('skipped_fraction', 0):.1f} % of "
+        f"posts; recall lost at the operating point (points): {drops}."
     ]
+    chosen = {
+        f"{lb} {lang}": row["chosen"]
+        for lb, w in (routing.get("blend") or {}).items()
+        for lang, row in (w.get("by_lang") or {}).items()
+        if row.get("chosen") and row["chosen"] != "pooled"
+    }
+    if chosen:
+        facts.append(
+            "Stage two per language, chosen on validation (elsewhere the pooled blend): "
+            + "; ".join(f"{cell}: {how}" for cell, how in chosen.items())
+            + "."
+        )
     student = routing.get("student") or {}
     if student.get("worst"):
         worst = "; ".join(
