@@ -41,7 +41,13 @@ def _merge(dst: dict[str, Any], src: dict[str, Any]) -> None:
             dst[k] = v
 
 
-HEAVY = ("backbone", "transformer", "onnx", "cascade")  # stages that need torch training: not in the tiny copy
+HEAVY = (
+    "backbone",
+    "transformer",
+    "student",
+    "onnx",
+    "cascade",
+)  # stages that need torch training: not in the tiny copy
 
 
 def _path(entry: Any) -> str:

@@ -19,7 +19,9 @@ from typing import Any
 import yaml
 
 from models.bundle import load_bundle
+from models.cascade import CascadeScorer
 from models.train.baseline import held_out_probs
+from models.train.cascade import build
 from tests.support.paths import ROOT
 
 TINY = {"synthetic_per_family": 6, "real_khmer_sentences": 60, "real_sms": 60, "real_job_ads": 30}
@@ -57,8 +59,9 @@ def _tiny_project(tmp: Path) -> Path:
             "vocab": {"trim": True, "common_pieces": 2000},
         }
     )
-    # a one-layer student, always served (tolerance 1), so that the release round trip below carries one
-    params["student"].update({"num_layers": 1, "teacher_top_layers": 1, "freeze_layers": 0, "serve_tolerance": 1.0})
+    # a one-layer student, never served (tolerance -1: the release round trip below packs the teacher,
+    # whose frozen layers the backbone rebuilds); the test serves it in a cascade of its own
+    params["student"].update({"num_layers": 1, "teacher_top_layers": 1, "freeze_layers": 0, "serve_tolerance": -1.0})
     (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     _run(project, sys.executable, "-m", "dvc", "init", "--no-scm", "-q")
     return project
@@ -98,12 +101,13 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
     assert routing["transformer_val_scores"] == "held-out"
-    # the student learnt from the teacher (and its twin from the teacher's twin) and, within tolerance 1, is served
+    # the student learnt from the teacher (and its twin from the teacher's twin); below the rule, not served
     student = json.loads((project / "artifacts" / "student_torch" / "meta.json").read_text(encoding="utf-8"))
     assert student["layers"] == 1 and student["teacher"] == "served transformer" and student["holdout"]
-    assert routing["second_stage"] == "student" and routing["student"]["served"] is True
-    assert routing["transformer_version"] == load_bundle(project / "artifacts" / "student").version
+    assert student["teacher_top_layers"] == 1 and student["linear_probe_c"] is None  # the teacher's head
+    assert routing["second_stage"] == "transformer" and routing["student"]["served"] is False
     assert {"test", "probe"} <= set(routing["student"]["worst"])
+    _student_served(project)
     bundle = load_bundle(project / "artifacts" / "baseline")
     assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
     assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}
@@ -129,6 +133,18 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     assert "Probe set" in card
 
     _release_round_trip(project)
+
+
+def _student_served(project: Path) -> None:
+    """Within the tolerance, the cascade stage puts the student in the transformer's place, and serves it."""
+    params = params_of(project)
+    params["student"]["serve_tolerance"] = 1.0
+    bundle, facts = build(params, project / "artifacts", project / "student-cascade", project / "data" / "generated")
+    student = load_bundle(project / "artifacts" / "student")
+    assert facts["second_stage"] == "student" and facts["transformer_version"] == student.version
+    assert isinstance(bundle.model, CascadeScorer)
+    probs = bundle.model.predict_proba(["hello", "អូនរៀនថ្នាក់ទីប៉ុន្មាន?"])
+    assert probs.shape == (2, 2) and ((probs >= 0) & (probs <= 1)).all()
 
 
 def _release_round_trip(project: Path) -> None:
