@@ -38,6 +38,18 @@ def logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(np.log(q / (1 - q)), dtype=np.float64)
 
 
+def per_row(
+    pooled: NDArray[np.float64], by_lang: Mapping[str, NDArray[np.float64]], langs: Sequence[str] | None, n: int
+) -> NDArray[np.float64]:
+    """``pooled`` repeated for ``n`` rows, with each row of a language in ``by_lang`` taking that language's value."""
+    out = np.broadcast_to(pooled, (n, *pooled.shape)).copy()
+    if langs is not None:
+        lang_arr = np.asarray(langs)
+        for lang, value in by_lang.items():
+            out[lang_arr == lang] = value
+    return out
+
+
 def fit_weights(
     first: NDArray[np.float64], second: NDArray[np.float64], y: NDArray[np.int_]
 ) -> tuple[float, float, float]:
@@ -87,12 +99,8 @@ class Blend:
 
     def weights_for(self, langs: Sequence[str] | None, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Per-row weights (n, labels, 2) and intercepts (n, labels)."""
-        coef = np.broadcast_to(self.coef, (n, *self.coef.shape)).copy()
-        intercept = np.broadcast_to(self.intercept, (n, len(self.intercept))).copy()
-        if langs is not None and self.by_lang:
-            for lang, (c, b) in self.by_lang.items():
-                mask = np.fromiter((x == lang for x in langs), dtype=bool, count=n)
-                coef[mask], intercept[mask] = c, b
+        coef = per_row(self.coef, {lang: c for lang, (c, _b) in self.by_lang.items()}, langs, n)
+        intercept = per_row(self.intercept, {lang: b for lang, (_c, b) in self.by_lang.items()}, langs, n)
         return coef, intercept
 
     def combine(
@@ -185,12 +193,7 @@ class CascadeScorer:
 
     def low_for(self, langs: Sequence[str] | None, n: int) -> NDArray[np.float64]:
         """Routing thresholds per row, shape (n, labels)."""
-        low = np.broadcast_to(self.low, (n, len(self.low))).copy()
-        if langs is not None:
-            for lang, t in self.low_by_lang.items():
-                mask = np.fromiter((x == lang for x in langs), dtype=bool, count=n)
-                low[mask] = t
-        return low
+        return per_row(self.low, self.low_by_lang, langs, n)
 
     def route(self, first_probs: NDArray[np.float64], langs: Sequence[str] | None = None) -> NDArray[np.bool_]:
         """Which posts go on to the transformer."""

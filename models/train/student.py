@@ -32,11 +32,11 @@ from numpy.typing import NDArray
 
 from models.data.splits import DATA, load_split
 from models.params import ARTIFACTS, load_params
-from models.train.baseline import TRAIN_OOF, VAL_OOF
 from models.train.layer_cache import StateMemo
 from models.train.transformer import (
     BACKBONE,
     HOLDOUT_DIR,
+    OOF_FILES,
     TOKENIZER_FILE,
     MeanPoolClassifier,
     encode,
@@ -52,7 +52,6 @@ from models.train.transformer import (
 log = logging.getLogger("chhmam.models")
 
 OUT = ARTIFACTS / "student_torch"
-SPLIT_FILES = {"train": TRAIN_OOF, "val": VAL_OOF}
 
 
 def student_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +102,7 @@ def write_targets(teacher: Path, splits: Sequence[str], labels: Sequence[str], d
     out.mkdir(parents=True, exist_ok=True)
     for split in splits:
         texts, _ = load_split(split, labels, data)
-        np.save(out / SPLIT_FILES[split], teacher_probs(teacher, texts))
+        np.save(out / OOF_FILES[split], teacher_probs(teacher, texts))
 
 
 def train(
