@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from features.featurise import featurise  # noqa: E402
 from models.bundle import load_bundle  # noqa: E402
 from models.cues import model_text  # noqa: E402
-from models.inference import ScoringEngine  # noqa: E402
+from models.inference import ScoringEngine, scoring_post  # noqa: E402
 from models.jsonl import read_jsonl  # noqa: E402
 from models.padding import head_and_tail  # noqa: E402
 
@@ -110,10 +110,11 @@ def engine_run(engine: ScoringEngine, texts: list[str], chunk: int = 5000) -> tu
 
 
 def breakdown(engine: ScoringEngine, texts: list[str]) -> dict[str, float]:
-    """Seconds spent per part of (c): featurise, baseline, transformer (tokenise + ONNX) on routed posts."""
+    """Seconds spent per part of (c): featurise (as the engine does), baseline, transformer (tokenise + ONNX)
+    on routed posts."""
     model = engine.bundle.model
     t0 = time.perf_counter()
-    posts = [featurise(t) for t in texts]
+    posts = [scoring_post(t) for t in texts]
     norm = [p.normalised for p in posts]
     t1 = time.perf_counter()
     first = model.first.predict_proba(norm)

@@ -243,12 +243,15 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         for lang, row in (w.get("by_lang") or {}).items()
         if row.get("chosen") and row["chosen"] != "pooled"
     }
+    footings = routing.get("blend_footings") or [routing.get("baseline_val_scores")]
+    on = f" on the baseline's {' and '.join(map(str, footings))} validation scores, by the worse of the two"
     if chosen:
         facts.append(
-            "Stage two per language, chosen on validation (elsewhere the pooled blend): "
-            + "; ".join(f"{cell}: {how}" for cell, how in chosen.items())
-            + "."
+            f"Stage two per language, chosen{on if len(footings) > 1 else ' on validation'} (elsewhere the "
+            "pooled blend): " + "; ".join(f"{cell}: {how}" for cell, how in chosen.items()) + "."
         )
+    elif len(footings) > 1:
+        facts.append(f"Stage two: the pooled blend in every language, chosen{on}.")
     student = routing.get("student") or {}
     if student.get("worst"):
         worst = "; ".join(

@@ -31,7 +31,8 @@ log = logging.getLogger("chhmam.models")
 
 DATA = GENERATED
 OUT = ARTIFACTS / "baseline"
-VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (for the cascade)
+VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (routing, soft targets)
+VAL_HOLDOUT = "val_holdout_probs.npy"  # the same from a twin fitted on the training split alone (the blend)
 TRAIN_OOF = "train_oof_probs.npy"  # the same for the training rows (the transformer's soft targets)
 
 
@@ -98,7 +99,32 @@ def out_of_fold_scores(
     return oof
 
 
-def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[np.float64] | None]:
+def holdout_twin_probs(
+    model: BaselineModel,
+    params: dict[str, Any],
+    texts: list[str],
+    y: NDArray[np.int_],
+    weights: NDArray[np.float64],
+    val_texts: list[str],
+) -> NDArray[np.float64]:
+    """Calibrated scores of the validation rows from a twin of ``model`` fitted on the training rows alone.
+
+    Why: an out-of-fold score of a validation row comes from a fit on two thirds of train+val, so
+    it has seen most of the *other* validation families, which are siblings of the row's own
+    (written together, sharing slots and phrasing). The transformer's validation scores come from a
+    twin that saw no validation family at all. Compared on those two, the n-grams look stronger
+    than they are on a hand they never saw, and the cascade's blend leans on them. This twin gives
+    the blend the same footing as the transformer's: same ``C``, same weights, the training rows
+    only, and the served model's calibrators (fitted on out-of-fold scores of similar-sized fits).
+    """
+    twin = BaselineModel(model.labels, params, model.c_values).fit(texts, y, weights)
+    raw = twin.raw_scores(val_texts)
+    return np.stack([model.calibrators[lb].transform(raw[:, j]) for j, lb in enumerate(model.labels)], axis=1)
+
+
+def train(
+    params: dict[str, Any],
+) -> tuple[Bundle, NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64]]:
     """Choose ``C`` per label by family-grouped CV, fit, calibrate, and pick thresholds.
 
     ``fit_on: train`` fits on the training split and calibrates on the validation split.
@@ -106,8 +132,10 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
     generalisation to unseen phrasings needs most), and calibrates on *out-of-fold* scores: each
     row scored by a model fitted without its family, which is what a held-out split gives, without
     holding the families out of the final fit. The test split is never used. Also returns the
-    validation rows' held-out calibrated scores (out-of-fold, or the calibrated val scores) and the
-    training rows' out-of-fold ones (None with ``fit_on: train``, which computes none).
+    validation rows' held-out calibrated scores (out-of-fold, or the calibrated val scores), the
+    training rows' out-of-fold ones (None with ``fit_on: train``, which computes none), and the
+    validation rows' scores from a fit on the training split alone (``holdout_twin_probs``; with
+    ``fit_on: train`` the served model is that fit).
     """
     labels = params["labels"]
     bp = params["baseline"]
@@ -115,6 +143,7 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
     folds = int(bp.get("cv_folds", 3))
     x_train, y_train, rows = load_split("train", labels)
     x_val, y_val, val_rows = load_split("val", labels)
+    n_train = len(x_train)
     fit_on = bp.get("fit_on", "train+val")
     if fit_on == "train+val":
         x_train, y_train, rows = x_train + x_val, np.concatenate([y_train, y_val]), rows + val_rows
@@ -138,12 +167,13 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
             oof = out_of_fold_scores(features, y_train[:, j], groups, weights[:, j], c_values[lb], folds)
             model.calibrators[lb].fit(oof, y_train[:, j])
             cal_probs[:, j] = model.calibrators[lb].transform(oof)
-        val_probs = cal_probs[len(y_train) - len(y_val) :]
-        train_probs = cal_probs[: len(y_train) - len(y_val)]
+        val_probs = cal_probs[n_train:]
+        train_probs = cal_probs[:n_train]
+        holdout = holdout_twin_probs(model, bp, x_train[:n_train], y_train[:n_train], weights[:n_train], x_val)
     else:
         model.calibrate(x_val, y_val)
         y_cal, cal_probs = y_val, model.predict_proba(x_val)
-        val_probs = cal_probs
+        val_probs = holdout = cal_probs
     thresholds = {lb: threshold_for_precision(cal_probs[:, j], y_cal[:, j], target) for j, lb in enumerate(labels)}
     extra = {
         "C": c_values,
@@ -155,7 +185,7 @@ def train(params: dict[str, Any]) -> tuple[Bundle, NDArray[np.float64], NDArray[
         "calibration_rows": len(y_cal),
     }
     bundle = Bundle(kind="baseline", labels=tuple(labels), thresholds=thresholds, model=model, extra=extra)
-    return bundle, val_probs, train_probs
+    return bundle, val_probs, train_probs, holdout
 
 
 def held_out_probs(model_dir: Path, n_rows: int, file: str = VAL_OOF) -> NDArray[np.float64] | None:
@@ -175,9 +205,10 @@ def held_out_probs(model_dir: Path, n_rows: int, file: str = VAL_OOF) -> NDArray
 
 def main(out: Path = OUT) -> None:
     """Train and save the baseline bundle, with its held-out validation (and training) scores beside it."""
-    bundle, val_probs, train_probs = train(load_params())
+    bundle, val_probs, train_probs, holdout = train(load_params())
     version = save_bundle(bundle, out)
     np.save(out / VAL_OOF, val_probs)
+    np.save(out / VAL_HOLDOUT, holdout)
     if train_probs is not None:
         np.save(out / TRAIN_OOF, train_probs)
     log.info("baseline %s thresholds=%s extra=%s", version, bundle.thresholds, bundle.extra)

@@ -5,6 +5,17 @@ split, the pooled blend, a blend fitted on that language alone, or one model alo
 that language's posts best (PR-AUC); the pooled blend stays unless another beats it by
 ``cascade.blend_margin``, so a choice is not made on noise.
 
+On which baseline scores (``Footings``): the transformer's validation scores come from a twin that
+never saw a validation family. The baseline's out-of-fold scores come from fits that saw most of the
+*other* validation families, siblings of each row's own; a baseline twin fitted on the training split
+alone saw none. The n-grams rank validation far better on the first footing than on the second (they
+memorise what sibling families share), so a choice made on the first alone leans on the baseline
+where a new hand may not bear it out. With ``cascade.blend_on_twin`` the blend is fitted on both
+footings at once and each cell keeps the candidate whose *worse* PR-AUC over the two is highest. It is
+off: so chosen, stage two leans less on the baseline, and the routing thresholds, fitted on the
+out-of-fold scores within the recall budget, then lose more than the budget on a feed (measured in
+docs/experiments.md); routing would have to be refitted for it.
+
 How the low thresholds are chosen: on the validation split, per label and language, the highest
 threshold at which the cascade's recall at the operating threshold is at most
 ``cascade.max_recall_drop`` below stage two's own recall there. Routing on *any* label only sends
@@ -36,7 +47,7 @@ from models.cascade import ALONE, Blend, CascadeScorer, fit_weights, stage_two
 from models.data.splits import DATA, label_matrix, load_split
 from models.jsonl import read_jsonl
 from models.params import ARTIFACTS, METRICS, PROBE, load_params
-from models.train.baseline import held_out_probs
+from models.train.baseline import VAL_HOLDOUT, held_out_probs
 
 log = logging.getLogger("chhmam.models")
 
@@ -156,21 +167,34 @@ def _pr_auc(y: NDArray[np.int_], p: NDArray[np.float64]) -> float:
     return float(average_precision_score(y, p)) if 0 < y.sum() < len(y) else 0.0
 
 
+class Footings:
+    """The validation rows under each footing of the baseline's scores, stacked: the rows repeated once per
+    footing, with the transformer's (one footing) repeated alongside. See the module docstring for why."""
+
+    def __init__(self, firsts: Sequence[NDArray[np.float64]], second: NDArray[np.float64], y: NDArray[np.int_]):
+        self.count = len(firsts)
+        self.first = np.concatenate(list(firsts))
+        self.second = np.concatenate([second] * self.count)
+        self.y = np.concatenate([y] * self.count)
+
+    def rows(self, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """``mask`` over the validation rows, repeated for every footing."""
+        return np.concatenate([mask] * self.count)
+
+    def worst_pr_auc(self, t: NDArray[np.int_], p: NDArray[np.float64]) -> float:
+        """The lowest PR-AUC of stacked scores ``p`` (labels ``t``) over the footings."""
+        return min(_pr_auc(tk, pk) for tk, pk in zip(np.split(t, self.count), np.split(p, self.count), strict=True))
+
+
 def language_blend(
-    pooled: Blend,
-    first: NDArray[np.float64],
-    second: NDArray[np.float64],
-    y: NDArray[np.int_],
-    langs: Sequence[str],
-    labels: Sequence[str],
-    cfg: dict[str, Any],
+    pooled: Blend, rows: Footings, langs: Sequence[str], labels: Sequence[str], cfg: dict[str, Any]
 ) -> Blend:
     """``pooled`` plus, per language and label, the stage two that ranks that language's posts best.
 
     Candidates: the pooled weights, weights fitted on the language alone (when it has at least
     ``cascade.min_positives`` positives and as many negatives), the transformer alone, the baseline
-    alone. The pooled weights stay unless another candidate's validation PR-AUC beats theirs by
-    more than ``cascade.blend_margin``.
+    alone, each scored by its worse validation PR-AUC over the footings. The pooled weights stay
+    unless another candidate beats theirs by more than ``cascade.blend_margin``.
     """
     margin = float(cfg.get("blend_margin", 0.002))
     min_pos = int(cfg.get("min_positives", 20))
@@ -178,23 +202,23 @@ def language_blend(
     by_lang: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
     choices: dict[str, dict[str, str]] = {}
     for lang in LANGS:
-        m = lang_arr == lang
-        if not m.any():
+        if not (lang_arr == lang).any():
             continue
+        m = rows.rows(lang_arr == lang)
         coef, intercept, chosen = pooled.coef.copy(), pooled.intercept.copy(), {}
         for j, lb in enumerate(labels):
-            f, s, t = first[m, j], second[m, j], y[m, j]
+            f, s, t = rows.first[m, j], rows.second[m, j], rows.y[m, j]
             cands: dict[str, tuple[float, float, float]] = {
                 "pooled": (float(pooled.coef[j, 0]), float(pooled.coef[j, 1]), float(pooled.intercept[j])),
                 **{name: (w[0], w[1], 0.0) for name, w in ALONE.items()},
             }
-            if min(int(t.sum()), int((t == 0).sum())) >= min_pos:
+            if min(int(t.sum()), int((t == 0).sum())) // rows.count >= min_pos:
                 cands["own"] = fit_weights(f, s, t)
             one = Blend(np.ones((1, 2)), np.zeros(1))
             auc = {}
             for name, (a, b, c) in cands.items():
                 one.coef[0], one.intercept[0] = (a, b), c
-                auc[name] = _pr_auc(t, one.combine(f[:, None], s[:, None])[:, 0])
+                auc[name] = rows.worst_pr_auc(t, one.combine(f[:, None], s[:, None])[:, 0])
             best = max(auc, key=lambda k: auc[k])
             pick = best if auc[best] > auc["pooled"] + margin else "pooled"
             a, b, c = cands[pick]
@@ -262,6 +286,9 @@ def build(
     fitted on train+val: its own scores there would make it look surer than it is on new posts, and
     the routing would then skip posts it should not. The transformer's are its held-out twin's for
     the same reason (``transformer.fit_on``), or its own when it never saw the validation split.
+    With ``cascade.blend_on_twin`` the blend is fitted and chosen on the out-of-fold scores and the
+    train-only twin's together (``Footings``); the operating thresholds and the routing always on the
+    out-of-fold ones, which stand for the served baseline on new families of the kinds it was trained on.
     Languages are identified from the normalised text, as the engine identifies them when serving.
     """
     cfg = params.get("cascade", {})
@@ -278,11 +305,13 @@ def build(
     langs_val = [identify(t) for t in texts_val]
     held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
+    twin = held_out_probs(artifacts / "baseline", len(texts_val), VAL_HOLDOUT) if cfg.get("blend_on_twin") else None
     trans_held_out = held_out_probs(artifacts / second_name, len(texts_val))
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
-    blend = Blend.fit(f_val, s_val, yv) if cfg.get("blend", True) else None
+    rows = Footings([f_val] if twin is None else [f_val, twin], s_val, yv)
+    blend = Blend.fit(rows.first, rows.second, rows.y) if cfg.get("blend", True) else None
     if blend is not None and per_language:
-        blend = language_blend(blend, f_val, s_val, yv, langs_val, labels, cfg)
+        blend = language_blend(blend, rows, langs_val, labels, cfg)
     two_val = stage_two(blend, f_val, s_val, langs_val)
     thresholds = (
         dict(trans.thresholds)
@@ -315,6 +344,7 @@ def build(
             lang: {lb: round(float(t), 6) for lb, t in zip(labels, v, strict=True)} for lang, v in low_by_lang.items()
         },
         "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
+        "blend_footings": ["out-of-fold"] + ([] if twin is None else ["train-only twin"]),
         "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
         "blend": blend.weights(labels) if blend is not None else None,
         "baseline_version": base.version,

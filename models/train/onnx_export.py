@@ -64,12 +64,27 @@ def export_fp32(model: MeanPoolClassifier, path: Path, opset: int = 17) -> None:
 
 
 def fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> bool:
-    """ONNX Runtime's BERT fusions (attention, LayerNorm, GELU); False when they do not apply."""
-    from onnxruntime.transformers import optimizer
+    """ONNX Runtime's BERT fusions (attention, LayerNorm, GELU); False when they do not apply.
 
+    The residual Add and its LayerNorm stay two operators: ONNX Runtime's CPU kernel for the fused
+    ``SkipLayerNormalization`` took about a quarter of the int8 model's time, four times what
+    ``Add`` + ``LayerNormalization`` take on the same tensors (bench/README.md); the session keeps
+    them apart too (``models.onnx_engine.UNFUSED``).
+    """
+    from onnxruntime.transformers import optimizer
+    from onnxruntime.transformers.fusion_options import FusionOptions
+
+    options = FusionOptions("bert")
+    options.enable_skip_layer_norm = False
+    options.enable_bias_skip_layer_norm = False
     try:
         opt = optimizer.optimize_model(
-            str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden, opt_level=1
+            str(src),
+            model_type="bert",
+            num_heads=num_heads,
+            hidden_size=hidden,
+            opt_level=1,
+            optimization_options=options,
         )
     except Exception as exc:  # an unfamiliar architecture: serve the plain graph
         log.warning("fusion skipped: %s", exc)

@@ -17,6 +17,7 @@ from models.onnx_engine import token_batches
 from models.padding import head_and_tail, pad_ids
 from models.train.baseline import VAL_OOF, held_out_probs
 from models.train.cascade import (
+    Footings,
     cascade_probs,
     choose_low_threshold,
     language_blend,
@@ -183,7 +184,9 @@ def test_language_blend_keeps_the_stronger_model_per_language() -> None:
     base[600:] = rng.uniform(0.01, 0.99, size=(300, 2))  # the baseline knows nothing of "mixed" posts
     trans = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.2, y.shape), 0.01, 0.99)
     pooled = Blend.fit(base, trans, y)
-    blend = language_blend(pooled, base, trans, y, langs, ["g", "t"], {"blend_margin": 0.002, "min_positives": 20})
+    blend = language_blend(
+        pooled, Footings([base], trans, y), langs, ["g", "t"], {"blend_margin": 0.002, "min_positives": 20}
+    )
     assert all(blend.choices["mixed"][lb] in ("transformer", "own") for lb in ("g", "t"))
     mixed = np.arange(600, 900)
     for j in range(2):
@@ -192,6 +195,30 @@ def test_language_blend_keeps_the_stronger_model_per_language() -> None:
         assert average_precision_score(y[mixed, j], served) > pooled_auc
     # languages it was not fitted for keep the pooled weights
     assert np.allclose(blend.combine(base[:5], trans[:5], ["xx"] * 5), pooled.combine(base[:5], trans[:5]))
+
+
+def test_language_blend_keeps_what_holds_on_every_footing() -> None:
+    """A baseline that ranks one language's posts well only on the footing where it saw their siblings is
+    not chosen alone for that language: the choice is the best *worst* case over the footings."""
+    rng = np.random.default_rng(2)
+    n = 600
+    langs = ["km"] * 300 + ["en"] * 300
+    y = rng.integers(0, 2, size=(n, 1))
+    trans = np.clip(0.3 + 0.3 * y + rng.normal(0, 0.2, y.shape), 0.01, 0.99)
+    seen = np.clip(0.2 + 0.6 * y + rng.normal(0, 0.1, y.shape), 0.01, 0.99)  # out-of-fold: near perfect on "km"
+    seen[300:] = rng.uniform(0.01, 0.99, size=(300, 1))  # and no help on "en", so the pooled blend leans away
+    unseen = seen.copy()
+    unseen[:300] = rng.uniform(0.01, 0.99, size=(300, 1))  # a twin that never saw them: noise for "km" too
+    cfg = {"blend_margin": 0.002, "min_positives": 20}
+    one = language_blend(Blend.fit(seen, trans, y), Footings([seen], trans, y), langs, ["g"], cfg)
+    assert one.choices["km"]["g"] == "baseline"  # on the optimistic footing alone, the n-grams win outright
+    rows = Footings([seen, unseen], trans, y)
+    both = language_blend(Blend.fit(rows.first, rows.second, rows.y), rows, langs, ["g"], cfg)
+    assert both.choices["km"]["g"] != "baseline"
+    km = np.arange(300)
+    for first in (seen, unseen):  # what it chose ranks within reach of the transformer on either footing
+        served = both.combine(first[km], trans[km], ["km"] * 300)[:, 0]
+        assert average_precision_score(y[km, 0], served) >= average_precision_score(y[km, 0], trans[km, 0]) - 0.02
 
 
 def test_cascade_routes_and_blends_by_each_posts_language() -> None:

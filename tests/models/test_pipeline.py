@@ -16,11 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from models.bundle import load_bundle
 from models.cascade import CascadeScorer
-from models.train.baseline import held_out_probs
+from models.train.baseline import VAL_HOLDOUT, VAL_OOF, held_out_probs
 from models.train.cascade import build
 from tests.support.paths import ROOT
 
@@ -101,6 +102,11 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
     assert routing["transformer_val_scores"] == "held-out"
+    # the baseline's validation scores on the transformer's footing too: a twin fitted on the training split
+    # alone (the blend uses them only with cascade.blend_on_twin, off in params.yaml)
+    assert routing["blend_footings"] == ["out-of-fold"]
+    oof, twin = (held_out_probs(project / "artifacts" / "baseline", n_val, f) for f in (VAL_OOF, VAL_HOLDOUT))
+    assert oof is not None and twin is not None and not np.allclose(oof, twin)
     # the student learnt from the teacher (and its twin from the teacher's twin); below the rule, not served
     student = json.loads((project / "artifacts" / "student_torch" / "meta.json").read_text(encoding="utf-8"))
     assert student["layers"] == 1 and student["teacher"] == "served transformer" and student["holdout"]
@@ -145,6 +151,9 @@ def _student_served(project: Path) -> None:
     assert isinstance(bundle.model, CascadeScorer)
     probs = bundle.model.predict_proba(["hello", "អូនរៀនថ្នាក់ទីប៉ុន្មាន?"])
     assert probs.shape == (2, 2) and ((probs >= 0) & (probs <= 1)).all()
+    params["cascade"]["blend_on_twin"] = True  # the blend fitted and chosen on both of the baseline's footings
+    _bundle, facts = build(params, project / "artifacts", project / "twin-cascade", project / "data" / "generated")
+    assert facts["blend_footings"] == ["out-of-fold", "train-only twin"]
 
 
 def _release_round_trip(project: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,33 @@ def test_onnx_fp32_export_matches_torch_under_padding(tiny: dict[str, Any]) -> N
     single = np.concatenate([scorer.logits([t]) for t in texts])
     assert np.abs(batched - ref).max() < 1e-4
     assert np.abs(single - ref).max() < 1e-4
+
+
+def test_fusion_fuses_attention_and_keeps_the_residual_layer_norms_apart(tiny: dict[str, Any]) -> None:
+    """The fused graph has fused attention but Add + LayerNormalization, not SkipLayerNormalization (slow
+    on CPU), also once a session has optimised it; and it scores as the unfused graph does."""
+    import onnx
+    import onnxruntime as ort
+
+    from models.onnx_engine import UNFUSED, session_options
+
+    model, _tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
+    plain, fused = tiny["root"] / "plain.onnx", tiny["root"] / "plain-fused.onnx"
+    onnx_export.export_fp32(model, plain)
+    assert onnx_export.fuse(plain, fused, 2, 32)
+    ops = Counter(n.op_type for n in onnx.load(str(fused)).graph.node)
+    assert ops["Attention"] == 2 and ops["LayerNormalization"] >= 4 and "SkipLayerNormalization" not in ops
+    opts = session_options(1)
+    opts.optimized_model_filepath = str(tiny["root"] / "session-optimised.onnx")
+    ort.InferenceSession(str(fused), opts, providers=["CPUExecutionProvider"], disabled_optimizers=UNFUSED)
+    assert "SkipLayerNormalization" not in {n.op_type for n in onnx.load(opts.optimized_model_filepath).graph.node}
+
+    def scorer(path: Path) -> OnnxScorer:
+        tok_json = (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text()
+        return OnnxScorer(path.read_bytes(), tok_json, LABELS, meta["max_len"], meta["pad_id"])
+
+    texts = [t for t, _, _ in ROWS]
+    assert np.abs(scorer(fused).logits(texts) - scorer(plain).logits(texts)).max() < 1e-4
 
 
 def test_int8_close_to_fp32_and_calibrated(tiny: dict[str, Any]) -> None:
