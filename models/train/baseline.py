@@ -32,7 +32,7 @@ log = logging.getLogger("chhmam.models")
 DATA = GENERATED
 OUT = ARTIFACTS / "baseline"
 VAL_OOF = "val_oof_probs.npy"  # held-out calibrated scores of the validation rows (routing, soft targets)
-VAL_HOLDOUT = "val_holdout_probs.npy"  # the same from a twin fitted on the training split alone (the blend)
+VAL_HOLDOUT = "val_holdout_probs.npy"  # the same from a twin fitted on the training split alone (blend_on_twin)
 TRAIN_OOF = "train_oof_probs.npy"  # the same for the training rows (the transformer's soft targets)
 
 
@@ -114,8 +114,9 @@ def holdout_twin_probs(
     (written together, sharing slots and phrasing). The transformer's validation scores come from a
     twin that saw no validation family at all. Compared on those two, the n-grams look stronger
     than they are on a hand they never saw, and the cascade's blend leans on them. This twin gives
-    the blend the same footing as the transformer's: same ``C``, same weights, the training rows
-    only, and the served model's calibrators (fitted on out-of-fold scores of similar-sized fits).
+    the blend (``cascade.blend_on_twin``) the same footing as the transformer's: same ``C``, same
+    weights, the training rows only, and the served model's calibrators (fitted on out-of-fold scores
+    of similar-sized fits).
     """
     twin = BaselineModel(model.labels, params, model.c_values).fit(texts, y, weights)
     raw = twin.raw_scores(val_texts)

@@ -344,7 +344,8 @@ def build(
             lang: {lb: round(float(t), 6) for lb, t in zip(labels, v, strict=True)} for lang, v in low_by_lang.items()
         },
         "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
-        "blend_footings": ["out-of-fold"] + ([] if twin is None else ["train-only twin"]),
+        "blend_footings": ["out-of-fold" if held_out is not None else "fitted model"]
+        + ([] if twin is None else ["train-only twin"]),
         "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
         "blend": blend.weights(labels) if blend is not None else None,
         "baseline_version": base.version,
