@@ -231,9 +231,11 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         if by_lang
         else str(routing.get("low_thresholds"))
     )
+    routed_on = routing.get("blend_footings") or [routing.get("baseline_val_scores")]
+    lower = ", the lower of the two" if len(routed_on) > 1 else ""
     facts = [
-        f"Cascade: low thresholds per language {lows} (chosen on {routing.get('baseline_val_scores')} "
-        f"baseline scores, within {100 * float(routing.get('max_recall_drop', 0)):g} point of recall per "
+        f"Cascade: low thresholds per language {lows} (chosen on {' and '.join(map(str, routed_on))} "
+        f"baseline scores{lower}, within {100 * float(routing.get('max_recall_drop', 0)):g} point of recall per "
         f"language); on the test split stage two skipped {100 * test.get('skipped_fraction', 0):.1f} % of "
         f"posts; recall lost at the operating point (points): {drops}."
     ]
@@ -369,17 +371,33 @@ def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, An
     return lines
 
 
+INTERVAL_NOTE = [
+    "The interval is a 90 % paired bootstrap interval of the cascade's PR-AUC minus that of the stage with",
+    "the higher PR-AUC on the cell (`models/eval/bootstrap.py`: positives and negatives resampled apart,",
+    "1,000 rounds). A language cell of this set holds 34-43 positives, so one positive ranked under one more",
+    "negative moves its PR-AUC by about 0.01: a gap is evidence only where its interval stays below zero.",
+    "",
+]
+
+
 def cascade_against_best(models: dict[str, dict[str, Any]], section: str, labels: list[str]) -> list[str]:
     """Per label x language of a set: the cascade's PR-AUC against the better of its two models."""
     if not all(n in models for n in MODEL_ORDER):
         return []
-    lines = ["| label | lang | baseline | transformer | cascade | cascade − better |", "|---|---|---|---|---|---|"]
+    intervals = _part(models["cascade"], section).get("against_better") or {}
+    head = "| label | lang | baseline | transformer | cascade | cascade − better |"
+    rule = "|---|---|---|---|---|---|"
+    lines = [*INTERVAL_NOTE, head + " 90 % interval |", rule + "---|"] if intervals else [head, rule]
     for lb in labels:
         for lang in LANGS:
             b, t, c = (_cell(models[n], section, lb, lang, "pr_auc") for n in MODEL_ORDER)
             if b is None or t is None or c is None:
                 continue
-            lines.append(f"| {lb} | {lang} | {b:.3f} | {t:.3f} | {c:.3f} | {c - max(b, t):+.3f} |")
+            row = f"| {lb} | {lang} | {b:.3f} | {t:.3f} | {c:.3f} | {c - max(b, t):+.3f} |"
+            if intervals:
+                ci = intervals.get(lb, {}).get(lang)
+                row += f" {ci['lo']:+.3f} to {ci['hi']:+.3f} |" if ci else " – |"
+            lines.append(row)
     return lines
 
 

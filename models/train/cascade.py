@@ -11,10 +11,11 @@ never saw a validation family. The baseline's out-of-fold scores come from fits 
 alone saw none. The n-grams rank validation far better on the first footing than on the second (they
 memorise what sibling families share), so a choice made on the first alone leans on the baseline
 where a new hand may not bear it out. With ``cascade.blend_on_twin`` the blend is fitted on both
-footings at once and each cell keeps the candidate whose *worse* PR-AUC over the two is highest. It is
-off: so chosen, stage two leans less on the baseline, and the routing thresholds, fitted on the
-out-of-fold scores within the recall budget, then lose more than the budget on a feed (measured in
-docs/experiments.md); routing would have to be refitted for it.
+footings at once and each cell keeps the candidate whose *worse* PR-AUC over the two is highest; the
+routing thresholds are then fitted on each footing and the lower kept (``routing_thresholds``), since
+a stage two that leans less on the baseline catches positives the baseline scores low, and routing
+fitted on the optimistic footing alone skips them (measured in docs/experiments.md). It is off: on
+test and probe it cost more than it gained, and the lower thresholds send a quarter more of a feed on.
 
 How the low thresholds are chosen: on the validation split, per label and language, the highest
 threshold at which the cascade's recall at the operating threshold is at most
@@ -163,6 +164,32 @@ def low_thresholds_by_language(
     }
 
 
+def routing_thresholds(
+    firsts: Sequence[NDArray[np.float64]],
+    second: NDArray[np.float64],
+    blend: Blend | None,
+    y: NDArray[np.int_],
+    langs: Sequence[str] | None,
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+    cfg: dict[str, Any],
+) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
+    """Pooled and per-language (``langs`` given) low thresholds: on each footing of the baseline's
+    validation scores, the lowest over the footings.
+
+    Why the lowest: a footing on which the baseline scores positives lower is one on which skipping
+    stage two loses more of them; routing within the budget on every footing holds it on the worse.
+    """
+    pooled, by_lang = [], []
+    for first in firsts:
+        two = stage_two(blend, first, second, langs)
+        pooled.append(low_thresholds(first, two, y, labels, thresholds, cfg))
+        if langs is not None:
+            by_lang.append(low_thresholds_by_language(first, two, y, langs, labels, thresholds, cfg))
+    lows = np.min(pooled, axis=0)
+    return lows, {lang: np.min([d[lang] for d in by_lang], axis=0) for lang in (by_lang[0] if by_lang else {})}
+
+
 def _pr_auc(y: NDArray[np.int_], p: NDArray[np.float64]) -> float:
     return float(average_precision_score(y, p)) if 0 < y.sum() < len(y) else 0.0
 
@@ -287,8 +314,9 @@ def build(
     the routing would then skip posts it should not. The transformer's are its held-out twin's for
     the same reason (``transformer.fit_on``), or its own when it never saw the validation split.
     With ``cascade.blend_on_twin`` the blend is fitted and chosen on the out-of-fold scores and the
-    train-only twin's together (``Footings``); the operating thresholds and the routing always on the
-    out-of-fold ones, which stand for the served baseline on new families of the kinds it was trained on.
+    train-only twin's together (``Footings``), and the routing thresholds are the lower of those fitted on
+    each; the operating thresholds always come from the out-of-fold ones, which stand for the served
+    baseline on new families of the kinds it was trained on.
     Languages are identified from the normalised text, as the engine identifies them when serving.
     """
     cfg = params.get("cascade", {})
@@ -318,9 +346,15 @@ def build(
         if blend is None
         else {lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
     )
-    low = low_thresholds(f_val, two_val, yv, labels, thresholds, cfg)
-    low_by_lang = (
-        low_thresholds_by_language(f_val, two_val, yv, langs_val, labels, thresholds, cfg) if per_language else {}
+    low, low_by_lang = routing_thresholds(
+        [f_val] if twin is None else [f_val, twin],
+        s_val,
+        blend,
+        yv,
+        langs_val if per_language else None,
+        labels,
+        thresholds,
+        cfg,
     )
     scorer = CascadeScorer(
         base.model,

@@ -25,6 +25,7 @@ from models.train.cascade import (
     low_thresholds_by_language,
     recall_at,
     report,
+    routing_thresholds,
 )
 from models.train.transformer import length_batches
 
@@ -260,6 +261,39 @@ def test_routing_per_language_keeps_each_languages_recall_within_budget() -> Non
         assert full - kept <= 0.01 + 1e-9
     # the pooled threshold is held down by the mixed posts; Khmer and English may route less
     assert lows["km"][0] > pooled[0] and lows["en"][0] > pooled[0]
+
+
+def test_routing_on_both_footings_holds_the_budget_on_the_worse() -> None:
+    """Thresholds fitted on the footing where the baseline saw siblings lose more than the budget where it
+    did not; fitted on both, the recall drop stays within budget on each, per language and pooled."""
+    rng = np.random.default_rng(4)
+    n = 1500
+    langs = np.array(["km", "en", "mixed"] * (n // 3))
+    y = (rng.random((n, 1)) < 0.3).astype(np.int_)
+    second = np.clip(0.7 * y + rng.normal(0.15, 0.1, (n, 1)), 0, 1)
+    seen = np.clip(0.4 * y + rng.normal(0.1, 0.05, (n, 1)), 0, 1)  # out-of-fold: positives well above
+    unseen = np.clip(0.15 * y + rng.normal(0.1, 0.08, (n, 1)), 0, 1)  # the twin: positives scored low
+    cfg = {"max_recall_drop": 0.01, "max_low_threshold": 0.25}
+    thr = {"g": 0.5}
+
+    def drop(first: np.ndarray, low: float, m: np.ndarray) -> float:
+        full = recall_at(second[m, 0], y[m, 0], 0.5)
+        return full - recall_at(np.where(first[m, 0] >= low, second[m, 0], 0.0), y[m, 0], 0.5)
+
+    everyone = np.ones(n, dtype=bool)
+    one, one_by = routing_thresholds([seen], second, None, y, langs.tolist(), ["g"], thr, cfg)
+    assert np.array_equal(one, low_thresholds(seen, second, y, ["g"], thr, cfg))
+    alone_by = low_thresholds_by_language(seen, second, y, langs.tolist(), ["g"], thr, cfg)
+    assert all(np.array_equal(one_by[lang], alone_by[lang]) for lang in alone_by)
+    assert drop(unseen, one[0], everyone) > 0.01  # the optimistic footing's threshold overspends on the other
+    low, by_lang = routing_thresholds([seen, unseen], second, None, y, langs.tolist(), ["g"], thr, cfg)
+    assert low[0] <= one[0] and set(by_lang) == {"km", "en", "mixed"}
+    for first in (seen, unseen):
+        assert drop(first, low[0], everyone) <= 0.01 + 1e-9
+        for lang, lows in by_lang.items():
+            assert lows[0] <= one_by[lang][0]
+            assert drop(first, lows[0], langs == lang) <= 0.01 + 1e-9
+    assert routing_thresholds([seen, unseen], second, None, y, None, ["g"], thr, cfg)[1] == {}
 
 
 @given(st.lists(st.integers(min_value=3, max_value=999), max_size=200), st.integers(0, 40))

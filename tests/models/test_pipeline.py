@@ -135,6 +135,10 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     for name in ("baseline", "transformer", "cascade"):
         assert f"| grooming | km | {name} |" in card
     assert "## Transformer and cascade" in card
+    cascade = json.loads((project / "metrics" / "cascade.json").read_text(encoding="utf-8"))
+    against = cascade["blind"]["against_better"]["grooming"]["overall"]  # the cascade against its better stage
+    assert against["lo"] <= against["diff"] <= against["hi"] and against["better"] in ("baseline", "transformer")
+    assert "cascade − better | 90 % interval |" in card
     assert "Per-family results on the test split: baseline" in card
     assert "Probe set" in card
 
