@@ -371,13 +371,20 @@ def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, An
     return lines
 
 
-INTERVAL_NOTE = [
-    "The interval is a 90 % paired bootstrap interval of the cascade's PR-AUC minus that of the stage with",
-    "the higher PR-AUC on the cell (`models/eval/bootstrap.py`: positives and negatives resampled apart,",
-    "1,000 rounds). A language cell of this set holds 34-43 positives, so one positive ranked under one more",
-    "negative moves its PR-AUC by about 0.01: a gap is evidence only where its interval stays below zero.",
-    "",
-]
+def _interval_note(cascade: dict[str, Any], labels: list[str]) -> list[str]:
+    """What the interval column is, and why it is there: how few positives a language cell holds."""
+    counts = [
+        int(c["positives"]) for lb in labels for lang in ("km", "en", "mixed") if (c := cascade.get(lb, {}).get(lang))
+    ]
+    few = f"{min(counts)}-{max(counts)}" if counts else "few"
+    return [
+        "The interval is a 90 % paired bootstrap interval of the cascade's PR-AUC minus that of the stage",
+        "with the higher PR-AUC on the cell (`models/eval/bootstrap.py`: positives and negatives resampled",
+        f"apart, 1,000 rounds). A language cell of this set holds {few} positives; with so few, one positive",
+        "ranked under one more negative moves PR-AUC by about 0.01, so a gap is evidence only where its",
+        "interval stays below zero.",
+        "",
+    ]
 
 
 def cascade_against_best(models: dict[str, dict[str, Any]], section: str, labels: list[str]) -> list[str]:
@@ -387,7 +394,8 @@ def cascade_against_best(models: dict[str, dict[str, Any]], section: str, labels
     intervals = _part(models["cascade"], section).get("against_better") or {}
     head = "| label | lang | baseline | transformer | cascade | cascade − better |"
     rule = "|---|---|---|---|---|---|"
-    lines = [*INTERVAL_NOTE, head + " 90 % interval |", rule + "---|"] if intervals else [head, rule]
+    note = _interval_note(_part(models["cascade"], section), labels) if intervals else []
+    lines = [*note, head + " 90 % interval |", rule + "---|"] if intervals else [head, rule]
     for lb in labels:
         for lang in LANGS:
             b, t, c = (_cell(models[n], section, lb, lang, "pr_auc") for n in MODEL_ORDER)

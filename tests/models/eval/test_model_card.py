@@ -42,3 +42,25 @@ def test_card_with_the_baseline_alone(tmp_path: Path) -> None:
     assert "| transformer |" not in card
     assert "## Transformer and cascade" not in card
     assert "## Per-family results on the test split: baseline" in card
+
+
+def test_card_prints_the_blind_gaps_intervals_when_the_metrics_hold_them(tmp_path: Path) -> None:
+    """``evaluate@cascade`` writes ``against_better``; the card then gives each blind gap its interval and
+    says how many positives a language cell holds."""
+    for path in (ROOT / "metrics").glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    cascade = json.loads((tmp_path / "cascade.json").read_text(encoding="utf-8"))
+    cascade["blind"]["against_better"] = {
+        "trafficking_ad": {"km": {"better": "transformer", "diff": -0.068, "lo": -0.124, "hi": -0.017}}
+    }
+    (tmp_path / "cascade.json").write_text(json.dumps(cascade), encoding="utf-8")
+    card = render(tmp_path, load_params(ROOT / "params.yaml"), TEMPLATE)
+    assert "| cascade − better | 90 % interval |" in card
+    assert re.search(r"\| trafficking_ad \| km \|[^\n]*\| -0\.124 to -0\.017 \|", card)
+    assert re.search(r"\| grooming \| en \|[^\n]*\| – \|", card)  # a cell without an interval says so
+    positives = [
+        cascade["blind"][lb][lang]["positives"]
+        for lb in ("grooming", "trafficking_ad")
+        for lang in ("km", "en", "mixed")
+    ]
+    assert f"holds {min(positives)}-{max(positives)} positives" in card
