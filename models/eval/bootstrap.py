@@ -1,6 +1,6 @@
 """How sure a PR-AUC difference is: a paired, class-stratified bootstrap over the posts of one cell.
 
-Why: a language cell of the hand-written sets holds 12-40 positives. One positive ranked under one
+Why: a language cell of the hand-written sets holds 12-43 positives. One positive ranked under one
 more negative moves its PR-AUC by about 0.01, the size of the tolerances the release criteria use
 ("the cascade within 0.01 of the better single model", "no cell 0.005 worse"). A difference is only
 evidence when its interval says so; the model card prints both.

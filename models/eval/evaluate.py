@@ -101,16 +101,19 @@ def score_rows(model_dir: Path, rows: list[dict[str, Any]]) -> NDArray[np.float6
     return probabilities(load_bundle(model_dir), [r["text"] for r in rows])
 
 
-def stage_comparison(bundle: Bundle, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A cascade against the better of its two stages per cell, with a bootstrap interval (``bootstrap``).
+def scored_set(bundle: Bundle, rows: list[dict[str, Any]]) -> tuple[NDArray[np.float64], dict[str, Any] | None]:
+    """Calibrated probabilities of ``rows``; for a cascade also each cell's comparison with its better stage.
 
-    Each stage scores every post once (``CascadeScorer.score_stages``), so the cascade column is what
-    the engine serves and the two stages are the very models inside it.
+    A cascade's posts go through each stage once (``CascadeScorer.score_stages``): its combined column
+    is what the engine serves, and the two stages are the very models inside it, so one pass gives the
+    cascade's metrics and the bootstrap interval of its gap to the better stage (``bootstrap``).
     """
-    assert isinstance(bundle.model, CascadeScorer)
+    if not isinstance(bundle.model, CascadeScorer):
+        return probabilities(bundle, [r["text"] for r in rows]), None
     posts = [scoring_post(r["text"]) for r in rows]
     first, second, combined, _ = bundle.model.score_stages([p.normalised for p in posts], [p.lang for p in posts])
-    return against_better(rows, {"baseline": first, "transformer": second, "cascade": combined}, bundle.labels)
+    stages = {"baseline": first, "transformer": second, "cascade": combined}
+    return combined, against_better(rows, stages, bundle.labels)
 
 
 def evaluate(
@@ -134,25 +137,25 @@ def evaluate(
     real = real_benign(real_text_posts, data or DATA)
     total = len(test_rows) + sum(map(len, hand_written.values())) + sum(len(texts) for texts in real.values())
     with progress(f"evaluating {model_name}", total) as advance:
-        probs = probabilities(bundle, [r["text"] for r in test_rows])
+        probs, against = scored_set(bundle, test_rows)
         advance(len(test_rows), note="test split")
         metrics: dict[str, Any] = {
             "model": model_name,
             "model_version": bundle.version,
             "thresholds": {k: round(v, 4) for k, v in bundle.thresholds.items()},
             **breakdown(test_rows, probs, bundle.labels, bundle.thresholds),
+            **({"against_better": against} if against is not None else {}),
         }
         for name, rows in hand_written.items():
-            set_probs = probabilities(bundle, [r["text"] for r in rows])
+            set_probs, set_against = scored_set(bundle, rows)
             metrics[name] = breakdown(rows, set_probs, bundle.labels, bundle.thresholds)
+            if set_against is not None:
+                metrics[name]["against_better"] = set_against
             advance(len(rows), note=f"{name} set")
         metrics["real_text"] = {}
         for source, texts in real.items():
             metrics["real_text"][source] = flag_rates(probabilities(bundle, texts), bundle.labels, bundle.thresholds)
             advance(len(texts), note=source)
-    if isinstance(bundle.model, CascadeScorer):
-        for name, rows in (("test", test_rows), *hand_written.items()):
-            (metrics if name == "test" else metrics[name])["against_better"] = stage_comparison(bundle, rows)
     families = per_family(test_rows, probs, bundle.labels, bundle.thresholds)
     y = label_matrix(test_rows, bundle.labels)
     curves = {lb: pr_curve_rows(y[:, j], probs[:, j]) for j, lb in enumerate(bundle.labels)}
