@@ -231,10 +231,10 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         if by_lang
         else str(routing.get("low_thresholds"))
     )
-    routed_on = routing.get("blend_footings") or [routing.get("baseline_val_scores")]
-    lower = ", the lower of the two" if len(routed_on) > 1 else ""
+    footings = routing.get("blend_footings") or [routing.get("baseline_val_scores")]
+    lower = ", the lower of the two" if len(footings) > 1 else ""
     facts = [
-        f"Cascade: low thresholds per language {lows} (chosen on {' and '.join(map(str, routed_on))} "
+        f"Cascade: low thresholds per language {lows} (chosen on {' and '.join(map(str, footings))} "
         f"baseline scores{lower}, within {100 * float(routing.get('max_recall_drop', 0)):g} point of recall per "
         f"language); on the test split stage two skipped {100 * test.get('skipped_fraction', 0):.1f} % of "
         f"posts; recall lost at the operating point (points): {drops}."
@@ -245,7 +245,6 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         for lang, row in (w.get("by_lang") or {}).items()
         if row.get("chosen") and row["chosen"] != "pooled"
     }
-    footings = routing.get("blend_footings") or [routing.get("baseline_val_scores")]
     on = f" on the baseline's {' and '.join(map(str, footings))} validation scores, by the worse of the two"
     if chosen:
         facts.append(
@@ -373,9 +372,8 @@ def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, An
 
 def _interval_note(cascade: dict[str, Any], labels: list[str]) -> list[str]:
     """What the interval column is, and why it is there: how few positives a language cell holds."""
-    counts = [
-        int(c["positives"]) for lb in labels for lang in ("km", "en", "mixed") if (c := cascade.get(lb, {}).get(lang))
-    ]
+    cells = [cascade.get(lb, {}).get(lang) for lb in labels for lang in LANGS if lang != "overall"]
+    counts = [int(c["positives"]) for c in cells if c]
     few = f"{min(counts)}-{max(counts)}" if counts else "few"
     return [
         "The interval is a 90 % paired bootstrap interval of the cascade's PR-AUC minus that of the stage",
