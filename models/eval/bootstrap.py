@@ -12,6 +12,7 @@ resample holds both classes in the cell's own proportion and PR-AUC stays define
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,20 @@ def paired_difference(
     }
 
 
+def language_cells(
+    rows: list[dict[str, Any]], labels: tuple[str, ...]
+) -> Iterator[tuple[str, str, int, NDArray[np.bool_], NDArray[np.int_]]]:
+    """``(label, lang, label index, row mask, y)`` for each label x language (and overall) with both classes."""
+    y = label_matrix(rows, labels).astype(np.int_)
+    langs = np.array([r.get("lang", "") for r in rows])
+    for j, lb in enumerate(labels):
+        for lang in ("overall", *LANGS):
+            m = np.ones(len(rows), dtype=bool) if lang == "overall" else langs == lang
+            t = y[m, j]
+            if 0 < t.sum() < len(t):
+                yield lb, lang, j, m, t
+
+
 def against_better(
     rows: list[dict[str, Any]],
     stages: dict[str, NDArray[np.float64]],
@@ -68,19 +83,31 @@ def against_better(
     better stage is the one with the higher PR-AUC on the whole cell; the interval is then that of the
     cascade's difference from it, so it answers "is the cascade behind the better model here?".
     """
-    y = label_matrix(rows, labels).astype(np.int_)
-    langs = np.array([r.get("lang", "") for r in rows])
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for j, lb in enumerate(labels):
-        out[lb] = {}
-        for lang in ("overall", *LANGS):
-            m = np.ones(len(rows), dtype=bool) if lang == "overall" else langs == lang
-            t = y[m, j]
-            if not 0 < t.sum() < len(t):
-                continue
-            better = max(STAGES, key=lambda s: float(average_precision_score(t, stages[s][m, j])))
-            out[lb][lang] = {
-                "better": better,
-                **paired_difference(t, stages["cascade"][m, j], stages[better][m, j], rounds, level),
-            }
+    out: dict[str, dict[str, dict[str, Any]]] = {lb: {} for lb in labels}
+    for lb, lang, j, m, t in language_cells(rows, labels):
+        better = max(STAGES, key=lambda s: float(average_precision_score(t, stages[s][m, j])))
+        out[lb][lang] = {
+            "better": better,
+            **paired_difference(t, stages["cascade"][m, j], stages[better][m, j], rounds, level),
+        }
+    return out
+
+
+def against(
+    rows: list[dict[str, Any]],
+    new: NDArray[np.float64],
+    old: NDArray[np.float64],
+    labels: tuple[str, ...],
+    rounds: int = 1000,
+    level: float = 0.9,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per label x language (and overall): PR-AUC of ``new`` minus that of ``old`` on the same posts.
+
+    Why: a release is judged cell by cell against the one it replaces ("no cell more than 0.005
+    worse"), and a test or probe cell holds 12-512 positives; the interval says which of the cells
+    that moved moved for a reason.
+    """
+    out: dict[str, dict[str, dict[str, Any]]] = {lb: {} for lb in labels}
+    for lb, lang, j, m, t in language_cells(rows, labels):
+        out[lb][lang] = {"positives": int(t.sum()), **paired_difference(t, new[m, j], old[m, j], rounds, level)}
     return out

@@ -343,13 +343,25 @@ def _change(before: float | None, now: float | None) -> str:
     return f"{now:.3f}" if before is None else f"{before:.3f} → {now:.3f}"
 
 
+def paired_with_previous(models: dict[str, dict[str, Any]], previous: dict[str, Any]) -> bool:
+    """Whether ``previous`` holds the intervals of this very cascade's change (``models.eval.stages``
+    run with it as the candidate): a comparison made with another build would describe another model."""
+    candidate = previous.get("candidate_version")
+    return bool(candidate) and candidate == models.get("cascade", {}).get("model_version")
+
+
 def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, Any], labels: list[str]) -> list[str]:
-    """Per set x label x language: PR-AUC of each model and the cascade's R@P0.9, previous release → now."""
+    """Per set x label x language: PR-AUC of each model and the cascade's R@P0.9, previous release → now;
+    with the interval of the cascade's change when ``previous`` was paired with this very cascade."""
     if not previous.get("sets"):
         return []
     names = [n for n in MODEL_ORDER if n in models]
+    paired = paired_with_previous(models, previous)
     head = "| set | label | lang | " + " | ".join(f"{n} PR-AUC" for n in names) + " | cascade R@P0.9 |"
-    lines = [head, "|---|---|---|" + "---|" * (len(names) + 1)]
+    lines = [
+        head + (" cascade change, 90 % interval |" if paired else ""),
+        "|---|---|---|" + "---|" * (len(names) + 1 + paired),
+    ]
     for set_name, section in SETS:
         before_set = previous["sets"].get(set_name, {})
         for lb in labels:
@@ -366,7 +378,11 @@ def release_comparison(models: dict[str, dict[str, Any]], previous: dict[str, An
                     _cell(models.get("cascade", {}), section, lb, lang, "recall_at_p90"),
                 )
                 if any(c != "–" for c in cells):
-                    lines.append(f"| {set_name} | {lb} | {lang} | " + " | ".join(cells) + f" | {recall} |")
+                    row = f"| {set_name} | {lb} | {lang} | " + " | ".join(cells) + f" | {recall} |"
+                    if paired:
+                        ci = before_set.get("against_candidate", {}).get(lb, {}).get(lang)
+                        row += f" {ci['diff']:+.3f} ({ci['lo']:+.3f} to {ci['hi']:+.3f}) |" if ci else " – |"
+                    lines.append(row)
     return lines
 
 
@@ -436,6 +452,7 @@ def context(metrics_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
         "blind_against_best": cascade_against_best(models, "blind", labels) if has_blind else [],
         "previous_version": previous.get("model_version", ""),
         "release_comparison": release_comparison(models, previous, labels),
+        "release_paired": paired_with_previous(models, previous),
         "real_text_table": (real_text_table(models, labels) if any("real_text" in m for m in models.values()) else []),
         "transformer_facts": transformer_facts(metrics_dir),
         "family_tables": [(name, table) for name, table in families if table],

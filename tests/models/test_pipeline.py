@@ -21,6 +21,7 @@ import yaml
 
 from models.bundle import load_bundle
 from models.cascade import CascadeScorer
+from models.eval.model_card import render
 from models.train.baseline import VAL_HOLDOUT, VAL_OOF, held_out_probs
 from models.train.cascade import build
 from tests.support.paths import ROOT
@@ -114,6 +115,7 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     assert routing["second_stage"] == "transformer" and routing["student"]["served"] is False
     assert {"test", "probe"} <= set(routing["student"]["worst"])
     _student_served(project)
+    _against_previous(project)
     bundle = load_bundle(project / "artifacts" / "baseline")
     assert set(bundle.thresholds) == {"grooming", "trafficking_ad"}
     assert set(bundle.extra or {}) >= {"C", "cv_pr_auc", "calibration"}
@@ -158,6 +160,29 @@ def _student_served(project: Path) -> None:
     params["cascade"]["blend_on_twin"] = True  # the blend fitted and chosen on both of the baseline's footings
     _bundle, facts = build(params, project / "artifacts", project / "twin-cascade", project / "data" / "generated")
     assert facts["blend_footings"] == ["out-of-fold", "train-only twin"]
+
+
+def _against_previous(project: Path) -> None:
+    """``models.eval.stages`` given the cascade that replaces a release: each cell's change with its interval,
+    which the card prints beside the previous → now figures of that cascade (and of no other)."""
+    _run(
+        project,
+        sys.executable,
+        "-m",
+        "models.eval.stages",
+        "twin-cascade",
+        "metrics/previous_release.json",
+        "artifacts/cascade",
+    )
+    previous = json.loads((project / "metrics" / "previous_release.json").read_text(encoding="utf-8"))
+    assert previous["model_version"] == load_bundle(project / "twin-cascade").version
+    assert previous["candidate_version"] == load_bundle(project / "artifacts" / "cascade").version
+    assert set(previous["sets"]) == {"test", "probe", "blind"}
+    change = previous["sets"]["blind"]["against_candidate"]["trafficking_ad"]["overall"]
+    assert change["lo"] <= change["diff"] <= change["hi"] and change["positives"] > 0
+    card = render(project / "metrics", params_of(project))
+    assert "cascade change, 90 % interval |" in card
+    assert f"## Against the previous release (`{previous['model_version']}`)" in card
 
 
 def _release_round_trip(project: Path) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from models.eval.bootstrap import against_better, paired_difference
+from models.eval.bootstrap import against, against_better, paired_difference
 
 
 def _scores(y: np.ndarray, separation: float, seed: int) -> np.ndarray:
@@ -58,3 +58,17 @@ def test_against_better_compares_each_cell_with_its_own_better_stage() -> None:
     assert out["grooming"]["km"]["better"] == "transformer" and out["grooming"]["km"]["diff"] == 0.0
     assert out["grooming"]["en"]["better"] == "baseline" and out["grooming"]["en"]["hi"] < 0
     assert "mixed" not in out["grooming"] and "overall" in out["grooming"]
+
+
+def test_against_gives_each_cell_the_change_of_the_new_model_and_its_positives() -> None:
+    """A release judged against the one it replaces: where the new model ranks Khmer worse its interval stays
+    below zero, where both rank alike it straddles zero; the count of positives travels with each cell."""
+    rows = [{"lang": lang, "labels": ["grooming"] if i % 4 == 0 else []} for lang in ("km", "en") for i in range(80)]
+    y = np.array([1.0 if r["labels"] else 0.0 for r in rows])
+    km = np.array([r["lang"] == "km" for r in rows])
+    old = _scores(y, 0.6, 7)
+    new = np.where(km, _scores(y, 0.05, 8), old)
+    out = against(rows, new[:, None], old[:, None], ("grooming",))["grooming"]
+    assert out["km"]["hi"] < 0 and out["km"]["positives"] == 20
+    assert out["en"] == {"positives": 20, "diff": 0.0, "lo": 0.0, "hi": 0.0, "share_below": 0.0}
+    assert out["overall"]["diff"] < 0 and "mixed" not in out

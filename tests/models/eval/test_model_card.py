@@ -64,3 +64,28 @@ def test_card_prints_the_blind_gaps_intervals_when_the_metrics_hold_them(tmp_pat
         for lang in ("km", "en", "mixed")
     ]
     assert f"holds {min(positives)}-{max(positives)} positives" in card
+
+
+def test_card_prints_the_change_against_the_previous_release_only_for_the_cascade_it_was_paired_with(
+    tmp_path: Path,
+) -> None:
+    """``models.eval.stages`` run with the retrained cascade as candidate writes each cell's change and its
+    interval; the card prints them for that cascade, and not for a later build the comparison never saw."""
+    for path in (ROOT / "metrics").glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    cascade = json.loads((tmp_path / "cascade.json").read_text(encoding="utf-8"))
+    previous = json.loads((tmp_path / "previous_release.json").read_text(encoding="utf-8"))
+    previous["sets"]["test"]["against_candidate"] = {
+        "trafficking_ad": {"km": {"positives": 273, "diff": -0.009, "lo": -0.018, "hi": -0.002, "share_below": 0.98}}
+    }
+    params = load_params(ROOT / "params.yaml")
+    for candidate, paired in ((cascade["model_version"], True), ("cascade-000000000000", False)):
+        previous["candidate_version"] = candidate
+        (tmp_path / "previous_release.json").write_text(json.dumps(previous), encoding="utf-8")
+        card = render(tmp_path, params, TEMPLATE)
+        assert ("cascade change, 90 % interval |" in card) is paired
+        assert (
+            bool(re.search(r"\| test \| trafficking_ad \| km \|[^\n]*\| -0\.009 \(-0\.018 to -0\.002\) \|", card))
+            is paired
+        )
+        assert bool(re.search(r"\| test \| grooming \| km \|[^\n]*\| – \|\n", card)) is paired  # no interval: said
