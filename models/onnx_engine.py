@@ -1,8 +1,9 @@
 """The transformer at serving time: an int8 ONNX Runtime session behind ``predict_proba``.
 
 Why ONNX Runtime int8: on two CPU cores it is the fastest well-kept runtime for a BERT-sized
-encoder (no torch needed at serving time), and dynamic int8 quantisation keeps scores within a
-small distance of fp32 (measured by ``models/train/onnx_export.py``).
+encoder (no torch needed at serving time), and int8 quantisation keeps scores within a small
+distance of fp32 (measured by ``models/train/onnx_export.py``; with activation scales fixed at export,
+``models/train/static_scales.py``, a post's score does not depend on the posts batched with it).
 
 Why posts are sorted by length and batched by a token budget: transformer cost grows with the
 padded length of a batch; real posts are short and uneven, so sorting keeps padding near zero and

@@ -204,7 +204,15 @@ def _quant_facts(quant: dict[str, Any]) -> list[str]:
         f" PR-AUC change on the test split: {changes}."
     ]
     alone = quant.get("batch_vs_alone")
-    if alone and alone.get("posts"):
+    scales = quant.get("activation_scales") or {}
+    if alone and alone.get("posts") and scales.get("kind") == "static":
+        facts.append(
+            f"Activation scales are fixed, each from its range on {scales.get('posts')} validation posts "
+            f"(`models/train/static_scales.py`), so a post's int8 score does not depend on the posts scored "
+            f"with it: {alone['posts']} test posts scored in served batches and then one at a time differ by "
+            f"{alone['max_abs_prob_diff']} at most."
+        )
+    elif alone and alone.get("posts"):
         flips = " / ".join(str(v) for v in alone["flag_changes"].values())
         facts.append(
             f"A post's int8 score depends on the posts scored with it (dynamic quantisation: one "

@@ -1,4 +1,4 @@
-"""DVC stage ``export_onnx``: fine-tuned torch model → ONNX → fused → int8, calibrated, versioned.
+"""DVC stage ``export_onnx``: fine-tuned torch model → ONNX → fused → int8 (activation scales fixed), calibrated.
 
 Why calibrate here and not after training: calibration and thresholds must describe the model that
 is served, and int8 quantisation moves scores a little; so the calibrators (``params.yaml``
@@ -32,6 +32,7 @@ from models.onnx_engine import OnnxScorer
 from models.params import ARTIFACTS, METRICS, load_params
 from models.progress import progress
 from models.train.baseline import VAL_OOF
+from models.train.static_scales import activation_ranges, fix_scales
 from models.train.transformer import HOLDOUT_DIR, MeanPoolClassifier, load_classifier
 
 log = logging.getLogger("chhmam.models")
@@ -129,12 +130,13 @@ def sensitive_nodes(
 
     Why: int8 error is not spread evenly. A dense layer fed by outlier activations (a feed-forward
     output projection; the served model's is named under ``fp32_nodes`` in
-    ``metrics/transformer_quant.json``) holds most of it, because dynamic quantisation gives a whole
-    batch's activations one scale. Keeping that one layer in fp32 costs a little speed and removes
-    most of int8's PR-AUC cost (figures: docs/experiments.md; the model card gives the served
-    model's remaining cost). Each candidate is tried alone (int8 everywhere else) and scored by its
-    mean |logit - fp32 logit| on ``texts``; returns {node: that error} for the chosen ones, smallest
-    error first.
+    ``metrics/transformer_quant.json``) holds most of it, because one scale covers a whole tensor's
+    activations (a batch's, when dynamic; the validation posts' range, when fixed). The search runs on
+    dynamic graphs; the fixed scales are measured after it, on the graph it chose. Keeping that one
+    layer in fp32 costs a little speed and removes most of int8's PR-AUC cost (figures:
+    docs/experiments.md; the model card gives the served model's remaining cost). Each candidate is
+    tried alone (int8 everywhere else) and scored by its mean |logit - fp32 logit| on ``texts``;
+    returns {node: that error} for the chosen ones, smallest error first.
     Candidates are tried independently, so limiting them to ``pattern`` (``transformer.sensitivity_candidates``:
     the feed-forward output projections, a third of the dense layers, where the outliers are) finds the same
     layer with the same error whenever the best layer is among them, in a third of the time.
@@ -161,7 +163,8 @@ def batch_dependence(scorer: OnnxScorer, texts: Sequence[str], thresholds: dict[
     Why: dynamic quantisation gives a whole batch's activations one scale (see ``sensitive_nodes``),
     padding included, so the served engine's score for a post depends on its batch-mates. The same
     post can then be flagged in one run and not in another. This scores ``texts`` in served batches
-    and each one alone and reports the differences, so that the model card states the size.
+    and each one alone and reports the differences, so that the model card states the size (none,
+    with ``transformer.activation_scales: static``).
     """
     if not texts:
         return {"posts": 0}
@@ -179,6 +182,11 @@ def batch_dependence(scorer: OnnxScorer, texts: Sequence[str], thresholds: dict[
         "max_abs_prob_diff": round(float(diff.max()), 4),
         "flag_changes": flips,
     }
+
+
+def evenly(texts: Sequence[str], n: int) -> list[str]:
+    """About ``n`` of ``texts``, evenly spaced: the splits are shuffled, so a stride keeps their mix."""
+    return list(texts[:: max(1, len(texts) // max(n, 1))])
 
 
 def fit_calibration(raw: NDArray[np.float32], y: NDArray[np.int_], method: str) -> list[Calibrator]:
@@ -239,7 +247,7 @@ def export_scorers(
             base = fused
         budget = int(cfg.get("fp32_nodes") or 0)
         if keep is None and budget:
-            sample = texts_val[:: max(1, len(texts_val) // int(cfg.get("sensitivity_posts", 400)))]
+            sample = evenly(texts_val, int(cfg.get("sensitivity_posts", 400)))
             keep = sensitive_nodes(
                 base,
                 lambda raw: OnnxScorer(raw, tok_json, **kwargs),
@@ -249,11 +257,19 @@ def export_scorers(
             )
         keep = keep or {}
         quantize(base, int8, list(keep))
+        int8_bytes = int8.read_bytes()
+        facts["activation_scales"] = {"kind": str(cfg.get("activation_scales", "dynamic"))}
+        if facts["activation_scales"]["kind"] == "static":
+            sample = evenly(texts_val, int(cfg.get("scale_posts", 800)))
+            seqs = OnnxScorer(int8_bytes, tok_json, **kwargs).encode(sample)
+            ranges = activation_ranges(int8_bytes, seqs, kwargs["pad_id"], kwargs["max_tokens"], kwargs["max_batch"])
+            int8_bytes = fix_scales(int8_bytes, ranges)
+            facts["activation_scales"].update(posts=len(sample), tensors=len(ranges))
         facts["fp32_nodes"] = keep
         facts["onnx_fp32_mb"] = round(base.stat().st_size / 2**20, 1)
-        facts["onnx_int8_mb"] = round(int8.stat().st_size / 2**20, 1)
+        facts["onnx_int8_mb"] = round(len(int8_bytes) / 2**20, 1)
         fp32_scorer = OnnxScorer(base.read_bytes(), tok_json, **kwargs)
-        return fp32_scorer, OnnxScorer(int8.read_bytes(), tok_json, **kwargs), facts, meta
+        return fp32_scorer, OnnxScorer(int8_bytes, tok_json, **kwargs), facts, meta
 
 
 def build(
@@ -303,7 +319,7 @@ def build(
     facts["flag_changes"] = int(
         sum(((p_int8[:, j] >= thresholds[lb]) != (p_fp32[:, j] >= thresholds[lb])).sum() for j, lb in enumerate(labels))
     )
-    sample = texts_test[:: max(1, len(texts_test) // int(cfg.get("sensitivity_posts", 400)))]
+    sample = evenly(texts_test, int(cfg.get("sensitivity_posts", 400)))
     facts["batch_vs_alone"] = batch_dependence(int8_scorer, sample, thresholds)
     for j, lb in enumerate(labels):
         if 0 < yt[:, j].sum() < len(yt):

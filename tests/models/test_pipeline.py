@@ -99,6 +99,9 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     quant = json.loads((project / "metrics" / "transformer_quant.json").read_text(encoding="utf-8"))
     assert quant["calibrated_on"]["model"] == "held-out twin"
     assert quant["calibrated_on"]["fp32_nodes"].keys() == quant["fp32_nodes"].keys()  # quantised alike
+    # activation scales fixed on validation posts (params.yaml): no post's score depends on its batch-mates
+    assert quant["activation_scales"]["kind"] == "static" and quant["activation_scales"]["tensors"] > 0
+    assert quant["batch_vs_alone"]["max_abs_prob_diff"] == 0.0
     n_val = len((project / "data" / "generated" / "val.jsonl").read_text(encoding="utf-8").splitlines())
     assert held_out_probs(project / "artifacts" / "transformer", n_val) is not None
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
@@ -137,6 +140,7 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     for name in ("baseline", "transformer", "cascade"):
         assert f"| grooming | km | {name} |" in card
     assert "## Transformer and cascade" in card
+    assert "Activation scales are fixed" in card
     cascade = json.loads((project / "metrics" / "cascade.json").read_text(encoding="utf-8"))
     against = cascade["blind"]["against_better"]["grooming"]["overall"]  # the cascade against its better stage
     assert against["lo"] <= against["diff"] <= against["hi"] and against["better"] in ("baseline", "transformer")

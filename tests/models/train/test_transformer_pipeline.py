@@ -289,3 +289,68 @@ def test_fit_on_names_the_training_splits(tmp_path: Path) -> None:
     params["transformer"]["fit_on"] = "val"  # a model that never sees the training split is a mistake
     with pytest.raises(ValueError, match="fit_on"):
         transformer.train(params, tmp_path / "backbone", tmp_path / "out", tmp_path)
+
+
+def test_fixed_activation_scales_make_a_posts_score_independent_of_its_batch_mates(tiny: dict[str, Any]) -> None:
+    """Each dynamic quantiser becomes a ``QuantizeLinear`` with the scale of its measured range: a post then
+    scores the same alone as in any batch, where dynamic int8 does not, and stays as close to fp32."""
+    import onnx
+
+    from models.train.static_scales import activation_ranges, fix_scales
+
+    model, _tok, meta = transformer.load_classifier(tiny["arts"] / "transformer_torch", attn_implementation="eager")
+    plain, fused, int8 = (tiny["root"] / f"scales-{n}.onnx" for n in ("plain", "fused", "int8"))
+    onnx_export.export_fp32(model, plain)
+    assert onnx_export.fuse(plain, fused, 2, 32)
+    onnx_export.quantize(fused, int8)
+    tok_json = (tiny["arts"] / "transformer_torch" / "tokenizer.json").read_text(encoding="utf-8")
+
+    def scorer(raw: bytes) -> OnnxScorer:
+        return OnnxScorer(raw, tok_json, LABELS, meta["max_len"], meta["pad_id"], max_tokens=64, max_batch=4)
+
+    texts = [t for t, _, _ in ROWS]
+    dynamic = scorer(int8.read_bytes())
+    ranges = activation_ranges(int8.read_bytes(), dynamic.encode(texts[::2]), meta["pad_id"])
+    fixed = scorer(fix_scales(int8.read_bytes(), ranges))
+    ops = Counter(n.op_type for n in onnx.load_from_string(fixed.onnx_model).graph.node)
+    assert ops["DynamicQuantizeLinear"] == 0 and ops["QuantizeLinear"] == len(ranges) > 0
+
+    def batch_vs_alone(s: OnnxScorer) -> float:
+        return float(np.abs(s.logits(texts) - np.vstack([s.logits([t]) for t in texts])).max())
+
+    assert batch_vs_alone(dynamic) > 0 and batch_vs_alone(fixed) == 0.0
+    reference = scorer(fused.read_bytes()).logits(texts)
+    error = {
+        name: float(np.abs(s.logits(texts) - reference).mean()) for name, s in (("dynamic", dynamic), ("fixed", fixed))
+    }
+    assert error["fixed"] < 2 * error["dynamic"] + 1e-3, error
+
+
+@pytest.mark.parametrize("low, high", [(-3.0, 5.0), (0.5, 2.0), (-4.0, -1.0), (-0.01, 250.0)])
+def test_a_fixed_scale_is_the_one_dynamic_quantisation_gives_the_same_range(low: float, high: float) -> None:
+    """``uint8_scale`` against ONNX Runtime's own ``DynamicQuantizeLinear`` on a tensor spanning the range."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper
+
+    from models.train.static_scales import uint8_scale
+
+    node = helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "scale", "zero"])
+    graph = helper.make_graph(
+        [node],
+        "dql",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [None])],
+        [
+            helper.make_tensor_value_info("y", onnx.TensorProto.UINT8, [None]),
+            helper.make_tensor_value_info("scale", onnx.TensorProto.FLOAT, []),
+            helper.make_tensor_value_info("zero", onnx.TensorProto.UINT8, []),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    x = np.linspace(low, high, 101, dtype=np.float32)
+    _y, scale, zero = session.run(None, {"x": x})
+    ours = uint8_scale(float(x.min()), float(x.max()))
+    assert ours[1] == zero and ours[0] == pytest.approx(float(scale), rel=1e-6)
+    # a tensor that was all zeros on the calibration posts still gets a scale QuantizeLinear can divide by
+    assert uint8_scale(0.0, 0.0)[0] > 0 and uint8_scale(0.0, 0.0)[1] == 0
