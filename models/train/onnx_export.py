@@ -258,8 +258,11 @@ def export_scorers(
         keep = keep or {}
         quantize(base, int8, list(keep))
         int8_bytes = int8.read_bytes()
-        facts["activation_scales"] = {"kind": str(cfg.get("activation_scales", "dynamic"))}
-        if facts["activation_scales"]["kind"] == "static":
+        kind = str(cfg.get("activation_scales", "dynamic"))
+        if kind not in ("static", "dynamic"):
+            raise ValueError(f"transformer.activation_scales is static or dynamic, not {kind!r}")
+        facts["activation_scales"] = {"kind": kind}
+        if kind == "static":
             sample = evenly(texts_val, int(cfg.get("scale_posts", 800)))
             seqs = OnnxScorer(int8_bytes, tok_json, **kwargs).encode(sample)
             ranges = activation_ranges(int8_bytes, seqs, kwargs["pad_id"], kwargs["max_tokens"], kwargs["max_batch"])

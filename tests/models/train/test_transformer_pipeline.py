@@ -354,3 +354,11 @@ def test_a_fixed_scale_is_the_one_dynamic_quantisation_gives_the_same_range(low:
     assert ours[1] == zero and ours[0] == pytest.approx(float(scale), rel=1e-6)
     # a tensor that was all zeros on the calibration posts still gets a scale QuantizeLinear can divide by
     assert uint8_scale(0.0, 0.0)[0] > 0 and uint8_scale(0.0, 0.0)[1] == 0
+
+
+def test_an_unknown_kind_of_activation_scales_is_refused(tiny: dict[str, Any]) -> None:
+    """A misspelt ``transformer.activation_scales`` stops the export instead of quietly serving dynamic scales."""
+    params = _params()
+    params["transformer"]["activation_scales"] = "statc"
+    with pytest.raises(ValueError, match="static or dynamic"):
+        onnx_export.export_scorers(tiny["arts"] / "transformer_torch", params, [t for t, _, _ in ROWS])
