@@ -38,7 +38,8 @@ from models.data.splits import label_matrix
 from models.eval.bootstrap import against_better
 from models.eval.flag_rates import flag_rates
 from models.eval.metrics import breakdown
-from models.inference import probabilities, scoring_post
+from models.eval.stages import scoring_inputs
+from models.inference import probabilities
 from models.jsonl import read_jsonl
 from models.params import ARTIFACTS, BLIND, GENERATED, METRICS, PROBE
 from models.progress import progress
@@ -110,8 +111,7 @@ def scored_set(bundle: Bundle, rows: list[dict[str, Any]]) -> tuple[NDArray[np.f
     """
     if not isinstance(bundle.model, CascadeScorer):
         return probabilities(bundle, [r["text"] for r in rows]), None
-    posts = [scoring_post(r["text"]) for r in rows]
-    first, second, combined, _ = bundle.model.score_stages([p.normalised for p in posts], [p.lang for p in posts])
+    first, second, combined, _ = bundle.model.score_stages(*scoring_inputs(rows))
     stages = {"baseline": first, "transformer": second, "cascade": combined}
     return combined, against_better(rows, stages, bundle.labels)
 

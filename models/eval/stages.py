@@ -24,11 +24,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from features.featurise import featurise
 from models.bundle import Bundle, load_bundle
 from models.cascade import CascadeScorer
 from models.eval.bootstrap import against
 from models.eval.metrics import breakdown
+from models.inference import scoring_post
 from models.jsonl import read_jsonl
 from models.params import BLIND, GENERATED, PROBE
 
@@ -40,6 +40,12 @@ STAGES = ("baseline", "transformer", "cascade")
 def sets(data: Path = GENERATED) -> dict[str, Path]:
     """The sets every release is compared on: the test split and the two hand-written sets."""
     return {"test": data / "test.jsonl", "probe": PROBE, "blind": BLIND}
+
+
+def scoring_inputs(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The normalised texts and languages a cascade scores ``rows`` by, made as the engine makes them."""
+    posts = [scoring_post(r["text"]) for r in rows]
+    return [p.normalised for p in posts], [p.lang for p in posts]
 
 
 def stage_metrics(model_dir: Path, data: Path = GENERATED, candidate: Path | None = None) -> dict[str, Any]:
@@ -54,8 +60,7 @@ def stage_metrics(model_dir: Path, data: Path = GENERATED, candidate: Path | Non
         if not path.exists():
             continue
         rows = list(read_jsonl(path))
-        posts = [featurise(r["text"]) for r in rows]
-        texts, langs = [p.normalised for p in posts], [p.lang for p in posts]
+        texts, langs = scoring_inputs(rows)
         first, second, combined, sent = model.score_stages(texts, langs=langs)
         out["sets"][name] = {
             stage: breakdown(rows, probs, bundle.labels, bundle.thresholds)
