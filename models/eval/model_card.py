@@ -229,6 +229,49 @@ def _quant_facts(quant: dict[str, Any]) -> list[str]:
     return facts
 
 
+def _stage_two_facts(routing: dict[str, Any], footings: list[Any]) -> list[str]:
+    """Which stage two each language got and, where the metrics hold it, the validation lead that earned it."""
+    chosen = {
+        (lb, lang): row["chosen"]
+        for lb, w in (routing.get("blend") or {}).items()
+        for lang, row in (w.get("by_lang") or {}).items()
+        if row.get("chosen") and row["chosen"] != "pooled"
+    }
+    evidence = routing.get("stage_two_choice") or {}
+    level = routing.get("choice_level")
+    both = len(footings) > 1
+    on = f" on the baseline's {' and '.join(map(str, footings))} validation scores" + (
+        "" if level is not None else ", by the worse of the two"
+    )
+    rule = (
+        f", where its PR-AUC lead over the pooled blend has a {100 * float(level):g} % paired bootstrap "
+        f"interval above zero{' on the footing that least favours it' if both else ''}"
+        if level is not None
+        else ""
+    )
+
+    def lead(lb: str, lang: str, how: str) -> str:
+        d = evidence.get(lang, {}).get(lb, {}).get(how)
+        if not isinstance(d, dict):
+            return ""
+        where = f" on the {footings[d['footing']]} scores" if both and "footing" in d else ""
+        return f" ({d['diff']:+.3f}{where}, interval from {d['lo']:+.3f})"
+
+    if chosen:
+        cells = "; ".join(f"{lb} {lang}: {how}{lead(lb, lang, how)}" for (lb, lang), how in chosen.items())
+        where = on if both else " on validation"
+        return [f"Stage two per language, chosen{where}{rule} (elsewhere the pooled blend): {cells}."]
+    if level is not None:
+        each = " on the footing of the baseline's scores that least favours it" if both else ""
+        return [
+            f"Stage two: the pooled blend in every language: no other stage two led it on validation with a "
+            f"{100 * float(level):g} % paired bootstrap interval of PR-AUC above zero{each}."
+        ]
+    if both:
+        return [f"Stage two: the pooled blend in every language, chosen{on}."]
+    return []
+
+
 def _routing_facts(routing: dict[str, Any]) -> list[str]:
     """How much work the cascade saves and what recall it gives up for it."""
     test = routing.get("test", {})
@@ -247,20 +290,7 @@ def _routing_facts(routing: dict[str, Any]) -> list[str]:
         f"language); on the test split stage two skipped {100 * test.get('skipped_fraction', 0):.1f} % of "
         f"posts; recall lost at the operating point (points): {drops}."
     ]
-    chosen = {
-        f"{lb} {lang}": row["chosen"]
-        for lb, w in (routing.get("blend") or {}).items()
-        for lang, row in (w.get("by_lang") or {}).items()
-        if row.get("chosen") and row["chosen"] != "pooled"
-    }
-    on = f" on the baseline's {' and '.join(map(str, footings))} validation scores, by the worse of the two"
-    if chosen:
-        facts.append(
-            f"Stage two per language, chosen{on if len(footings) > 1 else ' on validation'} (elsewhere the "
-            "pooled blend): " + "; ".join(f"{cell}: {how}" for cell, how in chosen.items()) + "."
-        )
-    elif len(footings) > 1:
-        facts.append(f"Stage two: the pooled blend in every language, chosen{on}.")
+    facts.extend(_stage_two_facts(routing, routing.get("choice_footings") or footings))
     student = routing.get("student") or {}
     if student.get("worst"):
         worst = "; ".join(

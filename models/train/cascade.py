@@ -1,21 +1,33 @@
 """DVC stage ``cascade``: fits the served two-stage scorer (``models.cascade``) on the validation split.
 
 How stage two is chosen (``cascade.per_language``): per label and language, on the validation
-split, the pooled blend, a blend fitted on that language alone, or one model alone, whichever ranks
-that language's posts best (PR-AUC); the pooled blend stays unless another beats it by
-``cascade.blend_margin``, so a choice is not made on noise.
+split, the pooled blend, a blend fitted on that language alone, or one model alone. The pooled blend
+stays unless another ranks that language's posts better (PR-AUC) with confidence
+``cascade.choice_level``: the lower end of the paired bootstrap interval of the difference above zero.
+Why an interval and not a fixed margin: a language cell of validation holds 100-500 positives, where
+one model's lead of a few thousandths is as often noise as not, and a choice made on noise is one a
+new hand of posts does not bear out (docs/experiments.md: Khmer trafficking_ad chose the baseline
+alone on a lead of 0.003 and lost 0.07 of PR-AUC on the blind set).
 
 On which baseline scores (``Footings``): the transformer's validation scores come from a twin that
 never saw a validation family. The baseline's out-of-fold scores come from fits that saw most of the
 *other* validation families, siblings of each row's own; a baseline twin fitted on the training split
 alone saw none. The n-grams rank validation far better on the first footing than on the second (they
 memorise what sibling families share), so a choice made on the first alone leans on the baseline
-where a new hand may not bear it out. With ``cascade.blend_on_twin`` the blend is fitted on both
-footings at once and each cell keeps the candidate whose *worse* PR-AUC over the two is highest; the
-routing thresholds are then fitted on each footing and the lower kept (``routing_thresholds``), since
-a stage two that leans less on the baseline catches positives the baseline scores low, and routing
-fitted on the optimistic footing alone skips them (measured in docs/experiments.md). It is off: on
-test and probe it cost more than it gained, and the lower thresholds send a quarter more of a feed on.
+where a new hand may not bear it out. Two settings bring in the second footing:
+
+- ``cascade.choose_on_twin``: each stage two other than the pooled blend must lead it surely on the
+  footing that least favours it (``Footings.against``): one that leans on the baseline more than the
+  pooled blend does (the baseline alone, most own-language fits) on the twin's scores, where the
+  baseline ranks worst; one that leans on it less (the transformer alone) on the out-of-fold scores,
+  where it ranks best. A lead that survives the footing biased against it is not the footing's doing.
+  The weights and the routing stay fitted on the out-of-fold scores, so the routing the 1-point budget
+  was measured for is unchanged.
+- ``cascade.blend_on_twin`` (implies the first): the weights are fitted on both footings at once, and
+  the routing thresholds on each footing with the lower kept (``routing_thresholds``), since a stage
+  two that leans less on the baseline catches positives the baseline scores low, and routing fitted
+  on the optimistic footing alone skips them. It is off: the lower thresholds send a quarter more of
+  a feed on, and the feed mix lost more recall than the budget (docs/experiments.md).
 
 How the low thresholds are chosen: on the validation split, per label and language, the highest
 threshold at which the cascade's recall at the operating threshold is at most
@@ -47,6 +59,7 @@ from models.calibration import threshold_for_precision
 from models.cascade import ALONE, Blend, CascadeScorer, fit_weights, stage_two
 from models.data.splits import DATA, label_matrix, load_split
 from models.jsonl import read_jsonl
+from models.paired_bootstrap import paired_difference
 from models.params import ARTIFACTS, METRICS, PROBE, load_params
 from models.train.baseline import VAL_HOLDOUT, held_out_probs
 
@@ -212,22 +225,53 @@ class Footings:
         """The lowest PR-AUC of stacked scores ``p`` (labels ``t``) over the footings."""
         return min(_pr_auc(tk, pk) for tk, pk in zip(np.split(t, self.count), np.split(p, self.count), strict=True))
 
+    def lead(
+        self,
+        t: NDArray[np.int_],
+        a: NDArray[np.float64],
+        b: NDArray[np.float64],
+        footing: int,
+        level: float,
+        rounds: int,
+    ) -> dict[str, float]:
+        """PR-AUC of stacked scores ``a`` minus ``b`` on one footing (0: the first), with its paired
+        bootstrap interval at ``level``."""
+        part = slice(footing * len(t) // self.count, (footing + 1) * len(t) // self.count)
+        return paired_difference(t[part], a[part], b[part], rounds=rounds, level=level)
+
+    def against(self, leans_on_baseline: bool) -> int:
+        """The footing that least favours a stage two: the last (the train-only twin, where the baseline ranks
+        worst) for one that leans on the baseline more than the pooled blend does, else the first (the
+        out-of-fold scores, where it ranks best)."""
+        return self.count - 1 if leans_on_baseline else 0
+
 
 def language_blend(
-    pooled: Blend, rows: Footings, langs: Sequence[str], labels: Sequence[str], cfg: dict[str, Any]
-) -> Blend:
-    """``pooled`` plus, per language and label, the stage two that ranks that language's posts best.
+    pooled: Blend,
+    rows: Footings,
+    langs: Sequence[str],
+    labels: Sequence[str],
+    cfg: dict[str, Any],
+    fit: Footings | None = None,
+) -> tuple[Blend, dict[str, dict[str, dict[str, Any]]]]:
+    """``pooled`` plus, per language and label, the stage two that surely ranks that language's posts best;
+    with the evidence for each choice (``{lang: {label: {"chosen": name, candidate: its lead}}}``).
 
-    Candidates: the pooled weights, weights fitted on the language alone (when it has at least
-    ``cascade.min_positives`` positives and as many negatives), the transformer alone, the baseline
-    alone, each scored by its worse validation PR-AUC over the footings. The pooled weights stay
-    unless another candidate beats theirs by more than ``cascade.blend_margin``.
+    Candidates: a blend fitted on the language alone (on the ``fit`` footings, ``rows`` when not given;
+    when the language has at least ``cascade.min_positives`` positives and as many negatives), the
+    transformer alone, the baseline alone. One replaces the pooled weights only when its PR-AUC lead
+    over them has a ``cascade.choice_level`` interval above zero on the footing of ``rows`` that least
+    favours it (``Footings.against``); of several such, the one whose worse PR-AUC over the footings is
+    highest.
     """
-    margin = float(cfg.get("blend_margin", 0.002))
+    fit = fit or rows
+    level = float(cfg.get("choice_level", 0.9))
+    rounds = int(cfg.get("choice_rounds", 1000))
     min_pos = int(cfg.get("min_positives", 20))
     lang_arr = np.asarray(langs)
     by_lang: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
     choices: dict[str, dict[str, str]] = {}
+    evidence: dict[str, dict[str, dict[str, Any]]] = {}
     for lang in LANGS:
         if not (lang_arr == lang).any():
             continue
@@ -239,19 +283,43 @@ def language_blend(
                 "pooled": (float(pooled.coef[j, 0]), float(pooled.coef[j, 1]), float(pooled.intercept[j])),
                 **{name: (w[0], w[1], 0.0) for name, w in ALONE.items()},
             }
-            if min(int(t.sum()), int((t == 0).sum())) // rows.count >= min_pos:
-                cands["own"] = fit_weights(f, s, t)
-            one = Blend(np.ones((1, 2)), np.zeros(1))
-            auc = {}
-            for name, (a, b, c) in cands.items():
-                one.coef[0], one.intercept[0] = (a, b), c
-                auc[name] = rows.worst_pr_auc(t, one.combine(f[:, None], s[:, None])[:, 0])
-            best = max(auc, key=lambda k: auc[k])
-            pick = best if auc[best] > auc["pooled"] + margin else "pooled"
+            mf = fit.rows(lang_arr == lang)
+            tf = fit.y[mf, j]
+            if min(int(tf.sum()), int((tf == 0).sum())) // fit.count >= min_pos:
+                cands["own"] = fit_weights(fit.first[mf, j], fit.second[mf, j], tf)
+            probs = {name: _one_blend(w).combine(f[:, None], s[:, None])[:, 0] for name, w in cands.items()}
+            leads: dict[str, dict[str, Any]] = {}
+            for name, p in probs.items():
+                if name != "pooled":
+                    k = rows.against(_leans(cands[name], cands["pooled"]))
+                    leads[name] = {**rows.lead(t, p, probs["pooled"], k, level, rounds), "footing": k}
+            sure = [name for name, lead in leads.items() if lead["lo"] > 0]
+            pick = max(sure, key=lambda k: rows.worst_pr_auc(t, probs[k])) if sure else "pooled"
             a, b, c = cands[pick]
             coef[j], intercept[j], chosen[lb] = (a, b), c, pick
+            evidence.setdefault(lang, {})[lb] = {"chosen": pick, **leads}
         by_lang[lang], choices[lang] = (coef, intercept), chosen
-    return Blend(pooled.coef, pooled.intercept, by_lang=by_lang, choices=choices)
+    return Blend(pooled.coef, pooled.intercept, by_lang=by_lang, choices=choices), evidence
+
+
+def _leans(candidate: tuple[float, float, float], pooled: tuple[float, float, float]) -> bool:
+    """Whether ``candidate`` gives the baseline a larger share of the two log-odds weights than ``pooled``."""
+
+    def share(w: tuple[float, float, float]) -> float:
+        return abs(w[0]) / max(abs(w[0]) + abs(w[1]), 1e-12)
+
+    return share(candidate) > share(pooled)
+
+
+def _one_blend(weights: tuple[float, float, float]) -> Blend:
+    """A one-label blend with (baseline weight, transformer weight, intercept)."""
+    a, b, c = weights
+    return Blend(np.array([[a, b]]), np.array([c]))
+
+
+def _footing_names(out_of_fold: bool, count: int) -> list[str]:
+    """How the manifest and the model card name the footings: the first, then the train-only twin."""
+    return ["out-of-fold" if out_of_fold else "fitted model", "train-only twin"][:count]
 
 
 def pr_auc_cells(
@@ -333,13 +401,18 @@ def build(
     langs_val = [identify(t) for t in texts_val]
     held_out = held_out_probs(artifacts / "baseline", len(texts_val))
     f_val = held_out if held_out is not None else base.model.predict_proba(texts_val)
-    twin = held_out_probs(artifacts / "baseline", len(texts_val), VAL_HOLDOUT) if cfg.get("blend_on_twin") else None
+    on_twin = bool(cfg.get("blend_on_twin"))
+    judge_on_twin = on_twin or bool(cfg.get("choose_on_twin"))
+    twin = held_out_probs(artifacts / "baseline", len(texts_val), VAL_HOLDOUT) if judge_on_twin else None
     trans_held_out = held_out_probs(artifacts / second_name, len(texts_val))
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
-    rows = Footings([f_val] if twin is None else [f_val, twin], s_val, yv)
+    fitted_on = [f_val] if twin is None or not on_twin else [f_val, twin]
+    rows = Footings(fitted_on, s_val, yv)
+    judged = Footings([f_val] if twin is None else [f_val, twin], s_val, yv)
     blend = Blend.fit(rows.first, rows.second, rows.y) if cfg.get("blend", True) else None
+    evidence: dict[str, dict[str, dict[str, Any]]] = {}
     if blend is not None and per_language:
-        blend = language_blend(blend, rows, langs_val, labels, cfg)
+        blend, evidence = language_blend(blend, judged, langs_val, labels, cfg, fit=rows)
     two_val = stage_two(blend, f_val, s_val, langs_val)
     thresholds = (
         dict(trans.thresholds)
@@ -347,7 +420,7 @@ def build(
         else {lb: threshold_for_precision(two_val[:, j], yv[:, j], target) for j, lb in enumerate(labels)}
     )
     low, low_by_lang = routing_thresholds(
-        [f_val] if twin is None else [f_val, twin],
+        fitted_on,
         s_val,
         blend,
         yv,
@@ -378,10 +451,12 @@ def build(
             lang: {lb: round(float(t), 6) for lb, t in zip(labels, v, strict=True)} for lang, v in low_by_lang.items()
         },
         "baseline_val_scores": "out-of-fold" if held_out is not None else "fitted model",
-        "blend_footings": ["out-of-fold" if held_out is not None else "fitted model"]
-        + ([] if twin is None else ["train-only twin"]),
+        "blend_footings": _footing_names(held_out is not None, len(fitted_on)),
+        "choice_footings": _footing_names(held_out is not None, judged.count),
         "transformer_val_scores": "held-out" if trans_held_out is not None else "fitted model",
         "blend": blend.weights(labels) if blend is not None else None,
+        "choice_level": float(cfg.get("choice_level", 0.9)),
+        "stage_two_choice": evidence,
         "baseline_version": base.version,
         "transformer_version": trans.version,
         "second_stage": second_name,

@@ -107,8 +107,16 @@ def test_tiny_pipeline_from_clean_copy(tmp_path: Path) -> None:
     routing = json.loads((project / "metrics" / "cascade_routing.json").read_text(encoding="utf-8"))
     assert routing["transformer_val_scores"] == "held-out"
     # the baseline's validation scores on the transformer's footing too: a twin fitted on the training split
-    # alone (the blend uses them only with cascade.blend_on_twin, off in params.yaml)
+    # alone; params.yaml judges each stage two on it or the out-of-fold scores (choose_on_twin) and fits the
+    # weights and the routing on the out-of-fold ones (blend_on_twin off)
     assert routing["blend_footings"] == ["out-of-fold"]
+    assert routing["choice_footings"] == ["out-of-fold", "train-only twin"]
+    for lang, cells in routing["stage_two_choice"].items():
+        for lb, cell in cells.items():  # every candidate's lead, on one footing, and what was chosen
+            assert cell["chosen"] == routing["blend"][lb]["by_lang"][lang]["chosen"]
+            leads = [v for v in cell.values() if isinstance(v, dict)]
+            assert leads and all(v["footing"] in (0, 1) and v["lo"] <= v["diff"] <= v["hi"] for v in leads)
+            assert cell["chosen"] == "pooled" or cell[cell["chosen"]]["lo"] > 0
     oof, twin = (held_out_probs(project / "artifacts" / "baseline", n_val, f) for f in (VAL_OOF, VAL_HOLDOUT))
     assert oof is not None and twin is not None and not np.allclose(oof, twin)
     # the student learnt from the teacher (and its twin from the teacher's twin); below the rule, not served
@@ -163,7 +171,17 @@ def _student_served(project: Path) -> None:
     assert probs.shape == (2, 2) and ((probs >= 0) & (probs <= 1)).all()
     params["cascade"]["blend_on_twin"] = True  # the blend fitted and chosen on both of the baseline's footings
     _bundle, facts = build(params, project / "artifacts", project / "twin-cascade", project / "data" / "generated")
-    assert facts["blend_footings"] == ["out-of-fold", "train-only twin"]
+    assert facts["blend_footings"] == facts["choice_footings"] == ["out-of-fold", "train-only twin"]
+    params["cascade"]["blend_on_twin"] = params["cascade"]["choose_on_twin"] = False
+    _bundle, facts = build(params, project / "artifacts", project / "oof-cascade", project / "data" / "generated")
+    assert facts["blend_footings"] == facts["choice_footings"] == ["out-of-fold"]
+    assert all(
+        v["footing"] == 0
+        for c in facts["stage_two_choice"].values()
+        for r in c.values()
+        for v in r.values()
+        if isinstance(v, dict)
+    )
 
 
 def _against_previous(project: Path) -> None:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from models.eval.bootstrap import against, against_better, paired_difference
+from models.eval.bootstrap import against, against_better
+from models.paired_bootstrap import paired_difference
 
 
 def _scores(y: np.ndarray, separation: float, seed: int) -> np.ndarray:

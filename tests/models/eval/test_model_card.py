@@ -89,3 +89,31 @@ def test_card_prints_the_change_against_the_previous_release_only_for_the_cascad
             is paired
         )
         assert bool(re.search(r"\| test \| grooming \| km \|[^\n]*\| – \|\n", card)) is paired  # no interval: said
+
+
+def test_card_gives_each_stage_two_choice_the_validation_lead_that_earned_it(tmp_path: Path) -> None:
+    """Where the cascade stage writes the evidence for its per-language choices, the card names each
+    choice with its lead and the lower end of that lead's interval; where nothing led surely, it says the
+    pooled blend holds everywhere and why."""
+    for path in (ROOT / "metrics").glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    routing = json.loads((tmp_path / "cascade_routing.json").read_text(encoding="utf-8"))
+    lead = {"diff": 0.008, "lo": 0.001, "hi": 0.015, "share_below": 0.02}
+    routing["choice_level"] = 0.9
+    routing["stage_two_choice"] = {"km": {"grooming": {"chosen": "transformer", "transformer": lead}}}
+    for lb, w in routing["blend"].items():
+        for lang, row in w["by_lang"].items():
+            row["chosen"] = "transformer" if (lb, lang) == ("grooming", "km") else "pooled"
+    (tmp_path / "cascade_routing.json").write_text(json.dumps(routing), encoding="utf-8")
+    card = render(tmp_path, load_params(ROOT / "params.yaml"), TEMPLATE)
+    assert "has a 90 % paired bootstrap interval above zero (elsewhere the pooled blend): " in card
+    assert "grooming km: transformer (+0.008, interval from +0.001)." in card
+    assert "trafficking_ad km" not in card.split("Stage two per language")[1].split("\n")[0]
+
+    for w in routing["blend"].values():
+        for row in w["by_lang"].values():
+            row["chosen"] = "pooled"
+    routing["stage_two_choice"] = {}
+    (tmp_path / "cascade_routing.json").write_text(json.dumps(routing), encoding="utf-8")
+    card = render(tmp_path, load_params(ROOT / "params.yaml"), TEMPLATE)
+    assert "Stage two: the pooled blend in every language: no other stage two led it on validation" in card
