@@ -381,10 +381,11 @@ def build(
     fitted on train+val: its own scores there would make it look surer than it is on new posts, and
     the routing would then skip posts it should not. The transformer's are its held-out twin's for
     the same reason (``transformer.fit_on``), or its own when it never saw the validation split.
-    With ``cascade.blend_on_twin`` the blend is fitted and chosen on the out-of-fold scores and the
-    train-only twin's together (``Footings``), and the routing thresholds are the lower of those fitted on
-    each; the operating thresholds always come from the out-of-fold ones, which stand for the served
-    baseline on new families of the kinds it was trained on.
+    With ``cascade.choose_on_twin`` each stage two is judged on the out-of-fold scores or the train-only
+    twin's, whichever least favours it (``Footings.against``); with ``cascade.blend_on_twin`` the blend is
+    also fitted on both together, and the routing thresholds are the lower of those fitted on each. The
+    operating thresholds always come from the out-of-fold ones, which stand for the served baseline on
+    new families of the kinds it was trained on.
     Languages are identified from the normalised text, as the engine identifies them when serving.
     """
     cfg = params.get("cascade", {})
@@ -406,13 +407,13 @@ def build(
     twin = held_out_probs(artifacts / "baseline", len(texts_val), VAL_HOLDOUT) if judge_on_twin else None
     trans_held_out = held_out_probs(artifacts / second_name, len(texts_val))
     s_val = trans_held_out if trans_held_out is not None else trans.model.predict_proba(texts_val)
-    fitted_on = [f_val] if twin is None or not on_twin else [f_val, twin]
-    rows = Footings(fitted_on, s_val, yv)
+    fitted_on = [f_val, twin] if on_twin and twin is not None else [f_val]
+    fitted = Footings(fitted_on, s_val, yv)
     judged = Footings([f_val] if twin is None else [f_val, twin], s_val, yv)
-    blend = Blend.fit(rows.first, rows.second, rows.y) if cfg.get("blend", True) else None
+    blend = Blend.fit(fitted.first, fitted.second, fitted.y) if cfg.get("blend", True) else None
     evidence: dict[str, dict[str, dict[str, Any]]] = {}
     if blend is not None and per_language:
-        blend, evidence = language_blend(blend, judged, langs_val, labels, cfg, fit=rows)
+        blend, evidence = language_blend(blend, judged, langs_val, labels, cfg, fit=fitted)
     two_val = stage_two(blend, f_val, s_val, langs_val)
     thresholds = (
         dict(trans.thresholds)
